@@ -1,0 +1,138 @@
+//! The embedded demo: a private SoftHSM token, a demo bank CA, an identity for
+//! 「株式会社デモ商事」 that expires in 12 days, and the EST test CA serving on
+//! 127.0.0.1, so anyone can walk a full renewal without a bank.
+//!
+//! Everything lives in the directory given (never the user's own stores). The
+//! demo PIN is public on purpose; real PINs never appear anywhere.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls_pki_types::CertificateDer;
+use secrecy::SecretString;
+use shomei_store::signer::CsrSigner;
+use shomei_store::softhsm::SoftHsm;
+use shomei_store::{KeySpec, Token};
+use shomei_testca::{EstServer, ServerOptions, TestCa};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{EngineError, Result};
+use crate::profile::BankProfile;
+
+pub const DEMO_PIN: &str = "123456";
+const DEMO_SO_PIN: &str = "demo-so-0000";
+pub const DEMO_TOKEN_LABEL: &str = "Shomei Demo USB";
+pub const DEMO_BANK: &str = "デモ信用金庫";
+pub const DEMO_COMPANY: &str = "株式会社デモ商事";
+/// Days the demo identity has left when it is created.
+pub const DEMO_DAYS_LEFT: i64 = 12;
+
+pub struct Demo {
+    pub dir: PathBuf,
+    pub server: EstServer,
+    pub profile: BankProfile,
+    pub pinned_roots: Vec<CertificateDer<'static>>,
+}
+
+fn internal(what: &str) -> impl Fn(String) -> EngineError + '_ {
+    move |e| EngineError::Internal(format!("demo: {what}: {e}"))
+}
+
+/// Prepare (or reuse) the demo in `dir` and start its EST test CA.
+/// Must run before anything else in the process loads SoftHSM.
+pub async fn start(dir: &Path) -> Result<Demo> {
+    std::fs::create_dir_all(dir).map_err(|e| internal("create directory")(e.to_string()))?;
+    restrict_to_owner(dir);
+    let hsm = SoftHsm::create(&dir.join("softhsm"))?;
+    let ca = Arc::new(load_or_create_ca(dir)?);
+    let server = EstServer::start(ca.clone(), ServerOptions::default())
+        .await
+        .map_err(|e| internal("start the test CA")(e.to_string()))?;
+
+    let pin = SecretString::from(DEMO_PIN.to_owned());
+    let token: Box<dyn Token> =
+        match hsm
+            .module()
+            .open_token(&shomei_store::pkcs11::TokenSelector::by_label(
+                DEMO_TOKEN_LABEL,
+            )) {
+            Ok(token) => Box::new(token),
+            Err(_) => Box::new(hsm.init_token(
+                DEMO_TOKEN_LABEL,
+                &SecretString::from(DEMO_SO_PIN.to_owned()),
+                &pin,
+            )?),
+        };
+    if token.list_identities().identities.is_empty() {
+        token.login(&pin)?;
+        create_demo_identity(token.as_ref(), &ca)?;
+    }
+
+    let profile_path = dir.join("bank.toml");
+    let profile = format!(
+        "# Demo bank profile, written by `shomei --demo`.\nname = \"{DEMO_BANK}\"\n\n[est]\nbase_url = \"{}\"\nca_file = \"ca.pem\"\n\n[token]\nmodule = \"{}\"\nlabel = \"{DEMO_TOKEN_LABEL}\"\n",
+        server.base_url(),
+        hsm.module().path().display(),
+    );
+    std::fs::write(&profile_path, profile).map_err(|e| internal("write profile")(e.to_string()))?;
+    let (profile, pinned_roots) =
+        BankProfile::load(&profile_path).map_err(|e| internal("load profile")(e.to_string()))?;
+    Ok(Demo {
+        dir: dir.to_path_buf(),
+        server,
+        profile,
+        pinned_roots,
+    })
+}
+
+fn load_or_create_ca(dir: &Path) -> Result<TestCa> {
+    let (cert_path, key_path) = (dir.join("ca.pem"), dir.join("ca-key.pem"));
+    if let (Ok(cert), Ok(key)) = (
+        std::fs::read_to_string(&cert_path),
+        std::fs::read_to_string(&key_path),
+    ) {
+        return TestCa::from_pem(&cert, &key).map_err(|e| internal("load CA")(e.to_string()));
+    }
+    let ca = TestCa::generate("Shomei Demo Bank CA")
+        .map_err(|e| internal("create CA")(e.to_string()))?;
+    std::fs::write(&key_path, ca.key_pem()).map_err(|e| internal("save CA")(e.to_string()))?;
+    std::fs::write(&cert_path, ca.cert_pem()).map_err(|e| internal("save CA")(e.to_string()))?;
+    Ok(ca)
+}
+
+/// Key generated on the token, certificate issued by the demo CA, 12 days left.
+fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
+    let key = token.generate_key(KeySpec::Rsa2048, DEMO_COMPANY)?;
+    let mut params = rcgen::CertificateParams::default();
+    params.distinguished_name.push(
+        rcgen::DnType::CountryName,
+        rcgen::DnValue::PrintableString("JP".try_into().expect("printable")),
+    );
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, DEMO_COMPANY);
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, DEMO_COMPANY);
+    let signer = CsrSigner::new(key.handle.as_ref())
+        .ok_or_else(|| EngineError::Internal("demo key is not RSA".into()))?;
+    let csr = params
+        .serialize_request(&signer)
+        .map_err(|e| internal("sign request")(e.to_string()))?;
+    let not_after = OffsetDateTime::now_utc() + Duration::days(DEMO_DAYS_LEFT);
+    let not_before = not_after - Duration::days(365);
+    let cert = ca
+        .issue_from_csr(csr.der(), not_before, not_after)
+        .map_err(|e| internal("issue demo certificate")(e.to_string()))?;
+    token.install_certificate(&key.key_id, DEMO_COMPANY, &cert)?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_dir: &Path) {}

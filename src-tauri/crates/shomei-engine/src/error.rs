@@ -1,0 +1,61 @@
+//! Engine errors and their translation to the UI's [`ErrorView`] codes.
+
+use shomei_est::EstError;
+use shomei_store::StoreError;
+
+use crate::model::{ErrorCode, ErrorView};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Est(#[from] EstError),
+    #[error("renewal is not possible now: {0}")]
+    OutsideWindow(String),
+    #[error("no renewal {0} is in progress")]
+    UnknownRenewal(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl EngineError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::Store(e) => match e {
+                StoreError::TokenAbsent(_) => ErrorCode::TokenAbsent,
+                StoreError::ModuleMissing { .. } => ErrorCode::ModuleMissing,
+                StoreError::TokenRemoved { .. } => ErrorCode::TokenRemoved,
+                StoreError::PinIncorrect { .. } => ErrorCode::PinIncorrect,
+                StoreError::PinLocked => ErrorCode::PinLocked,
+                StoreError::Cancelled => ErrorCode::Cancelled,
+                StoreError::NotFound(_) => ErrorCode::NotFound,
+                _ => ErrorCode::Internal,
+            },
+            EngineError::Est(e) => match e {
+                EstError::Unreachable(_) => ErrorCode::BankUnreachable,
+                EstError::Rejected(_) => ErrorCode::CertificateMismatch,
+                EstError::Http { .. } | EstError::Malformed(_) => ErrorCode::BankRejected,
+                _ => ErrorCode::Internal,
+            },
+            EngineError::OutsideWindow(_) => ErrorCode::OutsideWindow,
+            EngineError::UnknownRenewal(_) => ErrorCode::RenewalUnknown,
+            EngineError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    pub fn view(&self) -> ErrorView {
+        let retries_left = match self {
+            EngineError::Store(StoreError::PinIncorrect { retries_left }) => *retries_left,
+            _ => None,
+        };
+        ErrorView {
+            code: self.code(),
+            retries_left,
+            detail: Some(self.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;

@@ -1,0 +1,386 @@
+//! The renewal engine: the order of steps and what each step may touch.
+//!
+//! check → login → generate key → request (→ pending…) → verify ║ consent 2 ║
+//! install → read back → archive the replaced identity by fingerprint.
+//!
+//! The two halves are separate calls because the user consents in between (the
+//! manual's second "Web アクセスの確認"). Until `install_renewal` has read the new
+//! identity back from the store, the old identity is untouched; a failure before
+//! that removes the new key again. The crash-safe journal that makes this hold
+//! across a killed process is issue 5; today the pending state lives in memory.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use rustls_pki_types::{CertificateDer, UnixTime};
+use secrecy::SecretString;
+use shomei_est::{
+    accept_issued, build_csr, ClientIdentity, Enrollment, EstClient, EstEndpoint, Expectation,
+};
+use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
+use shomei_store::{CertificateInfo, Identity, KeySpec, NewKey, StoreError, Token};
+
+use crate::error::{EngineError, Result};
+use crate::model::{
+    CertStatus, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome, RenewalStep,
+    StepPhase,
+};
+use crate::profile::{BankProfile, Replaced};
+use crate::{rules, views};
+
+/// Where progress events go (the Tauri shell emits them; tests collect them).
+pub type ProgressSink = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
+
+/// How long to keep polling a "pending" (202) answer within one call.
+#[derive(Debug, Clone, Copy)]
+pub struct PollPolicy {
+    pub max_polls: u32,
+    pub max_wait_each: Duration,
+}
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        PollPolicy {
+            max_polls: 10,
+            max_wait_each: Duration::from_secs(30),
+        }
+    }
+}
+
+/// A renewal between the two consents: issued and verified, not yet installed.
+struct Pending {
+    token: Arc<dyn Token>,
+    old: Identity,
+    new_key: NewKey,
+    issued: CertificateInfo,
+}
+
+pub struct Engine {
+    profile: BankProfile,
+    pinned_roots: Vec<CertificateDer<'static>>,
+    poll: PollPolicy,
+    pending: Mutex<HashMap<String, Pending>>,
+}
+
+impl Engine {
+    pub fn new(profile: BankProfile, pinned_roots: Vec<CertificateDer<'static>>) -> Self {
+        Engine {
+            profile,
+            pinned_roots,
+            poll: PollPolicy::default(),
+            pending: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn with_poll_policy(mut self, poll: PollPolicy) -> Self {
+        self.poll = poll;
+        self
+    }
+
+    pub fn profile(&self) -> &BankProfile {
+        &self.profile
+    }
+
+    /// The bank's USB token, opened fresh (it may have been plugged in since).
+    fn open_token(&self) -> Result<Arc<dyn Token>> {
+        let section =
+            self.profile
+                .token
+                .as_ref()
+                .ok_or(EngineError::Store(StoreError::Unsupported(
+                    "this bank does not offer USB token storage",
+                )))?;
+        let module_path = self.profile.module_path().expect("token section present");
+        let module = Pkcs11Module::load(module_path)?;
+        let token = module.open_token(&TokenSelector::by_label(&section.label))?;
+        Ok(Arc::new(token))
+    }
+
+    /// Every identity of every store of this bank, with what could not be read.
+    pub fn list(&self) -> IdentityListing {
+        let now = views::now_unix();
+        let mut listing = IdentityListing {
+            identities: Vec::new(),
+            errors: Vec::new(),
+        };
+        if self.profile.token.is_some() {
+            match self.open_token() {
+                Ok(token) => {
+                    let found = token.list_identities();
+                    listing.identities.extend(
+                        found
+                            .identities
+                            .iter()
+                            .map(|i| views::identity(i, token.storage(), token.label(), now)),
+                    );
+                    listing.errors.extend(
+                        found
+                            .errors
+                            .into_iter()
+                            .map(|e| EngineError::from(e).view()),
+                    );
+                }
+                Err(e) => listing.errors.push(e.view()),
+            }
+        }
+        listing
+    }
+
+    /// First half: up to a verified, issued certificate. Nothing is installed.
+    pub async fn start_renewal(
+        &self,
+        fingerprint: &str,
+        pin: SecretString,
+        progress: ProgressSink,
+    ) -> Result<IssuedCertificate> {
+        let id = new_renewal_id();
+        let steps = Steps {
+            id: &id,
+            sink: &progress,
+        };
+
+        let (token, old) = steps.run(RenewalStep::Check, || {
+            let token = self.open_token()?;
+            let old = token.find_identity(fingerprint)?;
+            let now = views::now_unix();
+            match rules::status(old.certificate.not_after, now) {
+                CertStatus::RenewalOpen => {}
+                other => {
+                    return Err(EngineError::OutsideWindow(format!(
+                        "certificate is {other:?}, {} days left",
+                        rules::days_left(old.certificate.not_after, now)
+                    )))
+                }
+            }
+            if token.pin_status()?.locked {
+                return Err(StoreError::PinLocked.into());
+            }
+            Ok((token, old))
+        })?;
+
+        steps.run(RenewalStep::Login, || Ok(token.login(&pin)?))?;
+        drop(pin);
+
+        steps.started(RenewalStep::GenerateKey);
+        let spec = KeySpec::matching(old.certificate.key_algorithm).unwrap_or(KeySpec::Rsa2048);
+        let keygen_token = token.clone();
+        let label = format!("shomei-pending-{id}");
+        let generated =
+            tokio::task::spawn_blocking(move || keygen_token.generate_key(spec, &label))
+                .await
+                .map_err(|e| EngineError::Internal(format!("key generation task: {e}")))
+                .and_then(|r| r.map_err(EngineError::from));
+        let new_key = steps.finish(RenewalStep::GenerateKey, generated)?;
+
+        // From here on a failure must take the new key away again.
+        match self
+            .request_and_verify(&steps, &token, &old, &new_key)
+            .await
+        {
+            Ok(issued) => {
+                let details = views::details(&issued);
+                self.pending
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(
+                        id.clone(),
+                        Pending {
+                            token,
+                            old,
+                            new_key,
+                            issued,
+                        },
+                    );
+                Ok(IssuedCertificate {
+                    renewal_id: id,
+                    details,
+                })
+            }
+            Err(e) => {
+                if let Err(cleanup) = token.delete_key(&new_key.key_id) {
+                    tracing::error!(error = %cleanup, "could not remove the unused new key");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn request_and_verify(
+        &self,
+        steps: &Steps<'_>,
+        token: &Arc<dyn Token>,
+        old: &Identity,
+        new_key: &NewKey,
+    ) -> Result<CertificateInfo> {
+        steps.started(RenewalStep::Request);
+        let answer = self.request(token, old, new_key).await;
+        let certs = steps.finish(RenewalStep::Request, answer)?;
+        steps.run(RenewalStep::Verify, || {
+            let expectation = Expectation {
+                new_public_key: new_key.handle.public_key(),
+                current: &old.certificate,
+                pinned_roots: &self.pinned_roots,
+                now: UnixTime::now(),
+            };
+            Ok(accept_issued(&certs, &expectation)?)
+        })
+    }
+
+    async fn request(
+        &self,
+        token: &Arc<dyn Token>,
+        old: &Identity,
+        new_key: &NewKey,
+    ) -> Result<Vec<Vec<u8>>> {
+        let current_key = token.private_key(old)?;
+        let client = EstClient::new(
+            EstEndpoint {
+                base_url: self.profile.est.base_url.clone(),
+                label: self.profile.est.label.clone(),
+                pinned_roots: self.pinned_roots.clone(),
+            },
+            Some(ClientIdentity {
+                chain: vec![CertificateDer::from(old.certificate.der.clone())],
+                key: current_key,
+            }),
+        )?;
+        let csr = build_csr(&old.certificate, new_key.handle.as_ref())?;
+        for _ in 0..=self.poll.max_polls {
+            match client.simple_reenroll(&csr).await? {
+                Enrollment::Issued(certs) => return Ok(certs),
+                Enrollment::Pending { retry_after } => {
+                    tokio::time::sleep(retry_after.min(self.poll.max_wait_each)).await;
+                }
+            }
+        }
+        Err(EngineError::Internal(format!(
+            "the bank still has the request pending after {} polls",
+            self.poll.max_polls
+        )))
+    }
+
+    /// Second half, after the user's second consent.
+    pub async fn install_renewal(
+        &self,
+        renewal_id: &str,
+        progress: ProgressSink,
+    ) -> Result<RenewalOutcome> {
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(renewal_id)
+            .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
+        let steps = Steps {
+            id: renewal_id,
+            sink: &progress,
+        };
+        let Pending {
+            token,
+            old,
+            new_key,
+            issued,
+        } = pending;
+        let label = if old.label.is_empty() {
+            old.certificate.subject_cn.clone()
+        } else {
+            old.label.clone()
+        };
+
+        steps.run(RenewalStep::Install, || {
+            Ok(token.install_certificate(&new_key.key_id, &label, &issued.der)?)
+        })?;
+        let installed = steps.run(RenewalStep::ReadBack, || {
+            read_back(token.as_ref(), &issued, &new_key)
+        })?;
+        steps.run(RenewalStep::Archive, || {
+            if self.profile.replaced == Replaced::Remove {
+                token.remove_identity(&old.certificate.fingerprint)?;
+            }
+            Ok(())
+        })?;
+        Ok(RenewalOutcome {
+            renewal_id: renewal_id.to_owned(),
+            installed: views::details(&installed.certificate),
+            replaced_fingerprint: old.certificate.fingerprint,
+        })
+    }
+
+    /// Abandon a renewal before install: the new key goes, the old identity stays.
+    pub fn cancel_renewal(&self, renewal_id: &str) -> Result<()> {
+        let pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(renewal_id)
+            .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
+        pending.token.delete_key(&pending.new_key.key_id)?;
+        Ok(())
+    }
+}
+
+/// The new identity as the store now has it: same certificate, a private key
+/// that signs for it and can never leave the store.
+fn read_back(token: &dyn Token, issued: &CertificateInfo, new_key: &NewKey) -> Result<Identity> {
+    let found = token.find_identity(&issued.fingerprint)?;
+    let mismatch = |what: &str| EngineError::Internal(format!("read back: {what}"));
+    if found.certificate.der != issued.der || found.key_id != new_key.key_id {
+        return Err(mismatch("stored certificate differs from the issued one"));
+    }
+    let protection = token.key_protection(&new_key.key_id)?;
+    if !protection.sensitive || protection.extractable || !protection.never_extractable {
+        return Err(mismatch("new private key is not protected as required"));
+    }
+    if token.private_key(&found)?.public_key() != issued.public_key.as_slice() {
+        return Err(mismatch("stored key does not match the certificate"));
+    }
+    Ok(found)
+}
+
+fn new_renewal_id() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{nanos:x}-{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// Emits started/finished/failed around each step.
+struct Steps<'a> {
+    id: &'a str,
+    sink: &'a ProgressSink,
+}
+
+impl Steps<'_> {
+    fn emit(&self, step: RenewalStep, phase: StepPhase, error: Option<&EngineError>) {
+        (self.sink)(ProgressEvent {
+            renewal_id: self.id.to_owned(),
+            step,
+            phase,
+            error: error.map(EngineError::view),
+        });
+    }
+
+    fn started(&self, step: RenewalStep) {
+        self.emit(step, StepPhase::Started, None);
+    }
+
+    fn finish<T>(&self, step: RenewalStep, result: Result<T>) -> Result<T> {
+        match &result {
+            Ok(_) => self.emit(step, StepPhase::Finished, None),
+            Err(e) => {
+                tracing::warn!(renewal = self.id, ?step, error = %e, "renewal step failed");
+                self.emit(step, StepPhase::Failed, Some(e));
+            }
+        }
+        result
+    }
+
+    fn run<T>(&self, step: RenewalStep, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.started(step);
+        self.finish(step, f())
+    }
+}

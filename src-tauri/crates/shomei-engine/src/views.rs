@@ -1,0 +1,61 @@
+//! From store types to the UI's model types.
+
+use shomei_store::{CertificateInfo, Identity};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::model::{CertificateDetails, IdentityView, StorageKind};
+use crate::rules;
+
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+pub fn storage(kind: shomei_store::StorageKind) -> StorageKind {
+    match kind {
+        shomei_store::StorageKind::UsbToken => StorageKind::UsbToken,
+        shomei_store::StorageKind::ThisPc => StorageKind::ThisPc,
+    }
+}
+
+pub fn details(cert: &CertificateInfo) -> CertificateDetails {
+    CertificateDetails {
+        fingerprint: cert.fingerprint.clone(),
+        subject: cert.subject.clone(),
+        subject_cn: cert.subject_cn.clone(),
+        issuer: cert.issuer.clone(),
+        serial: cert.serial.clone(),
+        not_before: rfc3339(cert.not_before),
+        not_after: rfc3339(cert.not_after),
+        key_algorithm: cert.key_algorithm.to_string(),
+        usages: cert.usages.clone(),
+    }
+}
+
+pub fn identity(
+    identity: &Identity,
+    kind: shomei_store::StorageKind,
+    store_label: &str,
+    now: i64,
+) -> IdentityView {
+    let cert = &identity.certificate;
+    IdentityView {
+        fingerprint: cert.fingerprint.clone(),
+        subject_cn: cert.subject_cn.clone(),
+        subject: cert.subject.clone(),
+        issuer: cert.issuer.clone(),
+        not_before: rfc3339(cert.not_before),
+        not_after: rfc3339(cert.not_after),
+        days_left: rules::days_left(cert.not_after, now),
+        status: rules::status(cert.not_after, now),
+        storage: storage(kind),
+        store_label: store_label.to_owned(),
+    }
+}
+
+pub fn now_unix() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,46 @@
+//! EST errors, classified by what the user can do about them: the bank cannot be
+//! reached (network, proxy, TLS), the bank said no (HTTP status), or the answer is
+//! not what we asked for (hostile or malformed). None of them carries key material.
+
+/// Why the conversation with the bank's CA failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EstError {
+    /// Connection, DNS, timeout, or TLS failure (including a server certificate not
+    /// issued by the pinned CA).
+    #[error("bank unreachable: {0}")]
+    Unreachable(String),
+    /// The server answered with an HTTP error status.
+    #[error("bank answered HTTP {status}: {body}")]
+    Http { status: u16, body: String },
+    /// The answer could not be parsed (base64, PKCS#7, certificate).
+    #[error("malformed answer from the bank: {0}")]
+    Malformed(String),
+    /// The issued certificate is not the one we asked for; nothing may be installed.
+    #[error("issued certificate rejected: {0}")]
+    Rejected(Rejection),
+    /// Building the request failed (signing the CSR through the store).
+    #[error("could not build the request: {0}")]
+    Request(String),
+    /// The client was configured with something unusable (bad URL, bad pinned CA).
+    #[error("invalid EST configuration: {0}")]
+    Config(String),
+}
+
+/// Which acceptance rule the issued certificate broke (SPEC §3).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Rejection {
+    #[error("the answer holds no certificate")]
+    Empty,
+    #[error("its public key is not the new key")]
+    WrongKey,
+    #[error("its subject differs from the current certificate's")]
+    WrongSubject,
+    #[error("it does not chain to the bank's pinned CA: {0}")]
+    Untrusted(String),
+    #[error("it is not valid now")]
+    NotValidNow,
+}
+
+pub type Result<T, E = EstError> = std::result::Result<T, E>;

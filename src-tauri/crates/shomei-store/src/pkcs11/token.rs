@@ -1,0 +1,387 @@
+//! One PKCS#11 token, opened by label or serial, with one read-write session.
+//!
+//! Certificates are CKO_CERTIFICATE/CKC_X_509 objects; a certificate and its
+//! private key share CKA_ID. Login state is per token in PKCS#11, so the session is
+//! shared (behind a mutex: cryptoki sessions are not `Sync`) by every key handle.
+
+use std::sync::{Arc, Mutex};
+
+use cryptoki::context::Pkcs11;
+use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass, ObjectHandle};
+use cryptoki::session::{Session, UserType};
+use cryptoki::slot::Slot;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::errors::Classify;
+use super::key::{generate_rsa, rsa_public_key, Pkcs11Key};
+use crate::cert::CertificateInfo;
+use crate::error::{Result, StoreError};
+use crate::key::{KeyHandle, KeySpec};
+use crate::token::{Identity, KeyProtection, Listing, NewKey, PinStatus, StorageKind, Token};
+
+/// Which token to open: by label, by serial, or both must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenSelector {
+    pub label: Option<String>,
+    pub serial: Option<String>,
+}
+
+impl TokenSelector {
+    pub fn by_label(label: impl Into<String>) -> Self {
+        TokenSelector {
+            label: Some(label.into()),
+            serial: None,
+        }
+    }
+
+    pub(crate) fn matches(&self, label: &str, serial: &str) -> bool {
+        let eq = |want: &Option<String>, got: &str| {
+            want.as_deref()
+                .is_none_or(|w| w.trim_end() == got.trim_end())
+        };
+        (self.label.is_some() || self.serial.is_some())
+            && eq(&self.label, label)
+            && eq(&self.serial, serial)
+    }
+}
+
+impl std::fmt::Display for TokenSelector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.label, &self.serial) {
+            (Some(l), Some(s)) => write!(f, "label {l:?}, serial {s:?}"),
+            (Some(l), None) => write!(f, "label {l:?}"),
+            (None, Some(s)) => write!(f, "serial {s:?}"),
+            (None, None) => f.write_str("(no token selected)"),
+        }
+    }
+}
+
+pub struct Pkcs11Token {
+    ctx: Pkcs11,
+    slot: Slot,
+    label: String,
+    session: Arc<Mutex<Session>>,
+}
+
+impl Pkcs11Token {
+    pub(crate) fn open(ctx: Pkcs11, slot: Slot, label: &str) -> Result<Self> {
+        let session = ctx.open_rw_session(slot).during("open session")?;
+        Ok(Pkcs11Token {
+            ctx,
+            slot,
+            label: label.to_owned(),
+            session: Arc::new(Mutex::new(session)),
+        })
+    }
+
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn certificate_objects(&self, session: &Session) -> Result<Vec<ObjectHandle>> {
+        session
+            .find_objects(&[
+                Attribute::Class(ObjectClass::CERTIFICATE),
+                Attribute::CertificateType(CertificateType::X_509),
+            ])
+            .during("find certificates")
+    }
+
+    fn read_identity(&self, session: &Session, object: ObjectHandle) -> Result<Identity> {
+        let attrs = session
+            .get_attributes(
+                object,
+                &[
+                    AttributeType::Id,
+                    AttributeType::Label,
+                    AttributeType::Value,
+                ],
+            )
+            .during("read certificate")?;
+        let (mut id, mut label, mut value) = (Vec::new(), String::new(), None);
+        for a in attrs {
+            match a {
+                Attribute::Id(v) => id = v,
+                Attribute::Label(v) => label = String::from_utf8_lossy(&v).into_owned(),
+                Attribute::Value(v) => value = Some(v),
+                _ => {}
+            }
+        }
+        let der = value.ok_or(StoreError::Malformed {
+            what: "certificate object",
+            reason: "no CKA_VALUE".into(),
+        })?;
+        Ok(Identity {
+            certificate: CertificateInfo::parse(&der)?,
+            key_id: id,
+            label,
+        })
+    }
+
+    fn objects_with_id(
+        &self,
+        session: &Session,
+        class: ObjectClass,
+        id: &[u8],
+    ) -> Result<Vec<ObjectHandle>> {
+        session
+            .find_objects(&[Attribute::Class(class), Attribute::Id(id.to_vec())])
+            .during("find key")
+    }
+
+    fn private_key_by_id(&self, session: &Session, id: &[u8]) -> Result<ObjectHandle> {
+        match self
+            .objects_with_id(session, ObjectClass::PRIVATE_KEY, id)?
+            .as_slice()
+        {
+            [one] => Ok(*one),
+            [] => Err(StoreError::NotFound(format!(
+                "private key with id {}",
+                hex::encode(id)
+            ))),
+            _ => Err(StoreError::Malformed {
+                what: "token",
+                reason: format!("several private keys share id {}", hex::encode(id)),
+            }),
+        }
+    }
+
+    fn pin_status_now(&self) -> Result<PinStatus> {
+        let info = self
+            .ctx
+            .get_token_info(self.slot)
+            .during("read token info")?;
+        Ok(PinStatus {
+            count_low: info.user_pin_count_low(),
+            final_try: info.user_pin_final_try(),
+            locked: info.user_pin_locked(),
+        })
+    }
+}
+
+/// CKA_SERIAL_NUMBER is the DER encoding of the serial INTEGER, tag included.
+fn der_integer(value: &[u8]) -> Vec<u8> {
+    // Serials are at most 20 octets (RFC 5280), so the short length form suffices.
+    let mut out = vec![0x02, value.len() as u8];
+    out.extend_from_slice(value);
+    out
+}
+
+impl Token for Pkcs11Token {
+    fn label(&self) -> &str {
+        &self.label
+    }
+
+    fn storage(&self) -> StorageKind {
+        StorageKind::UsbToken
+    }
+
+    fn pin_status(&self) -> Result<PinStatus> {
+        self.pin_status_now()
+    }
+
+    fn login(&self, pin: &SecretString) -> Result<()> {
+        if self.pin_status_now()?.locked {
+            return Err(StoreError::PinLocked);
+        }
+        let pin = cryptoki::types::AuthPin::new(pin.expose_secret().into());
+        let result = self.session().login(UserType::User, Some(&pin));
+        match result {
+            Ok(()) => Ok(()),
+            Err(cryptoki::error::Error::Pkcs11(
+                cryptoki::error::RvError::UserAlreadyLoggedIn,
+                _,
+            )) => Ok(()),
+            Err(e) => match super::errors::classify("login", e) {
+                StoreError::PinIncorrect { .. } => {
+                    // The token's flags after the failure are the only honest count.
+                    let status = self.pin_status_now().unwrap_or_default();
+                    if status.locked {
+                        Err(StoreError::PinLocked)
+                    } else {
+                        Err(StoreError::PinIncorrect {
+                            retries_left: status.final_try.then_some(1),
+                        })
+                    }
+                }
+                other => Err(other),
+            },
+        }
+    }
+
+    fn list_identities(&self) -> Listing {
+        let session = self.session();
+        let mut listing = Listing::default();
+        match self.certificate_objects(&session) {
+            Ok(objects) => {
+                for object in objects {
+                    match self.read_identity(&session, object) {
+                        Ok(identity) => listing.identities.push(identity),
+                        Err(e) => listing.errors.push(e),
+                    }
+                }
+            }
+            Err(e) => listing.errors.push(e),
+        }
+        listing
+    }
+
+    fn find_identity(&self, fingerprint: &str) -> Result<Identity> {
+        let listing = self.list_identities();
+        if let Some(found) = listing
+            .identities
+            .into_iter()
+            .find(|i| i.certificate.fingerprint.eq_ignore_ascii_case(fingerprint))
+        {
+            return Ok(found);
+        }
+        // A listing error (a pulled token) matters more than "not found".
+        match listing.errors.into_iter().next() {
+            Some(e @ (StoreError::TokenRemoved { .. } | StoreError::TokenAbsent(_))) => Err(e),
+            _ => Err(StoreError::NotFound(format!("certificate {fingerprint}"))),
+        }
+    }
+
+    fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>> {
+        let session = self.session();
+        let handle = self.private_key_by_id(&session, &identity.key_id)?;
+        let public_key = rsa_public_key(&session, handle)
+            .or_else(|_| Ok::<_, StoreError>(identity.certificate.public_key.clone()))?;
+        Ok(Arc::new(Pkcs11Key::new(
+            self.session.clone(),
+            handle,
+            public_key,
+            identity.certificate.key_algorithm,
+        )))
+    }
+
+    fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {
+        let session = self.session();
+        let key_id = session.generate_random_vec(20).during("generate key id")?;
+        let (handle, public_key) = generate_rsa(&session, spec, &key_id, label)?;
+        Ok(NewKey {
+            key_id,
+            handle: Arc::new(Pkcs11Key::new(
+                self.session.clone(),
+                handle,
+                public_key,
+                spec.algorithm(),
+            )),
+        })
+    }
+
+    fn key_protection(&self, key_id: &[u8]) -> Result<KeyProtection> {
+        let session = self.session();
+        let handle = self.private_key_by_id(&session, key_id)?;
+        let attrs = session
+            .get_attributes(
+                handle,
+                &[
+                    AttributeType::Token,
+                    AttributeType::Sensitive,
+                    AttributeType::Extractable,
+                    AttributeType::NeverExtractable,
+                ],
+            )
+            .during("read key attributes")?;
+        let mut p = KeyProtection {
+            on_token: false,
+            sensitive: false,
+            extractable: true,
+            never_extractable: false,
+        };
+        for a in attrs {
+            match a {
+                Attribute::Token(v) => p.on_token = v,
+                Attribute::Sensitive(v) => p.sensitive = v,
+                Attribute::Extractable(v) => p.extractable = v,
+                Attribute::NeverExtractable(v) => p.never_extractable = v,
+                _ => {}
+            }
+        }
+        Ok(p)
+    }
+
+    fn delete_key(&self, key_id: &[u8]) -> Result<()> {
+        let session = self.session();
+        for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
+            for object in self.objects_with_id(&session, class, key_id)? {
+                session.destroy_object(object).during("delete key")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity> {
+        let info = CertificateInfo::parse(cert_der)?;
+        let parsed = x509_parser::parse_x509_certificate(cert_der)
+            .map_err(|e| StoreError::Malformed {
+                what: "certificate",
+                reason: e.to_string(),
+            })?
+            .1;
+        {
+            let session = self.session();
+            // Browsers and vendor tools look certificates up by CKA_SUBJECT/ISSUER/SERIAL.
+            session
+                .create_object(&[
+                    Attribute::Class(ObjectClass::CERTIFICATE),
+                    Attribute::CertificateType(CertificateType::X_509),
+                    Attribute::Token(true),
+                    Attribute::Private(false),
+                    Attribute::Id(key_id.to_vec()),
+                    Attribute::Label(label.as_bytes().to_vec()),
+                    Attribute::Subject(parsed.subject().as_raw().to_vec()),
+                    Attribute::Issuer(parsed.issuer().as_raw().to_vec()),
+                    Attribute::SerialNumber(der_integer(parsed.raw_serial())),
+                    Attribute::Value(cert_der.to_vec()),
+                ])
+                .during("store certificate")?;
+            for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
+                for object in self.objects_with_id(&session, class, key_id)? {
+                    session
+                        .update_attributes(object, &[Attribute::Label(label.as_bytes().to_vec())])
+                        .during("label key")?;
+                }
+            }
+        }
+        self.find_identity(&info.fingerprint)
+    }
+
+    fn remove_identity(&self, fingerprint: &str) -> Result<()> {
+        let session = self.session();
+        let mut target = None;
+        let mut others_by_id = Vec::new();
+        for object in self.certificate_objects(&session)? {
+            let identity = self.read_identity(&session, object)?;
+            if identity
+                .certificate
+                .fingerprint
+                .eq_ignore_ascii_case(fingerprint)
+            {
+                if target.is_some() {
+                    return Err(StoreError::Malformed {
+                        what: "token",
+                        reason: format!("certificate {fingerprint} is stored twice"),
+                    });
+                }
+                target = Some((object, identity.key_id));
+            } else {
+                others_by_id.push(identity.key_id);
+            }
+        }
+        let (object, key_id) =
+            target.ok_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))?;
+        session
+            .destroy_object(object)
+            .during("remove certificate")?;
+        if !others_by_id.contains(&key_id) {
+            for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
+                for object in self.objects_with_id(&session, class, &key_id)? {
+                    session.destroy_object(object).during("remove key")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! The store hierarchy: a store (a PKCS#11 module, an OS store) opens tokens; a
+//! token holds identities (a certificate and the private key sharing its id); an
+//! identity's key signs through a [`KeyHandle`].
+//!
+//! [`Token`] is object-safe because two kinds coexist at run time: the OS store of
+//! this PC and the bank's USB token.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use crate::cert::CertificateInfo;
+use crate::error::{Result, StoreError};
+use crate::key::{KeyHandle, KeySpec};
+
+/// Where an identity lives, in the bank's words: the OS store of this PC
+/// (パソコンに保存する) or the dedicated USB token (専用USBに保存する).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StorageKind {
+    ThisPc,
+    UsbToken,
+}
+
+/// A certificate with the id that links it to its private key.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub certificate: CertificateInfo,
+    /// The back end's link between certificate and key (CKA_ID on PKCS#11).
+    pub key_id: Vec<u8>,
+    pub label: String,
+}
+
+/// Partial success: one unreadable object never hides the others.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub identities: Vec<Identity>,
+    pub errors: Vec<StoreError>,
+}
+
+/// What the token says about its user PIN before we try it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PinStatus {
+    pub count_low: bool,
+    pub final_try: bool,
+    pub locked: bool,
+}
+
+/// How a private key is protected, read back from the store after generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyProtection {
+    pub on_token: bool,
+    pub sensitive: bool,
+    pub extractable: bool,
+    pub never_extractable: bool,
+}
+
+/// A freshly generated key, not yet linked to any certificate.
+#[derive(Debug, Clone)]
+pub struct NewKey {
+    pub key_id: Vec<u8>,
+    pub handle: Arc<dyn KeyHandle>,
+}
+
+pub trait Token: Send + Sync {
+    fn label(&self) -> &str;
+    fn storage(&self) -> StorageKind;
+    fn pin_status(&self) -> Result<PinStatus>;
+    /// Log in as the user. Refuses (without trying) when the PIN is locked.
+    fn login(&self, pin: &SecretString) -> Result<()>;
+    /// Certificates are public: listing works before login.
+    fn list_identities(&self) -> Listing;
+    /// The identity whose certificate has this SHA-256 fingerprint.
+    fn find_identity(&self, fingerprint: &str) -> Result<Identity>;
+    /// The private key of an identity (needs login).
+    fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>>;
+    /// Generate a non-extractable key pair in the store, labelled `label`.
+    fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey>;
+    fn key_protection(&self, key_id: &[u8]) -> Result<KeyProtection>;
+    /// Remove a generated key that never got its certificate (rollback).
+    fn delete_key(&self, key_id: &[u8]) -> Result<()>;
+    /// Store `cert_der` next to the key `key_id` and relabel the key; returns the
+    /// identity as read back from the store.
+    fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity>;
+    /// Remove exactly the identity with this fingerprint: its certificate, and its
+    /// key unless another certificate still uses it.
+    fn remove_identity(&self, fingerprint: &str) -> Result<()>;
+}

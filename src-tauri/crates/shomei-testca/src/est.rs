@@ -1,0 +1,248 @@
+//! EST request routing and handling (RFC 7030 `/cacerts` and `/simplereenroll`), and the
+//! `Behaviour` switch that decides how an otherwise valid enrollment is answered. Every
+//! request passes through [`handle`], so new misbehaviours for fault-injection tests only
+//! need a new `Behaviour` variant and a branch in [`Shared::decide`].
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use hyper::{Method, Request, Response, StatusCode};
+use time::{Duration, OffsetDateTime};
+use x509_parser::prelude::{FromDer, X509Certificate};
+
+use crate::pkcs7::{base64_decode_lenient, base64_wrapped, pkcs7_certs_only};
+use crate::{csr, TestCa, TestCaError};
+
+/// Largest request body accepted; a base64 RSA 4096 CSR is under 3 KiB.
+const MAX_BODY: usize = 64 * 1024;
+
+/// How the server answers enrollments that are otherwise valid.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Behaviour {
+    /// Issue at once.
+    #[default]
+    Normal,
+    /// Answer `202 Accepted` with `Retry-After: retry_after_secs` to the next `times`
+    /// enrollments, then issue (RFC 7030 §4.2.3 "pending").
+    Pending { times: u32, retry_after_secs: u32 },
+}
+
+/// What [`Shared::decide`] tells the enrollment handler to do.
+enum Decision {
+    Issue,
+    Pending { retry_after_secs: u32 },
+}
+
+/// State shared by all connections of one server.
+pub(crate) struct Shared {
+    pub ca: Arc<TestCa>,
+    pub label: Option<String>,
+    pub validity_days: u32,
+    pub behaviour: Mutex<Behaviour>,
+    pub issued: AtomicUsize,
+}
+
+impl Shared {
+    /// Consumes one step of the current behaviour. Holding the lock for the
+    /// read-and-decrement keeps concurrent requests from both taking the last "pending".
+    fn decide(&self) -> Decision {
+        let mut behaviour = self
+            .behaviour
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &mut *behaviour {
+            Behaviour::Normal => Decision::Issue,
+            Behaviour::Pending { times: 0, .. } => Decision::Issue,
+            Behaviour::Pending {
+                times,
+                retry_after_secs,
+            } => {
+                *times -= 1;
+                Decision::Pending {
+                    retry_after_secs: *retry_after_secs,
+                }
+            }
+        }
+    }
+}
+
+enum Route {
+    CaCerts,
+    SimpleReenroll,
+}
+
+/// `/.well-known/est/[label/]operation`; with a label configured, only the labelled paths.
+fn route(path: &str, label: Option<&str>) -> Option<Route> {
+    let rest = path.strip_prefix("/.well-known/est/")?;
+    let operation = match label {
+        Some(label) => rest.strip_prefix(label)?.strip_prefix('/')?,
+        None => rest,
+    };
+    match operation {
+        "cacerts" => Some(Route::CaCerts),
+        "simplereenroll" => Some(Route::SimpleReenroll),
+        _ => None,
+    }
+}
+
+type Answer = Response<Full<Bytes>>;
+
+/// Answers one request. `peer_cert` is the DER client certificate of the TLS connection.
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    peer_cert: Option<Arc<[u8]>>,
+    request: Request<Incoming>,
+) -> Result<Answer, Infallible> {
+    let answer = match (
+        route(request.uri().path(), shared.label.as_deref()),
+        request.method(),
+    ) {
+        (Some(Route::CaCerts), &Method::GET) => cacerts(&shared),
+        (Some(Route::SimpleReenroll), &Method::POST) => {
+            simplereenroll(&shared, peer_cert.as_deref(), request).await
+        }
+        _ => text(StatusCode::NOT_FOUND, "not found"),
+    };
+    Ok(answer)
+}
+
+fn cacerts(shared: &Shared) -> Answer {
+    let p7 = pkcs7_certs_only(&[shared.ca.cert_der().to_vec()]);
+    pkcs7_answer(StatusCode::OK, "application/pkcs7-mime", &p7)
+}
+
+async fn simplereenroll(
+    shared: &Shared,
+    peer_cert: Option<&[u8]>,
+    request: Request<Incoming>,
+) -> Answer {
+    if !is_pkcs10(request.headers().get(CONTENT_TYPE)) {
+        return text(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/pkcs10",
+        );
+    }
+    let body = match read_body(request).await {
+        Ok(body) => body,
+        Err(answer) => return *answer,
+    };
+    let Ok(csr_der) = base64_decode_lenient(&body) else {
+        return text(StatusCode::BAD_REQUEST, "body is not base64");
+    };
+    let request = match csr::parse_and_verify(&csr_der) {
+        Ok(request) => request,
+        Err(e) => return text(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    // RFC 7030 §4.2.2: a re-enrollment keeps the subject of the certificate that
+    // authenticated the connection.
+    let Some(peer_cert) = peer_cert else {
+        return text(StatusCode::BAD_REQUEST, "no TLS client certificate");
+    };
+    let Ok((_, peer)) = X509Certificate::from_der(peer_cert) else {
+        return text(StatusCode::BAD_REQUEST, "unreadable TLS client certificate");
+    };
+    if peer.subject().as_raw() != request.subject_der.as_slice() {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "subject differs from the TLS client certificate's",
+        );
+    }
+
+    match shared.decide() {
+        Decision::Pending { retry_after_secs } => {
+            let mut answer = text(StatusCode::ACCEPTED, "pending");
+            answer
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            answer
+        }
+        Decision::Issue => {
+            let now = OffsetDateTime::now_utc();
+            let not_after = now + Duration::days(i64::from(shared.validity_days));
+            match shared
+                .ca
+                .issue_verified(request, now - Duration::minutes(1), not_after)
+            {
+                Ok(cert) => {
+                    shared.issued.fetch_add(1, Ordering::SeqCst);
+                    let p7 = pkcs7_certs_only(&[cert]);
+                    pkcs7_answer(
+                        StatusCode::OK,
+                        "application/pkcs7-mime; smime-type=certs-only",
+                        &p7,
+                    )
+                }
+                Err(e @ (TestCaError::UnsupportedKey(_) | TestCaError::UnsupportedSubject(_))) => {
+                    text(StatusCode::BAD_REQUEST, &e.to_string())
+                }
+                Err(e) => {
+                    tracing::error!("test CA failed to issue: {e}");
+                    text(StatusCode::INTERNAL_SERVER_ERROR, "issuance failed")
+                }
+            }
+        }
+    }
+}
+
+/// `application/pkcs10`, parameters and case ignored.
+fn is_pkcs10(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/pkcs10"))
+}
+
+/// The whole body, or the answer to give when it is too large or unreadable.
+async fn read_body(request: Request<Incoming>) -> Result<Bytes, Box<Answer>> {
+    let too_large = || {
+        Box::new(text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "request body too large",
+        ))
+    };
+    // Refuse early on a declared length, so the client is not made to upload it all.
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(_) => Err(Box::new(text(
+            StatusCode::BAD_REQUEST,
+            "cannot read the request body",
+        ))),
+    }
+}
+
+fn pkcs7_answer(status: StatusCode, content_type: &'static str, p7_der: &[u8]) -> Answer {
+    let mut answer = Response::new(Full::new(Bytes::from(base64_wrapped(p7_der))));
+    *answer.status_mut() = status;
+    let headers = answer.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        "content-transfer-encoding",
+        HeaderValue::from_static("base64"),
+    );
+    answer
+}
+
+fn text(status: StatusCode, message: &str) -> Answer {
+    let mut answer = Response::new(Full::new(Bytes::from(format!("{message}\n"))));
+    *answer.status_mut() = status;
+    answer.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    answer
+}
