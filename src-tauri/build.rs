@@ -1,0 +1,18 @@
+//! Tauri's build step. Capabilities live in src-tauri/capabilities (the root
+//! manifest is the app package, so tauri-build's default path would be wrong),
+//! and the app's own commands are declared so a capability must allow each one.
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "list_identities",
+            "start_renewal",
+            "install_renewal",
+            "cancel_renewal",
+        ]));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {error:#}");
+    }
+}

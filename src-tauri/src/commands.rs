@@ -1,0 +1,83 @@
+//! The IPC commands: thin translations between the UI and the engine.
+//! Errors cross as [`ErrorView`] codes; the UI words them. The PIN arrives as a
+//! plain string (that is what IPC carries) and becomes a `SecretString` at once.
+
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use shomei_engine::model::{
+    AppInfo, ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome,
+};
+use shomei_engine::{Engine, ProgressSink};
+use tauri::{AppHandle, Emitter, State};
+
+/// The event name the UI listens to for [`ProgressEvent`]s.
+pub const PROGRESS_EVENT: &str = "renewal-progress";
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub info: AppInfo,
+}
+
+fn progress_to(app: AppHandle) -> ProgressSink {
+    Arc::new(move |event: ProgressEvent| {
+        if let Err(e) = app.emit(PROGRESS_EVENT, event) {
+            tracing::warn!(error = %e, "could not deliver a progress event");
+        }
+    })
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    state.info.clone()
+}
+
+#[tauri::command]
+pub async fn list_identities(state: State<'_, AppState>) -> Result<IdentityListing, ErrorView> {
+    let engine = state.engine.clone();
+    // PKCS#11 calls block; keep them off the IPC thread.
+    tauri::async_runtime::spawn_blocking(move || engine.list())
+        .await
+        .map_err(|e| internal(&e))
+}
+
+#[tauri::command]
+pub async fn start_renewal(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    fingerprint: String,
+    pin: String,
+) -> Result<IssuedCertificate, ErrorView> {
+    let pin = SecretString::from(pin);
+    state
+        .engine
+        .start_renewal(&fingerprint, pin, progress_to(app))
+        .await
+        .map_err(|e| e.view())
+}
+
+#[tauri::command]
+pub async fn install_renewal(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    renewal_id: String,
+) -> Result<RenewalOutcome, ErrorView> {
+    state
+        .engine
+        .install_renewal(&renewal_id, progress_to(app))
+        .await
+        .map_err(|e| e.view())
+}
+
+#[tauri::command]
+pub fn cancel_renewal(state: State<'_, AppState>, renewal_id: String) -> Result<(), ErrorView> {
+    state.engine.cancel_renewal(&renewal_id).map_err(|e| e.view())
+}
+
+fn internal(e: &dyn std::fmt::Display) -> ErrorView {
+    ErrorView {
+        code: shomei_engine::model::ErrorCode::Internal,
+        retries_left: None,
+        detail: Some(e.to_string()),
+    }
+}

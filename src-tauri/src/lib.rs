@@ -1,0 +1,110 @@
+//! The Tauri shell: options, the window, and the IPC commands wired to the
+//! engine. Nothing here knows about tokens, EST or the bank's rules; that is
+//! `shomei-engine` and below, which build and test without a window.
+
+mod commands;
+mod options;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use shomei_engine::demo::{self, Demo};
+use shomei_engine::model::AppInfo;
+use shomei_engine::{BankProfile, Engine};
+
+use commands::AppState;
+
+/// Runs the app; returns the process exit code.
+pub fn run() -> i32 {
+    init_logging();
+    let options = match options::parse(std::env::args().skip(1)) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("shomei: {e}\n\n{}", options::USAGE);
+            return 2;
+        }
+    };
+    // The demo must start before anything else loads SoftHSM, and its test CA
+    // must run on the runtime that lives as long as the app: Tauri's.
+    let started = if options.demo {
+        let dir = options.demo_dir.clone().unwrap_or_else(fresh_demo_dir);
+        tauri::async_runtime::block_on(demo::start(&dir)).map(|d| {
+            eprintln!(
+                "shomei: demo in {} (EST test CA at {}, PIN {})",
+                dir.display(),
+                d.server.base_url(),
+                demo::DEMO_PIN
+            );
+            let engine = Engine::new(d.profile.clone(), d.pinned_roots.clone());
+            (engine, Some(d))
+        })
+    } else {
+        let path = options.profile.clone().unwrap_or_else(default_profile_path);
+        BankProfile::load(&path)
+            .map(|(profile, roots)| (Engine::new(profile, roots), None))
+            .map_err(|e| shomei_engine::EngineError::Internal(format!("bank profile: {e}")))
+    };
+    let (engine, demo) = match started {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("shomei: {e}\n(run with --demo to try Shomei on its embedded demo bank)");
+            return 1;
+        }
+    };
+    let info = AppInfo {
+        bank_name: engine.profile().name.clone(),
+        demo: demo.is_some(),
+        demo_pin: demo.as_ref().map(|_| demo::DEMO_PIN.to_owned()),
+        usb_offered: engine.profile().token.is_some(),
+        locale: "ja".into(),
+    };
+    let result = tauri::Builder::default()
+        .manage(AppState {
+            engine: Arc::new(engine),
+            info,
+        })
+        .manage(DemoGuard(demo))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_identities,
+            commands::start_renewal,
+            commands::install_renewal,
+            commands::cancel_renewal,
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("shomei: {e}");
+            1
+        }
+    }
+}
+
+/// Keeps the demo's EST server alive as long as the app.
+struct DemoGuard(#[allow(dead_code)] Option<Demo>);
+
+fn fresh_demo_dir() -> PathBuf {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    std::env::temp_dir().join(format!("shomei-demo-{}-{stamp}", std::process::id()))
+}
+
+/// Per-user location of the deployed bank profile.
+fn default_profile_path() -> PathBuf {
+    dirs::config_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("shomei")
+        .join("bank.toml")
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("SHOMEI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,25 @@
+// The one interface the screens talk to. Everything Tauri-specific hides behind it so the
+// flow can be unit-tested and the UI can run in a plain browser with the fake.
+import type {
+  AppInfo,
+  IdentityListing,
+  IssuedCertificate,
+  ProgressEvent,
+  RenewalOutcome,
+} from './bindings';
+
+export type Unsubscribe = () => void;
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  listIdentities(): Promise<IdentityListing>;
+  /** Logs in, generates the key, asks the bank and verifies the answer; does not install. */
+  startRenewal(fingerprint: string, pin: string): Promise<IssuedCertificate>;
+  installRenewal(renewalId: string): Promise<RenewalOutcome>;
+  cancelRenewal(renewalId: string): Promise<void>;
+  /**
+   * Resolves once the listener is registered: callers await it before starting a renewal,
+   * otherwise the first progress events could be emitted before anyone listens.
+   */
+  onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe>;
+}

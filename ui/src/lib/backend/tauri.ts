@@ -1,0 +1,49 @@
+// The only module that imports @tauri-apps/*. Invoke names and argument shapes are the
+// contract with src-tauri's commands; arguments are camelCase as Tauri expects by default.
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { Backend, Unsubscribe } from './backend';
+import type {
+  AppInfo,
+  IdentityListing,
+  IssuedCertificate,
+  ProgressEvent,
+  RenewalOutcome,
+} from './bindings';
+import { toErrorView } from './errors';
+
+export const PROGRESS_EVENT = 'renewal-progress';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (err) {
+    throw toErrorView(err);
+  }
+}
+
+export class TauriBackend implements Backend {
+  appInfo(): Promise<AppInfo> {
+    return call('app_info');
+  }
+  listIdentities(): Promise<IdentityListing> {
+    return call('list_identities');
+  }
+  startRenewal(fingerprint: string, pin: string): Promise<IssuedCertificate> {
+    return call('start_renewal', { fingerprint, pin });
+  }
+  installRenewal(renewalId: string): Promise<RenewalOutcome> {
+    return call('install_renewal', { renewalId });
+  }
+  async cancelRenewal(renewalId: string): Promise<void> {
+    await call<null>('cancel_renewal', { renewalId });
+  }
+  async onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe> {
+    return listen<ProgressEvent>(PROGRESS_EVENT, (e) => cb(e.payload));
+  }
+}
+
+/** Tauri injects this global into its webview; a plain browser has none. */
+export function insideTauri(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}

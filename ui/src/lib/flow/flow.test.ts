@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { FAKE_PIN, FakeBackend, type FakeOptions } from '../backend/fake';
+import { RenewalFlow, type Screen } from './flow';
+
+const NOW = new Date('2026-11-24T03:00:00Z');
+
+async function started(options: FakeOptions = {}) {
+  const backend = new FakeBackend({ now: NOW, ...options });
+  const flow = new RenewalFlow(backend);
+  const seen: Screen['kind'][] = [];
+  flow.subscribe((s) => seen.push(s.kind));
+  await flow.start();
+  return { backend, flow, seen };
+}
+
+function screen<K extends Screen['kind']>(flow: RenewalFlow, kind: K): Extract<Screen, { kind: K }> {
+  expect(flow.screen.kind).toBe(kind);
+  return flow.screen as Extract<Screen, { kind: K }>;
+}
+
+function usbIdentity(flow: RenewalFlow) {
+  const usb = screen(flow, 'list').listing.identities.find((i) => i.storage === 'usbToken');
+  if (!usb) throw new Error('the fake should list a USB identity');
+  return usb;
+}
+
+describe('RenewalFlow', () => {
+  it('walks the whole USB renewal and shows the new expiry afterwards', async () => {
+    const { flow, seen } = await started();
+    const old = usbIdentity(flow);
+    expect(old.status).toBe('renewalOpen');
+    expect(old.daysLeft).toBe(12);
+
+    flow.renew(old.fingerprint);
+    screen(flow, 'consentRequest');
+    await flow.answerRequestConsent(true);
+    screen(flow, 'pin');
+    await flow.submitPin(FAKE_PIN);
+
+    const consent = screen(flow, 'consentInstall');
+    expect(consent.issued.details.subjectCn).toBe(old.subjectCn);
+    await flow.answerInstallConsent(true);
+
+    const done = screen(flow, 'done');
+    expect(done.outcome.replacedFingerprint).toBe(old.fingerprint);
+    expect(seen).toContain('issuing');
+    expect(seen).toContain('installing');
+
+    await flow.backToList();
+    const renewed = screen(flow, 'list').listing.identities.find((i) => i.storage === 'usbToken');
+    expect(renewed?.notAfter).toBe(done.outcome.installed.notAfter);
+    expect(renewed?.status).toBe('valid');
+  });
+
+  it('drives the progress list from events: every issuing step ends finished', async () => {
+    const { flow } = await started();
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    const snapshots: string[] = [];
+    const stop = flow.subscribe((s) => {
+      if (s.kind === 'issuing') snapshots.push(s.steps.map((x) => `${x.step}:${x.state}`).join(','));
+    });
+    await flow.submitPin(FAKE_PIN);
+    stop();
+    expect(snapshots[0]).toBe('check:pending,login:pending,generateKey:pending,request:pending,verify:pending');
+    expect(snapshots[snapshots.length - 1]).toBe('check:finished,login:finished,generateKey:finished,request:finished,verify:finished');
+    expect(snapshots.some((s) => s.includes('request:running'))).toBe(true);
+  });
+
+  it('skips the PIN for a certificate on this PC', async () => {
+    const { flow } = await started();
+    const pc = screen(flow, 'list').listing.identities.find((i) => i.storage === 'thisPc');
+    if (!pc) throw new Error('the fake should list a PC identity');
+    // The PC identity is not yet in its window; the flow leaves that judgement to the back end.
+    flow.renew(pc.fingerprint);
+    await flow.answerRequestConsent(true);
+    screen(flow, 'consentInstall');
+  });
+
+  it('returns to the list without calling the back end on consent 1 "no"', async () => {
+    const { flow } = await started();
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(false);
+    screen(flow, 'list');
+  });
+
+  it('cancels the renewal on consent 2 "no" and keeps the old certificate', async () => {
+    const { flow, backend } = await started();
+    const old = usbIdentity(flow);
+    flow.renew(old.fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    const { issued } = screen(flow, 'consentInstall');
+    await flow.answerInstallConsent(false);
+    expect(usbIdentity(flow).fingerprint).toBe(old.fingerprint);
+    // The renewal is gone on the back end side too.
+    await expect(backend.installRenewal(issued.renewalId)).rejects.toMatchObject({ code: 'renewalUnknown' });
+  });
+
+  it('keeps the PIN screen with the retries left on a wrong PIN, then locks', async () => {
+    const { flow } = await started();
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin('0000');
+    expect(screen(flow, 'pin').error).toMatchObject({ code: 'pinIncorrect', retriesLeft: 2 });
+    await flow.submitPin('0000');
+    expect(screen(flow, 'pin').error).toMatchObject({ code: 'pinIncorrect', retriesLeft: 1 });
+    await flow.submitPin('0000');
+    expect(screen(flow, 'error').error.code).toBe('pinLocked');
+  });
+
+  it('lets a corrected PIN through after a wrong one', async () => {
+    const { flow } = await started();
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin('9999');
+    await flow.submitPin(FAKE_PIN);
+    screen(flow, 'consentInstall');
+  });
+
+  it('shows a failed step and an error when the bank is unreachable, then reloads', async () => {
+    const { flow } = await started({ failWith: { stage: 'start', code: 'bankUnreachable', atStep: 'request' } });
+    let failedStep = '';
+    flow.subscribe((s) => {
+      if (s.kind === 'issuing') failedStep = s.steps.find((x) => x.state === 'failed')?.step ?? failedStep;
+    });
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    expect(failedStep).toBe('request');
+    expect(screen(flow, 'error').error.code).toBe('bankUnreachable');
+    await flow.backToList();
+    expect(usbIdentity(flow).status).toBe('renewalOpen');
+  });
+
+  it('reports an install failure without losing the old certificate', async () => {
+    const { flow } = await started({ failWith: { stage: 'install', code: 'tokenRemoved', atStep: 'install' } });
+    const old = usbIdentity(flow);
+    flow.renew(old.fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    await flow.answerInstallConsent(true);
+    expect(screen(flow, 'error').error.code).toBe('tokenRemoved');
+    await flow.backToList();
+    expect(usbIdentity(flow).fingerprint).toBe(old.fingerprint);
+  });
+
+  it('shows an error screen when the list cannot be read at all', async () => {
+    const { flow } = await started({ failWith: { stage: 'list', code: 'moduleMissing' } });
+    expect(screen(flow, 'error').error.code).toBe('moduleMissing');
+  });
+
+  it('ignores actions that do not belong to the current screen', async () => {
+    const { flow } = await started();
+    await flow.submitPin(FAKE_PIN);
+    await flow.answerInstallConsent(true);
+    flow.renew('no such fingerprint');
+    screen(flow, 'list');
+  });
+});

@@ -1,0 +1,154 @@
+// The screen state machine of one window: list → consent 1 → (PIN) → issuing → consent 2 →
+// installing → done. Plain TypeScript so it is unit-tested without a DOM; the Svelte
+// components only render `screen` and call the actions. PINs pass through, never stored.
+import type { Backend, Unsubscribe } from '../backend/backend';
+import type {
+  AppInfo,
+  ErrorView,
+  IdentityListing,
+  IdentityView,
+  IssuedCertificate,
+  ProgressEvent,
+  RenewalOutcome,
+} from '../backend/bindings';
+import { toErrorView } from '../backend/errors';
+import { applyProgress, installingSteps, issuingSteps, type StepView } from './steps';
+
+export type Screen =
+  | { kind: 'loading' }
+  | { kind: 'list'; listing: IdentityListing }
+  | { kind: 'consentRequest'; identity: IdentityView }
+  | { kind: 'pin'; identity: IdentityView; error: ErrorView | null }
+  | { kind: 'issuing'; identity: IdentityView; renewalId: string | null; steps: StepView[] }
+  | { kind: 'consentInstall'; identity: IdentityView; issued: IssuedCertificate; busy: boolean }
+  | { kind: 'installing'; identity: IdentityView; issued: IssuedCertificate; steps: StepView[] }
+  | { kind: 'done'; identity: IdentityView; outcome: RenewalOutcome }
+  | { kind: 'error'; error: ErrorView };
+
+export type ScreenKind = Screen['kind'];
+
+export class RenewalFlow {
+  info: AppInfo | null = null;
+  private current: Screen = { kind: 'loading' };
+  private listing: IdentityListing = { identities: [], errors: [] };
+  private readonly subscribers = new Set<(screen: Screen) => void>();
+  private unlisten: Unsubscribe | null = null;
+
+  constructor(private readonly backend: Backend) {}
+
+  get screen(): Screen {
+    return this.current;
+  }
+
+  subscribe(fn: (screen: Screen) => void): () => void {
+    this.subscribers.add(fn);
+    fn(this.current);
+    return () => this.subscribers.delete(fn);
+  }
+
+  /** Listens for progress first, so no event of the first renewal can be missed. */
+  async start(): Promise<void> {
+    this.unlisten ??= await this.backend.onProgress((e) => this.onProgress(e));
+    try {
+      this.info = await this.backend.appInfo();
+    } catch (err) {
+      this.set({ kind: 'error', error: toErrorView(err) });
+      return;
+    }
+    await this.reload();
+  }
+
+  dispose(): void {
+    this.unlisten?.();
+    this.unlisten = null;
+  }
+
+  /** Reads the stores again; after a renewal this is what shows the new expiry. */
+  async reload(): Promise<void> {
+    this.set({ kind: 'loading' });
+    try {
+      this.listing = await this.backend.listIdentities();
+      this.set({ kind: 'list', listing: this.listing });
+    } catch (err) {
+      this.set({ kind: 'error', error: toErrorView(err) });
+    }
+  }
+
+  renew(fingerprint: string): void {
+    if (this.current.kind !== 'list') return;
+    const identity = this.listing.identities.find((i) => i.fingerprint === fingerprint);
+    if (identity) this.set({ kind: 'consentRequest', identity });
+  }
+
+  /** Consent 1. "No" changes nothing, so the list already in memory is still true. */
+  async answerRequestConsent(yes: boolean): Promise<void> {
+    const s = this.current;
+    if (s.kind !== 'consentRequest') return;
+    if (!yes) this.set({ kind: 'list', listing: this.listing });
+    else if (s.identity.storage === 'usbToken') this.set({ kind: 'pin', identity: s.identity, error: null });
+    else await this.issue(s.identity, '');
+  }
+
+  async submitPin(pin: string): Promise<void> {
+    const s = this.current;
+    if (s.kind === 'pin') await this.issue(s.identity, pin);
+  }
+
+  cancelPin(): void {
+    if (this.current.kind === 'pin') this.set({ kind: 'list', listing: this.listing });
+  }
+
+  /** Consent 2. "No" abandons the renewal so the back end removes the unused new key. */
+  async answerInstallConsent(yes: boolean): Promise<void> {
+    const s = this.current;
+    if (s.kind !== 'consentInstall' || s.busy) return;
+    const { identity, issued } = s;
+    try {
+      if (!yes) {
+        this.set({ ...s, busy: true });
+        await this.backend.cancelRenewal(issued.renewalId);
+        await this.reload();
+        return;
+      }
+      this.set({ kind: 'installing', identity, issued, steps: installingSteps() });
+      const outcome = await this.backend.installRenewal(issued.renewalId);
+      this.set({ kind: 'done', identity, outcome });
+    } catch (err) {
+      this.set({ kind: 'error', error: toErrorView(err) });
+    }
+  }
+
+  /** 閉じる on 完了 and 一覧に戻る on an error both end in a freshly read list. */
+  async backToList(): Promise<void> {
+    if (this.current.kind === 'done' || this.current.kind === 'error') await this.reload();
+  }
+
+  private async issue(identity: IdentityView, pin: string): Promise<void> {
+    this.set({ kind: 'issuing', identity, renewalId: null, steps: issuingSteps(identity.storage) });
+    try {
+      const issued = await this.backend.startRenewal(identity.fingerprint, pin);
+      this.set({ kind: 'consentInstall', identity, issued, busy: false });
+    } catch (err) {
+      const error = toErrorView(err);
+      // A wrong PIN is not a failure of the renewal: ask again, showing the retries left.
+      if (error.code === 'pinIncorrect') this.set({ kind: 'pin', identity, error });
+      else this.set({ kind: 'error', error });
+    }
+  }
+
+  private onProgress(event: ProgressEvent): void {
+    const s = this.current;
+    // start_renewal only tells us its id when it returns, so the issuing screen adopts the
+    // id of the first event it sees and ignores any other renewal afterwards.
+    if (s.kind === 'issuing' && (s.renewalId === null || s.renewalId === event.renewalId)) {
+      this.set({ ...s, renewalId: event.renewalId, steps: applyProgress(s.steps, event) });
+    } else if (s.kind === 'installing' && s.issued.renewalId === event.renewalId) {
+      this.set({ ...s, steps: applyProgress(s.steps, event) });
+    }
+  }
+
+  private set(screen: Screen): void {
+    this.current = screen;
+    for (const fn of this.subscribers) fn(screen);
+  }
+}

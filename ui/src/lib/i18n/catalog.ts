@@ -1,0 +1,85 @@
+// Typed message lookup. Keys are dotted paths ('list.renew') checked at compile time against
+// the Japanese catalog; placeholders are {name}.
+import type { CertStatus, ErrorCode, ErrorView, RenewalStep, StorageKind } from '../backend/bindings';
+import { en } from './en';
+import { ja } from './ja';
+
+export type Locale = 'ja' | 'en';
+export type Catalog = typeof ja;
+export const catalogs: Record<Locale, Catalog> = { ja, en };
+
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
+}[keyof T & string];
+export type MessageKey = Leaves<Catalog>;
+export type Params = Record<string, string | number>;
+
+/** Flattens a catalog to dotted keys; used by lookups and by the catalog tests. */
+export function flatten(tree: object, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (typeof v === 'string') out[prefix + k] = v;
+    else Object.assign(out, flatten(v as object, `${prefix}${k}.`));
+  }
+  return out;
+}
+
+const flat: Record<Locale, Record<string, string>> = { ja: flatten(ja), en: flatten(en) };
+
+export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  const text = flat[locale][key] ?? flat.ja[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The back end reports the OS locale as a BCP-47 tag; anything not English gets Japanese. */
+export function toLocale(tag: string | null | undefined): Locale {
+  return tag?.toLowerCase().startsWith('en') ? 'en' : 'ja';
+}
+
+// Literal maps rather than `errors.${code}` so that the unused-key test can see every key
+// and the compiler insists on one entry per generated union member.
+export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
+  tokenAbsent: 'errors.tokenAbsent',
+  moduleMissing: 'errors.moduleMissing',
+  tokenRemoved: 'errors.tokenRemoved',
+  pinIncorrect: 'errors.pinIncorrect',
+  pinLocked: 'errors.pinLocked',
+  cancelled: 'errors.cancelled',
+  notFound: 'errors.notFound',
+  bankUnreachable: 'errors.bankUnreachable',
+  bankRejected: 'errors.bankRejected',
+  certificateMismatch: 'errors.certificateMismatch',
+  outsideWindow: 'errors.outsideWindow',
+  renewalUnknown: 'errors.renewalUnknown',
+  internal: 'errors.internal',
+};
+
+export const STEP_KEYS: Record<RenewalStep, MessageKey> = {
+  check: 'steps.check',
+  login: 'steps.login',
+  generateKey: 'steps.generateKey',
+  request: 'steps.request',
+  verify: 'steps.verify',
+  install: 'steps.install',
+  readBack: 'steps.readBack',
+  archive: 'steps.archive',
+};
+
+export const STATUS_KEYS: Record<CertStatus, MessageKey> = {
+  valid: 'status.valid',
+  renewalOpen: 'status.renewalOpen',
+  expired: 'status.expired',
+};
+
+export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {
+  usbToken: 'storage.usbToken',
+  thisPc: 'storage.thisPc',
+};
+
+/** The user-facing message for an error; `detail` is deliberately never part of it. */
+export function errorMessage(locale: Locale, error: ErrorView): string {
+  if (error.code === 'pinIncorrect' && error.retriesLeft !== null) {
+    return translate(locale, 'pin.incorrect', { n: error.retriesLeft });
+  }
+  return translate(locale, ERROR_KEYS[error.code]);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ErrorView } from '../backend/bindings';
+import { ERROR_CODES, toErrorView } from '../backend/errors';
+import { ERROR_KEYS, errorMessage, type Locale } from './catalog';
+
+const view = (code: ErrorView['code'], retriesLeft: number | null = null): ErrorView => ({
+  code,
+  retriesLeft,
+  detail: 'C_Login failed: CKR_PIN_INCORRECT (0xa0)',
+});
+
+describe('error messages', () => {
+  it('has a key for every ErrorCode', () => {
+    expect(Object.keys(ERROR_KEYS).sort()).toEqual([...ERROR_CODES].sort());
+  });
+
+  it.each(['ja', 'en'] as Locale[])('gives every code its own %s message, never the detail', (locale) => {
+    const messages = ERROR_CODES.map((code) => errorMessage(locale, view(code)));
+    expect(new Set(messages).size).toBe(ERROR_CODES.length);
+    for (const m of messages) {
+      expect(m).not.toMatch(/^errors\./);
+      expect(m).not.toContain('CKR_');
+    }
+  });
+
+  it('shows the retries left for a wrong PIN', () => {
+    expect(errorMessage('ja', view('pinIncorrect', 2))).toBe('パスワードが正しくありません。残り2回');
+    expect(errorMessage('en', view('pinIncorrect', 1))).toContain('1 tries left');
+  });
+
+  it('tells the user whom to contact when the PIN is locked', () => {
+    expect(errorMessage('ja', view('pinLocked'))).toContain('お問い合わせください');
+  });
+});
+
+describe('toErrorView', () => {
+  it('keeps a well-formed ErrorView', () => {
+    expect(toErrorView(view('pinIncorrect', 2))).toEqual(view('pinIncorrect', 2));
+  });
+
+  it('turns anything else into an internal error with the text as detail', () => {
+    expect(toErrorView('command start_renewal not found')).toEqual({
+      code: 'internal',
+      retriesLeft: null,
+      detail: 'command start_renewal not found',
+    });
+    expect(toErrorView({ code: 'somethingNew' }).code).toBe('internal');
+    expect(toErrorView(new Error('boom')).detail).toBe('boom');
+  });
+});
