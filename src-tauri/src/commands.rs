@@ -71,7 +71,10 @@ pub async fn install_renewal(
 
 #[tauri::command]
 pub fn cancel_renewal(state: State<'_, AppState>, renewal_id: String) -> Result<(), ErrorView> {
-    state.engine.cancel_renewal(&renewal_id).map_err(|e| e.view())
+    state
+        .engine
+        .cancel_renewal(&renewal_id)
+        .map_err(|e| e.view())
 }
 
 fn internal(e: &dyn std::fmt::Display) -> ErrorView {

@@ -53,7 +53,7 @@ fn check(case: &Case, certs: &[Vec<u8>]) -> Result<CertificateInfo, EstError> {
     accept_issued(
         certs,
         &Expectation {
-            new_public_key: &case.new_key.public_key_raw(),
+            new_public_key: case.new_key.public_key_raw(),
             current: &case.current,
             pinned_roots: &case.roots,
             now: UnixTime::now(),
