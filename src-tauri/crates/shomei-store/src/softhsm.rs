@@ -95,6 +95,10 @@ impl SoftHsm {
         so_pin: &SecretString,
         user_pin: &SecretString,
     ) -> Result<Pkcs11Token> {
+        // Finding a free slot and initialising it must not interleave with another
+        // thread doing the same (parallel tests), or both pick the same slot.
+        static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _init = INIT.lock().unwrap_or_else(|p| p.into_inner());
         let ctx = self.module.context();
         let platform = |op: &'static str| {
             move |e: cryptoki::error::Error| StoreError::Platform {

@@ -85,14 +85,15 @@ pub(crate) fn generate_rsa(
     id: &[u8],
     label: &str,
 ) -> Result<(ObjectHandle, Vec<u8>)> {
-    let bits: u64 = match spec {
-        KeySpec::Rsa2048 => 2048,
-        KeySpec::Rsa3072 => 3072,
+    // Literals, so they take CK_ULONG's width: 64 bits on Unix, 32 on Windows.
+    let bits: cryptoki::types::Ulong = match spec {
+        KeySpec::Rsa2048 => 2048.into(),
+        KeySpec::Rsa3072 => 3072.into(),
     };
     let public_template = [
         Attribute::Token(true),
         Attribute::Private(false),
-        Attribute::ModulusBits(bits.into()),
+        Attribute::ModulusBits(bits),
         Attribute::PublicExponent(vec![0x01, 0x00, 0x01]),
         Attribute::Verify(true),
         Attribute::Id(id.to_vec()),
