@@ -104,6 +104,8 @@ fn load_or_create_ca(dir: &Path) -> Result<TestCa> {
 fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
     let key = token.generate_key(KeySpec::Rsa2048, DEMO_COMPANY)?;
     let mut params = rcgen::CertificateParams::default();
+    // A fresh name: the default one holds a CN that a later push would replace in place.
+    params.distinguished_name = rcgen::DistinguishedName::new();
     params.distinguished_name.push(
         rcgen::DnType::CountryName,
         rcgen::DnValue::PrintableString("JP".try_into().expect("printable")),
