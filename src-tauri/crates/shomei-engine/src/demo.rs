@@ -70,7 +70,7 @@ pub async fn start(dir: &Path) -> Result<Demo> {
 
     let profile_path = dir.join("bank.toml");
     let profile = format!(
-        "# Demo bank profile, written by `shomei --demo`.\nname = \"{DEMO_BANK}\"\n\n[est]\nbase_url = \"{}\"\nca_file = \"ca.pem\"\n\n[token]\nmodule = \"{}\"\nlabel = \"{DEMO_TOKEN_LABEL}\"\n",
+        "# Demo bank profile, written by `shomei --demo`.\nname = \"{DEMO_BANK}\"\n\n[est]\nbase_url = \"{}\"\nca_file = \"ca.pem\"\n\n[token]\nmodule = \"{}\"\nlabel = \"{DEMO_TOKEN_LABEL}\"\n\n# The demo never looks at this PC's own certificate store.\n[pc_store]\nenabled = false\n",
         server.base_url(),
         hsm.module().path().display(),
     );
@@ -100,8 +100,9 @@ fn load_or_create_ca(dir: &Path) -> Result<TestCa> {
     Ok(ca)
 }
 
-/// Key generated on the token, certificate issued by the demo CA, 12 days left.
-fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
+/// The demo identity in any store: key generated there, certificate for
+/// 「株式会社デモ商事」 issued by `ca`, 12 days left. (Tests use it for NSS too.)
+pub fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
     let key = token.generate_key(KeySpec::Rsa2048, DEMO_COMPANY)?;
     let mut params = rcgen::CertificateParams::default();
     // A fresh name: the default one holds a CN that a later push would replace in place.

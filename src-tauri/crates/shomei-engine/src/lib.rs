@@ -11,11 +11,13 @@ pub mod model;
 pub mod profile;
 pub mod renewal;
 pub mod rules;
+pub mod stores;
 pub mod views;
 
 pub use error::{EngineError, Result};
 pub use profile::BankProfile;
 pub use renewal::{Engine, PollPolicy, ProgressSink};
+pub use stores::StoreSource;
 
 #[cfg(test)]
 mod bindings {

@@ -31,6 +31,32 @@ pub struct BankProfile {
     pub token: Option<TokenSection>,
     #[serde(default)]
     pub replaced: Replaced,
+    #[serde(default)]
+    pub pc_store: PcStoreSection,
+}
+
+/// The OS store of this PC (パソコンに保存する).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PcStoreSection {
+    /// Whether to look there at all (the demo does not: it never reads the user's stores).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Linux: another NSS database than Chromium's `~/.pki/nssdb`.
+    pub nss_database: Option<PathBuf>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for PcStoreSection {
+    fn default() -> Self {
+        PcStoreSection {
+            enabled: true,
+            nss_database: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -19,7 +19,6 @@ use secrecy::SecretString;
 use shomei_est::{
     accept_issued, build_csr, ClientIdentity, Enrollment, EstClient, EstEndpoint, Expectation,
 };
-use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
 use shomei_store::{CertificateInfo, Identity, KeySpec, NewKey, StoreError, Token};
 
 use crate::error::{EngineError, Result};
@@ -28,6 +27,7 @@ use crate::model::{
     StepPhase,
 };
 use crate::profile::{BankProfile, Replaced};
+use crate::stores::{self, StoreSource};
 use crate::{rules, views};
 
 /// Where progress events go (the Tauri shell emits them; tests collect them).
@@ -59,6 +59,7 @@ struct Pending {
 
 pub struct Engine {
     profile: BankProfile,
+    sources: Vec<StoreSource>,
     pinned_roots: Vec<CertificateDer<'static>>,
     poll: PollPolicy,
     pending: Mutex<HashMap<String, Pending>>,
@@ -67,6 +68,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(profile: BankProfile, pinned_roots: Vec<CertificateDer<'static>>) -> Self {
         Engine {
+            sources: stores::from_profile(&profile),
             profile,
             pinned_roots,
             poll: PollPolicy::default(),
@@ -83,19 +85,10 @@ impl Engine {
         &self.profile
     }
 
-    /// The bank's USB token, opened fresh (it may have been plugged in since).
-    fn open_token(&self) -> Result<Arc<dyn Token>> {
-        let section =
-            self.profile
-                .token
-                .as_ref()
-                .ok_or(EngineError::Store(StoreError::Unsupported(
-                    "this bank does not offer USB token storage",
-                )))?;
-        let module_path = self.profile.module_path().expect("token section present");
-        let module = Pkcs11Module::load(module_path)?;
-        let token = module.open_token(&TokenSelector::by_label(&section.label))?;
-        Ok(Arc::new(token))
+    /// Replace the stores (tests: a SoftHSM token, an NSS database in a temp dir).
+    pub fn with_sources(mut self, sources: Vec<StoreSource>) -> Self {
+        self.sources = sources;
+        self
     }
 
     /// Every identity of every store of this bank, with what could not be read.
@@ -105,27 +98,54 @@ impl Engine {
             identities: Vec::new(),
             errors: Vec::new(),
         };
-        if self.profile.token.is_some() {
-            match self.open_token() {
-                Ok(token) => {
-                    let found = token.list_identities();
-                    listing.identities.extend(
-                        found
-                            .identities
-                            .iter()
-                            .map(|i| views::identity(i, token.storage(), token.label(), now)),
-                    );
-                    listing.errors.extend(
-                        found
-                            .errors
-                            .into_iter()
-                            .map(|e| EngineError::from(e).view()),
-                    );
+        for source in &self.sources {
+            let token = match source.open() {
+                Ok(token) => token,
+                Err(e) if source.worth_reporting(&e) => {
+                    listing.errors.push(EngineError::from(e).view());
+                    continue;
                 }
-                Err(e) => listing.errors.push(e.view()),
-            }
+                Err(e) => {
+                    tracing::debug!(store = source.name, error = %e, "store not available");
+                    continue;
+                }
+            };
+            let found = token.list_identities();
+            listing.identities.extend(
+                found
+                    .identities
+                    .iter()
+                    .map(|i| views::identity(i, token.storage(), token.label(), now)),
+            );
+            listing.errors.extend(
+                found
+                    .errors
+                    .into_iter()
+                    .map(|e| EngineError::from(e).view()),
+            );
         }
         listing
+    }
+
+    /// The store holding the identity with this fingerprint, and the identity.
+    fn locate(&self, fingerprint: &str) -> Result<(Arc<dyn Token>, Identity)> {
+        let mut first_error = None;
+        for source in &self.sources {
+            let found = source
+                .open()
+                .and_then(|token| token.find_identity(fingerprint).map(|id| (token, id)));
+            match found {
+                Ok(found) => return Ok(found),
+                Err(StoreError::NotFound(_)) => {}
+                Err(e) if source.worth_reporting(&e) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(_) => {}
+            }
+        }
+        Err(first_error
+            .unwrap_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))
+            .into())
     }
 
     /// First half: up to a verified, issued certificate. Nothing is installed.
@@ -142,8 +162,7 @@ impl Engine {
         };
 
         let (token, old) = steps.run(RenewalStep::Check, || {
-            let token = self.open_token()?;
-            let old = token.find_identity(fingerprint)?;
+            let (token, old) = self.locate(fingerprint)?;
             let now = views::now_unix();
             match rules::status(old.certificate.not_after, now) {
                 CertStatus::RenewalOpen => {}

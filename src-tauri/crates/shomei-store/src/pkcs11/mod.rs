@@ -7,6 +7,7 @@
 mod errors;
 mod key;
 mod module;
+pub mod nss;
 mod token;
 
 pub use module::{Pkcs11Module, DEFAULT_MODULE};

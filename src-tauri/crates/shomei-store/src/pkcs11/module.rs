@@ -14,6 +14,7 @@ use cryptoki::error::{Error as CkError, RvError};
 use super::errors::Classify;
 use super::token::{Pkcs11Token, TokenSelector};
 use crate::error::{Result, StoreError};
+use crate::token::StorageKind;
 
 /// The usual SafeNet eToken middleware (SafeNet Authentication Client) per OS;
 /// a bank profile may name another module.
@@ -40,8 +41,11 @@ impl std::fmt::Debug for Pkcs11Module {
     }
 }
 
-fn loaded() -> &'static Mutex<HashMap<PathBuf, Pkcs11>> {
-    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Pkcs11>>> = OnceLock::new();
+/// Loaded modules by path, with the initialisation parameters they were given.
+type Loaded = Mutex<HashMap<PathBuf, (Pkcs11, Option<String>)>>;
+
+fn loaded() -> &'static Loaded {
+    static LOADED: OnceLock<Loaded> = OnceLock::new();
     LOADED.get_or_init(Default::default)
 }
 
@@ -49,9 +53,26 @@ impl Pkcs11Module {
     /// Load (or reuse) the module at `path`. A missing file or a library that is
     /// not a PKCS#11 module is [`StoreError::ModuleMissing`].
     pub fn load(path: impl AsRef<Path>) -> Result<Self> {
+        Self::load_with_parameters(path, None)
+    }
+
+    /// Load a module that takes initialisation parameters in `C_Initialize`'s
+    /// `pReserved` (NSS's soft token: its database directory). A library is
+    /// initialised once per process, so asking for other parameters later is refused
+    /// rather than silently ignored.
+    pub fn load_with_parameters(path: impl AsRef<Path>, parameters: Option<&str>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
         let mut loaded = loaded().lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(ctx) = loaded.get(&path) {
+        if let Some((ctx, given)) = loaded.get(&path) {
+            if given.as_deref() != parameters {
+                return Err(StoreError::Platform {
+                    op: "load PKCS#11 module",
+                    code: format!(
+                        "{} is already initialised with other parameters in this process",
+                        path.display()
+                    ),
+                });
+            }
             return Ok(Pkcs11Module {
                 ctx: ctx.clone(),
                 path,
@@ -62,12 +83,24 @@ impl Pkcs11Module {
             reason,
         };
         let ctx = Pkcs11::new(&path).map_err(|e| missing(e.to_string()))?;
-        match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+        let flags = CInitializeFlags::OS_LOCKING_OK;
+        let args = match parameters {
+            None => CInitializeArgs::new(flags),
+            Some(text) => {
+                let c = std::ffi::CString::new(text).map_err(|e| missing(e.to_string()))?;
+                // The module may keep the pointer for its lifetime, which is the process's.
+                let ptr = std::ptr::NonNull::new(c.into_raw().cast::<std::ffi::c_void>())
+                    .expect("CString::into_raw is never null");
+                // SAFETY: pReserved points to a NUL-terminated string that is never freed,
+                // which is what NSS's soft token expects there.
+                unsafe { CInitializeArgs::new_with_reserved(flags, ptr) }
+            }
+        };
+        match ctx.initialize(args) {
             Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
-            Err(CkError::LibraryLoading(e)) => return Err(missing(e.to_string())),
             Err(e) => return Err(missing(e.to_string())),
         }
-        loaded.insert(path.clone(), ctx.clone());
+        loaded.insert(path.clone(), (ctx.clone(), parameters.map(str::to_owned)));
         Ok(Pkcs11Module { ctx, path })
     }
 
@@ -93,6 +126,16 @@ impl Pkcs11Module {
     /// Open the token chosen by label or serial (never by slot index: slot numbers
     /// change when tokens are plugged in another order).
     pub fn open_token(&self, selector: &TokenSelector) -> Result<Pkcs11Token> {
+        self.open_token_as(selector, StorageKind::UsbToken)
+    }
+
+    /// Open a token that plays another role than the USB token (NSS's database is
+    /// the PC store).
+    pub fn open_token_as(
+        &self,
+        selector: &TokenSelector,
+        storage: StorageKind,
+    ) -> Result<Pkcs11Token> {
         let slots = self
             .ctx
             .get_slots_with_initialized_token()
@@ -104,7 +147,7 @@ impl Pkcs11Module {
                 Err(_) => continue,
             };
             if selector.matches(info.label(), info.serial_number()) {
-                return Pkcs11Token::open(self.ctx.clone(), slot, info.label().trim_end());
+                return Pkcs11Token::open(self.ctx.clone(), slot, info.label().trim_end(), storage);
             }
         }
         Err(StoreError::TokenAbsent(selector.to_string()))

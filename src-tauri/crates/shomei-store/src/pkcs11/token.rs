@@ -60,16 +60,18 @@ pub struct Pkcs11Token {
     ctx: Pkcs11,
     slot: Slot,
     label: String,
+    storage: StorageKind,
     session: Arc<Mutex<Session>>,
 }
 
 impl Pkcs11Token {
-    pub(crate) fn open(ctx: Pkcs11, slot: Slot, label: &str) -> Result<Self> {
+    pub(crate) fn open(ctx: Pkcs11, slot: Slot, label: &str, storage: StorageKind) -> Result<Self> {
         let session = ctx.open_rw_session(slot).during("open session")?;
         Ok(Pkcs11Token {
             ctx,
             slot,
             label: label.to_owned(),
+            storage,
             session: Arc::new(Mutex::new(session)),
         })
     }
@@ -173,7 +175,7 @@ impl Token for Pkcs11Token {
     }
 
     fn storage(&self) -> StorageKind {
-        StorageKind::UsbToken
+        self.storage
     }
 
     fn pin_status(&self) -> Result<PinStatus> {
@@ -183,6 +185,14 @@ impl Token for Pkcs11Token {
     fn login(&self, pin: &SecretString) -> Result<()> {
         if self.pin_status_now()?.locked {
             return Err(StoreError::PinLocked);
+        }
+        // A store without a password (an NSS database created without one) needs no login.
+        let info = self
+            .ctx
+            .get_token_info(self.slot)
+            .during("read token info")?;
+        if !info.login_required() {
+            return Ok(());
         }
         let pin = cryptoki::types::AuthPin::new(pin.expose_secret().into());
         let result = self.session().login(UserType::User, Some(&pin));
