@@ -47,11 +47,12 @@ pub async fn start_renewal(
     state: State<'_, AppState>,
     fingerprint: String,
     pin: String,
+    confirm_final_try: bool,
 ) -> Result<IssuedCertificate, ErrorView> {
     let pin = SecretString::from(pin);
     state
         .engine
-        .start_renewal(&fingerprint, pin, progress_to(app))
+        .start_renewal(&fingerprint, pin, confirm_final_try, progress_to(app))
         .await
         .map_err(|e| e.view())
 }

@@ -28,6 +28,12 @@ pub fn run() -> i32 {
     // must run on the runtime that lives as long as the app: Tauri's.
     let started = if options.demo {
         let dir = options.demo_dir.clone().unwrap_or_else(fresh_demo_dir);
+        // SoftHSM's configuration is an environment variable: set it (and load the
+        // module) now, while this is the only thread, before any runtime starts.
+        if let Err(e) = demo::prepare_token_directory(&dir) {
+            eprintln!("shomei: demo: {e}");
+            return 1;
+        }
         tauri::async_runtime::block_on(demo::start(&dir)).map(|d| {
             eprintln!(
                 "shomei: demo in {} (EST test CA at {}, PIN {})",

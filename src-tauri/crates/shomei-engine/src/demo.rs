@@ -38,11 +38,19 @@ fn internal(what: &str) -> impl Fn(String) -> EngineError + '_ {
     move |e| EngineError::Internal(format!("demo: {what}: {e}"))
 }
 
+/// Point SoftHSM at the demo's private token directory. Call it while the process
+/// has one thread: it sets `SOFTHSM2_CONF`. [`start`] does it too if not done.
+pub fn prepare_token_directory(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| internal("create directory")(e.to_string()))?;
+    restrict_to_owner(dir);
+    SoftHsm::create(&dir.join("softhsm"))?;
+    Ok(())
+}
+
 /// Prepare (or reuse) the demo in `dir` and start its EST test CA.
 /// Must run before anything else in the process loads SoftHSM.
 pub async fn start(dir: &Path) -> Result<Demo> {
-    std::fs::create_dir_all(dir).map_err(|e| internal("create directory")(e.to_string()))?;
-    restrict_to_owner(dir);
+    prepare_token_directory(dir)?;
     let hsm = SoftHsm::create(&dir.join("softhsm"))?;
     let ca = Arc::new(load_or_create_ca(dir)?);
     let server = EstServer::start(ca.clone(), ServerOptions::default())

@@ -16,6 +16,13 @@ pub enum EngineError {
     OutsideWindow(String),
     #[error("no renewal {0} is in progress")]
     UnknownRenewal(String),
+    /// The token is at its final PIN try and the user has not confirmed; nothing was tried.
+    #[error("final PIN try not confirmed")]
+    PinFinalTry,
+    #[error("the bank has not issued yet: {0}")]
+    StillPending(String),
+    #[error("not supported: {0}")]
+    Unsupported(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -41,6 +48,9 @@ impl EngineError {
             },
             EngineError::OutsideWindow(_) => ErrorCode::OutsideWindow,
             EngineError::UnknownRenewal(_) => ErrorCode::RenewalUnknown,
+            EngineError::PinFinalTry => ErrorCode::PinFinalTry,
+            EngineError::StillPending(_) => ErrorCode::StillPending,
+            EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }
     }

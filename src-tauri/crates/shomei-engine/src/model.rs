@@ -83,12 +83,18 @@ pub enum ErrorCode {
     ModuleMissing,
     TokenRemoved,
     PinIncorrect,
+    /// The token is at its final PIN try and the user has not confirmed spending it;
+    /// nothing was tried.
+    PinFinalTry,
     PinLocked,
     Cancelled,
     NotFound,
     BankUnreachable,
     BankRejected,
     CertificateMismatch,
+    /// The bank accepted the request but has not issued yet (HTTP 202 for longer
+    /// than this session waits).
+    StillPending,
     OutsideWindow,
     RenewalUnknown,
     Internal,

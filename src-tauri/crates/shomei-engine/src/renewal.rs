@@ -17,7 +17,8 @@ use std::time::Duration;
 use rustls_pki_types::{CertificateDer, UnixTime};
 use secrecy::SecretString;
 use shomei_est::{
-    accept_issued, build_csr, ClientIdentity, Enrollment, EstClient, EstEndpoint, Expectation,
+    accept_issued, build_csr, check_subject, ClientIdentity, Enrollment, EstClient, EstEndpoint,
+    Expectation,
 };
 use shomei_store::{CertificateInfo, Identity, KeySpec, NewKey, StoreError, Token};
 
@@ -149,10 +150,15 @@ impl Engine {
     }
 
     /// First half: up to a verified, issued certificate. Nothing is installed.
+    ///
+    /// `confirm_final_try`: the user explicitly agreed to spend the token's last
+    /// PIN try (SPEC §4: never tried blindly). Without it a token at its final try
+    /// gets [`EngineError::PinFinalTry`] and the PIN is not sent.
     pub async fn start_renewal(
         &self,
         fingerprint: &str,
         pin: SecretString,
+        confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
         let id = new_renewal_id();
@@ -161,7 +167,7 @@ impl Engine {
             sink: &progress,
         };
 
-        let (token, old) = steps.run(RenewalStep::Check, || {
+        let (token, old, spec) = steps.run(RenewalStep::Check, || {
             let (token, old) = self.locate(fingerprint)?;
             let now = views::now_unix();
             match rules::status(old.certificate.not_after, now) {
@@ -173,17 +179,29 @@ impl Engine {
                     )))
                 }
             }
-            if token.pin_status()?.locked {
+            // Same algorithm and size as the current key (SPEC §3); never silently weaker.
+            let spec = KeySpec::matching(old.certificate.key_algorithm).ok_or_else(|| {
+                EngineError::Unsupported(format!(
+                    "renewing a {} key is not supported yet",
+                    old.certificate.key_algorithm
+                ))
+            })?;
+            // Refuse a subject the request could not carry exactly, before any key exists.
+            check_subject(&old.certificate)?;
+            let pin_status = token.pin_status()?;
+            if pin_status.locked {
                 return Err(StoreError::PinLocked.into());
             }
-            Ok((token, old))
+            if pin_status.final_try && !confirm_final_try {
+                return Err(EngineError::PinFinalTry);
+            }
+            Ok((token, old, spec))
         })?;
 
         steps.run(RenewalStep::Login, || Ok(token.login(&pin)?))?;
         drop(pin);
 
         steps.started(RenewalStep::GenerateKey);
-        let spec = KeySpec::matching(old.certificate.key_algorithm).unwrap_or(KeySpec::Rsa2048);
         let keygen_token = token.clone();
         let label = format!("shomei-pending-{id}");
         let generated =
@@ -234,7 +252,15 @@ impl Engine {
         new_key: &NewKey,
     ) -> Result<CertificateInfo> {
         steps.started(RenewalStep::Request);
-        let answer = self.request(token, old, new_key).await;
+        let answer = match self.request(token, old, new_key).await {
+            // The token signs inside the TLS handshake and the CSR: when it was pulled
+            // out, the EST error only says "connection failed". Ask the token.
+            Err(e @ EngineError::Est(_)) => match token.pin_status() {
+                Err(store) => Err(EngineError::Store(store)),
+                Ok(_) => Err(e),
+            },
+            other => other,
+        };
         let certs = steps.finish(RenewalStep::Request, answer)?;
         steps.run(RenewalStep::Verify, || {
             let expectation = Expectation {
@@ -266,18 +292,25 @@ impl Engine {
             }),
         )?;
         let csr = build_csr(&old.certificate, new_key.handle.as_ref())?;
-        for _ in 0..=self.poll.max_polls {
+        let mut polls = 0;
+        loop {
             match client.simple_reenroll(&csr).await? {
                 Enrollment::Issued(certs) => return Ok(certs),
                 Enrollment::Pending { retry_after } => {
-                    tokio::time::sleep(retry_after.min(self.poll.max_wait_each)).await;
+                    // Waiting less than asked is pointless: give up when the bank asks
+                    // for more than this session waits (persisted polling: issue 4).
+                    if polls >= self.poll.max_polls || retry_after > self.poll.max_wait_each {
+                        return Err(EngineError::StillPending(format!(
+                            "after {} requests the bank asks to retry in {}s",
+                            polls + 1,
+                            retry_after.as_secs()
+                        )));
+                    }
+                    polls += 1;
+                    tokio::time::sleep(retry_after).await;
                 }
             }
         }
-        Err(EngineError::Internal(format!(
-            "the bank still has the request pending after {} polls",
-            self.poll.max_polls
-        )))
     }
 
     /// Second half, after the user's second consent.
@@ -308,18 +341,31 @@ impl Engine {
             old.label.clone()
         };
 
-        steps.run(RenewalStep::Install, || {
-            Ok(token.install_certificate(&new_key.key_id, &label, &issued.der)?)
-        })?;
-        let installed = steps.run(RenewalStep::ReadBack, || {
-            read_back(token.as_ref(), &issued, &new_key)
-        })?;
-        steps.run(RenewalStep::Archive, || {
+        let installed = steps
+            .run(RenewalStep::Install, || {
+                Ok(token.install_certificate(&new_key.key_id, &label, &issued.der)?)
+            })
+            .and_then(|_| {
+                steps.run(RenewalStep::ReadBack, || {
+                    read_back(token.as_ref(), &issued, &new_key)
+                })
+            });
+        let installed = match installed {
+            Ok(installed) => installed,
+            Err(e) => {
+                // The old identity was never touched; take the half-installed new one away.
+                roll_back_install(token.as_ref(), &issued, &new_key);
+                return Err(e);
+            }
+        };
+        // The new identity is installed and verified: from here a failure only means
+        // the replaced one is still there, which is safe. It is reported, not fatal.
+        let _ = steps.run(RenewalStep::Archive, || {
             if self.profile.replaced == Replaced::Remove {
                 token.remove_identity(&old.certificate.fingerprint)?;
             }
             Ok(())
-        })?;
+        });
         Ok(RenewalOutcome {
             renewal_id: renewal_id.to_owned(),
             installed: views::details(&installed.certificate),
@@ -349,13 +395,31 @@ fn read_back(token: &dyn Token, issued: &CertificateInfo, new_key: &NewKey) -> R
         return Err(mismatch("stored certificate differs from the issued one"));
     }
     let protection = token.key_protection(&new_key.key_id)?;
-    if !protection.sensitive || protection.extractable || !protection.never_extractable {
+    if !protection.on_token
+        || !protection.sensitive
+        || protection.extractable
+        || !protection.never_extractable
+    {
         return Err(mismatch("new private key is not protected as required"));
     }
     if token.private_key(&found)?.public_key() != issued.public_key.as_slice() {
         return Err(mismatch("stored key does not match the certificate"));
     }
     Ok(found)
+}
+
+/// Remove a new certificate that may have been stored, and the new key.
+fn roll_back_install(token: &dyn Token, issued: &CertificateInfo, new_key: &NewKey) {
+    match token.remove_identity(&issued.fingerprint) {
+        Ok(()) | Err(StoreError::NotFound(_)) => {}
+        Err(e) => tracing::error!(error = %e, "could not remove the half-installed certificate"),
+    }
+    match token.delete_key(&new_key.key_id) {
+        Ok(()) | Err(StoreError::NotFound(_)) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "could not remove the new key after a failed install")
+        }
+    }
 }
 
 fn new_renewal_id() -> String {

@@ -1,12 +1,73 @@
-//! Renewals that fail or are abandoned keep the old identity and leave no new
-//! key behind (SoftHSM2 token, EST test CA over real TLS). One test per file:
-//! SoftHSM reads its configuration once per process.
+//! Renewals that fail or are abandoned keep the old identity and leave no new key
+//! behind (SoftHSM2 token, EST test CA over real TLS, the CA misbehaving on demand,
+//! and a fault-injecting wrapper where SoftHSM cannot fail the way a real token
+//! does). One test per file: SoftHSM reads its configuration once per process.
 
 mod common;
 
+use std::sync::Arc;
+
+use common::fault::{Fault, FaultyToken};
 use common::{demo, pin, recorder, token_objects};
-use shomei_engine::model::{ErrorCode, RenewalStep, StepPhase};
-use shomei_engine::Engine;
+use shomei_engine::model::{ErrorCode, IdentityView, RenewalStep, StepPhase};
+use shomei_engine::{BankProfile, Engine, StoreSource};
+use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
+use shomei_store::Token;
+use shomei_testca::Behaviour;
+
+/// The one identity is still the old one and the token holds exactly its key.
+fn assert_untouched(engine: &Engine, profile: &BankProfile, old: &IdentityView, what: &str) {
+    let listing = engine.list();
+    assert_eq!(listing.identities.len(), 1, "{what}: identities");
+    assert_eq!(
+        listing.identities[0].fingerprint, old.fingerprint,
+        "{what}: old identity kept"
+    );
+    assert_eq!(
+        token_objects(profile).private_keys.len(),
+        1,
+        "{what}: no new key left behind"
+    );
+}
+
+async fn expect_failure(
+    engine: &Engine,
+    old: &IdentityView,
+    confirm: bool,
+) -> (ErrorCode, Vec<RenewalStep>) {
+    let (sink, events) = recorder();
+    let err = engine
+        .start_renewal(&old.fingerprint, pin(), confirm, sink)
+        .await
+        .expect_err("the renewal must fail");
+    let failed = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.phase == StepPhase::Failed)
+        .map(|e| e.step)
+        .collect();
+    (err.code(), failed)
+}
+
+fn faulty_engine(
+    profile: &BankProfile,
+    roots: &[rustls_pki_types::CertificateDer<'static>],
+    fault: Fault,
+) -> (Engine, Arc<FaultyToken>) {
+    let module = Pkcs11Module::load(profile.module_path().unwrap()).unwrap();
+    let label = profile.token.as_ref().unwrap().label.clone();
+    let inner: Arc<dyn Token> =
+        Arc::new(module.open_token(&TokenSelector::by_label(label)).unwrap());
+    let faulty = Arc::new(FaultyToken::new(inner, fault));
+    let source_token = faulty.clone();
+    let engine = Engine::new(profile.clone(), roots.to_vec()).with_sources(vec![StoreSource::new(
+        "faulty USB token",
+        false,
+        move || Ok(source_token.clone() as Arc<dyn Token>),
+    )]);
+    (engine, faulty)
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_keep_the_old_identity_and_leave_no_new_key() {
@@ -14,17 +75,20 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
     else {
         return;
     };
-    let engine = Engine::new(demo.profile.clone(), demo.pinned_roots.clone());
+    let profile = demo.profile.clone();
+    let roots = demo.pinned_roots.clone();
+    let engine = Engine::new(profile.clone(), roots.clone());
     let old = engine.list().identities.remove(0);
 
     // Cancel at the second consent: the new key goes, the old identity stays.
     let (sink, _) = recorder();
     let issued = engine
-        .start_renewal(&old.fingerprint, pin(), sink)
+        .start_renewal(&old.fingerprint, pin(), false, sink)
         .await
         .unwrap();
+    assert_eq!(token_objects(&profile).private_keys.len(), 2);
     engine.cancel_renewal(&issued.renewal_id).unwrap();
-    assert_eq!(token_objects(&demo).private_keys.len(), 1);
+    assert_untouched(&engine, &profile, &old, "cancelled");
     let (sink, _) = recorder();
     let err = engine
         .install_renewal(&issued.renewal_id, sink)
@@ -34,29 +98,120 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
 
     // Unknown fingerprint.
     let (sink, _) = recorder();
-    let err = engine.start_renewal("00", pin(), sink).await.unwrap_err();
-    assert_eq!(err.code(), ErrorCode::NotFound);
-
-    // The bank is down: classified, the new key removed, the old identity intact.
-    let (profile, roots) = (demo.profile.clone(), demo.pinned_roots.clone());
-    demo.server.shutdown();
-    let engine = Engine::new(profile, roots);
-    let (sink, events) = recorder();
     let err = engine
-        .start_renewal(&old.fingerprint, pin(), sink)
+        .start_renewal("00", pin(), false, sink)
         .await
         .unwrap_err();
-    assert_eq!(err.code(), ErrorCode::BankUnreachable, "{err}");
-    let failed = events
+    assert_eq!(err.code(), ErrorCode::NotFound);
+
+    // A hostile or broken CA: each answer refused, nothing installed, new key removed.
+    for (behaviour, code, step) in [
+        (
+            Behaviour::WrongKey,
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::WrongSubject,
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::Fail { status: 500 },
+            ErrorCode::BankRejected,
+            RenewalStep::Request,
+        ),
+        (
+            Behaviour::Fail { status: 403 },
+            ErrorCode::BankRejected,
+            RenewalStep::Request,
+        ),
+        (
+            Behaviour::Pending {
+                times: 1,
+                retry_after_secs: 3600,
+            },
+            ErrorCode::StillPending,
+            RenewalStep::Request,
+        ),
+    ] {
+        demo.server.set_behaviour(behaviour.clone());
+        let (got, failed) = expect_failure(&engine, &old, false).await;
+        assert_eq!(got, code, "{behaviour:?}");
+        assert_eq!(failed, vec![step], "{behaviour:?}");
+        assert_untouched(&engine, &profile, &old, &format!("{behaviour:?}"));
+    }
+
+    // Pending twice with a short Retry-After, then issued: the engine waits and polls.
+    demo.server.set_behaviour(Behaviour::Pending {
+        times: 2,
+        retry_after_secs: 1,
+    });
+    let issued_before = demo.server.issued_count();
+    let (sink, _) = recorder();
+    let issued = engine
+        .start_renewal(&old.fingerprint, pin(), false, sink)
+        .await
+        .unwrap();
+    assert_eq!(demo.server.issued_count(), issued_before + 1);
+    engine.cancel_renewal(&issued.renewal_id).unwrap();
+    demo.server.set_behaviour(Behaviour::Normal);
+
+    // Final PIN try: without the user's confirmation the PIN is not even sent.
+    let (faulty_engine_final, faulty) = faulty_engine(&profile, &roots, Fault::FinalTry);
+    let (code, _) = expect_failure(&faulty_engine_final, &old, false).await;
+    assert_eq!(code, ErrorCode::PinFinalTry);
+    assert_eq!(
+        *faulty.logins.lock().unwrap(),
+        0,
+        "no login attempt without confirmation"
+    );
+    let (sink, _) = recorder();
+    let issued = faulty_engine_final
+        .start_renewal(&old.fingerprint, pin(), true, sink)
+        .await
+        .expect("confirmed final try proceeds");
+    faulty_engine_final
+        .cancel_renewal(&issued.renewal_id)
+        .unwrap();
+    assert_untouched(&engine, &profile, &old, "final try cancelled");
+
+    // The token is pulled out while the request is signed: said so, not "bank down".
+    let (pulled, _) = faulty_engine(&profile, &roots, Fault::RemovedAfterKeyGeneration);
+    let (code, failed) = expect_failure(&pulled, &old, false).await;
+    assert_eq!(code, ErrorCode::TokenRemoved);
+    assert_eq!(failed, vec![RenewalStep::Request]);
+    assert_untouched(&engine, &profile, &old, "token pulled during request");
+
+    // The token fails after storing the new certificate: both new objects are removed.
+    let (broken_install, _) = faulty_engine(&profile, &roots, Fault::FailAfterStoringCertificate);
+    let (sink, _) = recorder();
+    let issued = broken_install
+        .start_renewal(&old.fingerprint, pin(), false, sink)
+        .await
+        .unwrap();
+    let (sink, events) = recorder();
+    let err = broken_install
+        .install_renewal(&issued.renewal_id, sink)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TokenRemoved);
+    assert!(events
         .lock()
         .unwrap()
         .iter()
-        .find(|e| e.phase == StepPhase::Failed)
-        .cloned();
-    let failed = failed.expect("a failed step event");
-    assert_eq!(failed.step, RenewalStep::Request);
-    assert_eq!(failed.error.unwrap().code, ErrorCode::BankUnreachable);
-    let listing = engine.list();
-    assert_eq!(listing.identities.len(), 1);
-    assert_eq!(listing.identities[0].fingerprint, old.fingerprint);
+        .any(|e| e.step == RenewalStep::Install && e.phase == StepPhase::Failed));
+    assert_untouched(&engine, &profile, &old, "failed install rolled back");
+    assert_eq!(
+        token_objects(&profile).certificate_ids.len(),
+        1,
+        "new certificate removed"
+    );
+
+    // The bank is down: classified, the new key removed, the old identity intact.
+    demo.server.shutdown();
+    let (code, failed) = expect_failure(&engine, &old, false).await;
+    assert_eq!(code, ErrorCode::BankUnreachable);
+    assert_eq!(failed, vec![RenewalStep::Request]);
+    assert_untouched(&engine, &profile, &old, "bank down");
 }

@@ -16,8 +16,15 @@ use shomei_store::PcStore;
 use shomei_testca::{EstServer, ServerOptions, TestCa};
 
 fn certutil(args: &[&str]) -> String {
-    let out = Command::new("certutil").args(args).output().expect("certutil runs");
-    assert!(out.status.success(), "certutil {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("certutil")
+        .args(args)
+        .output()
+        .expect("certutil runs");
+    assert!(
+        out.status.success(),
+        "certutil {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -28,7 +35,9 @@ async fn renews_an_identity_in_an_nss_database() {
             std::env::var_os("SHOMEI_REQUIRE_NSS").is_none_or(|v| v != "1"),
             "NSS required (SHOMEI_REQUIRE_NSS=1) but certutil is missing"
         );
-        eprintln!("\n*** SKIPPED renews_an_identity_in_an_nss_database: certutil not installed. ***\n");
+        eprintln!(
+            "\n*** SKIPPED renews_an_identity_in_an_nss_database: certutil not installed. ***\n"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -38,10 +47,14 @@ async fn renews_an_identity_in_an_nss_database() {
     certutil(&["-N", "-d", &db, "--empty-password"]);
 
     let ca = Arc::new(TestCa::generate("NSS Test Bank CA").unwrap());
-    let server = EstServer::start(ca.clone(), ServerOptions::default()).await.unwrap();
+    let server = EstServer::start(ca.clone(), ServerOptions::default())
+        .await
+        .unwrap();
     {
         let store = PcStore::open_at(&nssdb).unwrap();
-        store.login(&secrecy::SecretString::from(String::new())).unwrap();
+        store
+            .login(&secrecy::SecretString::from(String::new()))
+            .unwrap();
         shomei_engine::demo::create_demo_identity(store.as_ref(), &ca).unwrap();
     }
     std::fs::write(dir.path().join("ca.pem"), ca.cert_pem()).unwrap();
@@ -68,11 +81,19 @@ async fn renews_an_identity_in_an_nss_database() {
 
     let (sink, _) = recorder();
     let issued = engine
-        .start_renewal(&old.fingerprint, secrecy::SecretString::from(String::new()), sink)
+        .start_renewal(
+            &old.fingerprint,
+            secrecy::SecretString::from(String::new()),
+            false,
+            sink,
+        )
         .await
         .expect("issued into NSS");
     let (sink, _) = recorder();
-    engine.install_renewal(&issued.renewal_id, sink).await.expect("installed");
+    engine
+        .install_renewal(&issued.renewal_id, sink)
+        .await
+        .expect("installed");
 
     let after = engine.list();
     assert_eq!(after.identities.len(), 1);
@@ -81,7 +102,11 @@ async fn renews_an_identity_in_an_nss_database() {
 
     // What Chromium sees: one certificate (the new one) and exactly one RSA key.
     let certs = certutil(&["-L", "-d", &db]);
-    assert_eq!(certs.matches("株式会社デモ商事").count(), 1, "certutil -L:\n{certs}");
+    assert_eq!(
+        certs.matches("株式会社デモ商事").count(),
+        1,
+        "certutil -L:\n{certs}"
+    );
     let keys = certutil(&["-K", "-d", &db]);
     assert_eq!(keys.matches("rsa").count(), 1, "certutil -K:\n{keys}");
     let pem = certutil(&["-L", "-d", &db, "-n", "株式会社デモ商事", "-a"]);

@@ -20,7 +20,7 @@ async fn renews_the_demo_identity_on_the_token() {
     let old = before.identities[0].clone();
     assert_eq!(old.status, CertStatus::RenewalOpen);
     assert!((11..=12).contains(&old.days_left), "{}", old.days_left);
-    let old_objects = token_objects(&demo);
+    let old_objects = token_objects(&demo.profile);
     assert_eq!(old_objects.private_keys.len(), 1);
 
     // A wrong PIN is told apart and leaves nothing behind.
@@ -29,20 +29,21 @@ async fn renews_the_demo_identity_on_the_token() {
         .start_renewal(
             &old.fingerprint,
             secrecy::SecretString::from("999999".to_owned()),
+            false,
             sink,
         )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::PinIncorrect, "{err}");
-    assert_eq!(token_objects(&demo).private_keys.len(), 1);
+    assert_eq!(token_objects(&demo.profile).private_keys.len(), 1);
 
     // First half: a new key on the token, a verified certificate, nothing installed.
     let (sink, events) = recorder();
     let issued = engine
-        .start_renewal(&old.fingerprint, pin(), sink)
+        .start_renewal(&old.fingerprint, pin(), false, sink)
         .await
         .expect("issued and verified");
-    let mid = token_objects(&demo);
+    let mid = token_objects(&demo.profile);
     assert_eq!(mid.private_keys.len(), 2, "old key kept, new key generated");
     assert_eq!(
         mid.certificate_ids, old_objects.certificate_ids,
@@ -89,7 +90,7 @@ async fn renews_the_demo_identity_on_the_token() {
     assert!(new.days_left >= 364, "{}", new.days_left);
     assert_eq!(new.status, CertStatus::Valid);
 
-    let objects = token_objects(&demo);
+    let objects = token_objects(&demo.profile);
     assert_eq!(
         objects.private_keys.len(),
         1,

@@ -14,6 +14,6 @@ pub mod retry_after;
 mod verify;
 
 pub use client::{ClientIdentity, Enrollment, EstClient, EstEndpoint};
-pub use csr::build_csr;
+pub use csr::{build_csr, check_subject};
 pub use error::{EstError, Rejection, Result};
 pub use verify::{accept_issued, Expectation};

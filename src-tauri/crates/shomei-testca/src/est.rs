@@ -31,12 +31,21 @@ pub enum Behaviour {
     /// Answer `202 Accepted` with `Retry-After: retry_after_secs` to the next `times`
     /// enrollments, then issue (RFC 7030 §4.2.3 "pending").
     Pending { times: u32, retry_after_secs: u32 },
+    /// Issue a valid certificate for ANOTHER key (same subject): a hostile or buggy CA.
+    WrongKey,
+    /// Issue a certificate for the request's key under ANOTHER subject.
+    WrongSubject,
+    /// Answer every enrollment with this HTTP status.
+    Fail { status: u16 },
 }
 
 /// What [`Shared::decide`] tells the enrollment handler to do.
 enum Decision {
     Issue,
     Pending { retry_after_secs: u32 },
+    IssueForOtherKey,
+    IssueForOtherSubject,
+    Fail { status: u16 },
 }
 
 /// State shared by all connections of one server.
@@ -58,6 +67,9 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner);
         match &mut *behaviour {
             Behaviour::Normal => Decision::Issue,
+            Behaviour::WrongKey => Decision::IssueForOtherKey,
+            Behaviour::WrongSubject => Decision::IssueForOtherSubject,
+            Behaviour::Fail { status } => Decision::Fail { status: *status },
             Behaviour::Pending { times: 0, .. } => Decision::Issue,
             Behaviour::Pending {
                 times,
@@ -154,40 +166,64 @@ async fn simplereenroll(
         );
     }
 
-    match shared.decide() {
+    let request = match shared.decide() {
         Decision::Pending { retry_after_secs } => {
             let mut answer = text(StatusCode::ACCEPTED, "pending");
             answer
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            answer
+            return answer;
         }
-        Decision::Issue => {
-            let now = OffsetDateTime::now_utc();
-            let not_after = now + Duration::days(i64::from(shared.validity_days));
-            match shared
-                .ca
-                .issue_verified(request, now - Duration::minutes(1), not_after)
-            {
-                Ok(cert) => {
-                    shared.issued.fetch_add(1, Ordering::SeqCst);
-                    let p7 = pkcs7_certs_only(&[cert]);
-                    pkcs7_answer(
-                        StatusCode::OK,
-                        "application/pkcs7-mime; smime-type=certs-only",
-                        &p7,
-                    )
-                }
-                Err(e @ (TestCaError::UnsupportedKey(_) | TestCaError::UnsupportedSubject(_))) => {
-                    text(StatusCode::BAD_REQUEST, &e.to_string())
-                }
-                Err(e) => {
-                    tracing::error!("test CA failed to issue: {e}");
-                    text(StatusCode::INTERNAL_SERVER_ERROR, "issuance failed")
-                }
-            }
+        Decision::Fail { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return text(status, "failure on demand");
+        }
+        Decision::Issue => Ok(request),
+        Decision::IssueForOtherKey => throwaway_request(request.subject.clone()),
+        Decision::IssueForOtherSubject => {
+            let mut subject = request.subject.clone();
+            subject.push(rcgen::DnType::CommonName, "別の会社 (wrong subject)");
+            throwaway_request(subject).map(|other| csr::VerifiedCsr {
+                subject_der: other.subject_der,
+                subject: other.subject,
+                ..request
+            })
+        }
+    };
+    let now = OffsetDateTime::now_utc();
+    let not_after = now + Duration::days(i64::from(shared.validity_days));
+    match request.and_then(|r| {
+        shared
+            .ca
+            .issue_verified(r, now - Duration::minutes(1), not_after)
+    }) {
+        Ok(cert) => {
+            shared.issued.fetch_add(1, Ordering::SeqCst);
+            let p7 = pkcs7_certs_only(&[cert]);
+            pkcs7_answer(
+                StatusCode::OK,
+                "application/pkcs7-mime; smime-type=certs-only",
+                &p7,
+            )
+        }
+        Err(e @ (TestCaError::UnsupportedKey(_) | TestCaError::UnsupportedSubject(_))) => {
+            text(StatusCode::BAD_REQUEST, &e.to_string())
+        }
+        Err(e) => {
+            tracing::error!("test CA failed to issue: {e}");
+            text(StatusCode::INTERNAL_SERVER_ERROR, "issuance failed")
         }
     }
+}
+
+/// A request for `subject` signed by a fresh key: how the misbehaving modes get a
+/// certificate the client did not ask for.
+fn throwaway_request(subject: rcgen::DistinguishedName) -> Result<csr::VerifiedCsr, TestCaError> {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+    let mut params = rcgen::CertificateParams::default();
+    params.distinguished_name = subject;
+    let request = params.serialize_request(&key)?;
+    csr::parse_and_verify(request.der())
 }
 
 /// `application/pkcs10`, parameters and case ignored.

@@ -13,8 +13,12 @@ export type Unsubscribe = () => void;
 export interface Backend {
   appInfo(): Promise<AppInfo>;
   listIdentities(): Promise<IdentityListing>;
-  /** Logs in, generates the key, asks the bank and verifies the answer; does not install. */
-  startRenewal(fingerprint: string, pin: string): Promise<IssuedCertificate>;
+  /**
+   * Logs in, generates the key, asks the bank and verifies the answer; does not install.
+   * At the token's final PIN try it rejects with pinFinalTry without sending the PIN unless
+   * `confirmFinalTry` says the user explicitly agreed to spend that try (SPEC §4).
+   */
+  startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate>;
   installRenewal(renewalId: string): Promise<RenewalOutcome>;
   cancelRenewal(renewalId: string): Promise<void>;
   /**

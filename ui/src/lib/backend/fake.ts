@@ -1,6 +1,8 @@
 // A back end without Rust: used by unit tests and when the UI runs in a plain browser.
 // It simulates one USB-token certificate inside its renewal window (12 days left) and one
 // PC certificate that is not yet renewable, and can be told to fail with any ErrorCode.
+// Its token reports PIN tries the way the real PKCS#11 back end can: a token only flags the
+// final try (CKF_USER_PIN_FINAL_TRY), so retriesLeft is 1 or null, never a 3→2→1 count.
 import type { Backend, Unsubscribe } from './backend';
 import type {
   AppInfo,
@@ -23,9 +25,12 @@ export interface FakeOptions {
   now?: Date;
   /** Make one stage reject with this code (pinIncorrect still needs a wrong PIN). */
   failWith?: { stage: FakeStage; code: ErrorCode; atStep?: RenewalStep };
+  /** The token's hidden PIN counter at start; 1 puts it at its final try. Default 3. */
+  pinTries?: number;
 }
 
 export const FAKE_PIN = '1234';
+const PIN_TRIES = 3;
 const DAY_MS = 86_400_000;
 const JST_MS = 9 * 3_600_000;
 
@@ -66,12 +71,14 @@ export class FakeBackend implements Backend {
   private identities: IdentityView[];
   private listeners = new Set<(e: ProgressEvent) => void>();
   private pending = new Map<string, { old: IdentityView; issued: CertificateDetails }>();
-  private retriesLeft = 3;
+  /** What the token knows; the UI only ever learns whether it is at the final try. */
+  private pinTries: number;
   private seq = 0;
   private readonly now: Date;
 
   constructor(private readonly options: FakeOptions = {}) {
     this.now = options.now ?? new Date();
+    this.pinTries = options.pinTries ?? PIN_TRIES;
     this.identities = [
       identity(1, 'YAMADA TARO (管理者)', 12, 'usbToken', this.now),
       identity(2, 'SATO HANAKO (利用者)', 200, 'thisPc', this.now),
@@ -88,22 +95,12 @@ export class FakeBackend implements Backend {
     return { identities: this.identities.map((i) => ({ ...i })), errors };
   }
 
-  async startRenewal(fingerprint: string, pin: string): Promise<IssuedCertificate> {
+  async startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate> {
     const old = this.identities.find((i) => i.fingerprint === fingerprint);
     if (!old) throw this.error('notFound');
     const renewalId = `demo-${++this.seq}`;
     await this.step(renewalId, 'check', 'start');
-    if (old.storage === 'usbToken') {
-      await this.emit(renewalId, 'login', 'started');
-      if (this.retriesLeft === 0) return this.fail(renewalId, 'login', this.error('pinLocked'));
-      if (pin !== FAKE_PIN) {
-        this.retriesLeft--;
-        const code = this.retriesLeft === 0 ? 'pinLocked' : 'pinIncorrect';
-        return this.fail(renewalId, 'login', this.error(code, this.retriesLeft));
-      }
-      this.retriesLeft = 3;
-      await this.emit(renewalId, 'login', 'finished');
-    }
+    if (old.storage === 'usbToken') await this.login(renewalId, pin, confirmFinalTry);
     for (const s of ['generateKey', 'request', 'verify'] as const) await this.step(renewalId, s, 'start');
     const issued: CertificateDetails = {
       fingerprint: hex(100 + this.seq, 32),
@@ -148,12 +145,31 @@ export class FakeBackend implements Backend {
     return () => this.listeners.delete(cb);
   }
 
+  /** Like the real back end, the final try is refused unconfirmed before the PIN is even compared. */
+  private async login(renewalId: string, pin: string, confirmFinalTry: boolean): Promise<void> {
+    await this.emit(renewalId, 'login', 'started');
+    if (this.pinTries === 0) this.fail(renewalId, 'login', this.error('pinLocked'));
+    if (this.pinTries === 1 && !confirmFinalTry) this.fail(renewalId, 'login', this.error('pinFinalTry'));
+    if (pin !== FAKE_PIN) {
+      this.pinTries--;
+      if (this.pinTries === 0) this.fail(renewalId, 'login', this.error('pinLocked'));
+      this.fail(renewalId, 'login', this.error('pinIncorrect', this.reportedTries()));
+    }
+    this.pinTries = PIN_TRIES;
+    await this.emit(renewalId, 'login', 'finished');
+  }
+
+  /** A token only raises its final-try flag; any other count is unknown to the app. */
+  private reportedTries(): number | null {
+    return this.pinTries === 1 ? 1 : null;
+  }
+
   /** Runs one step with started/finished events, failing it if the options say so. */
   private async step(renewalId: string, step: RenewalStep, stage: FakeStage): Promise<void> {
     await this.emit(renewalId, step, 'started');
     const f = this.options.failWith;
     if (f && f.stage === stage && (f.atStep ?? step) === step) {
-      this.fail(renewalId, step, this.error(f.code, f.code === 'pinIncorrect' ? this.retriesLeft : null));
+      this.fail(renewalId, step, this.error(f.code, f.code === 'pinIncorrect' ? this.reportedTries() : null));
     }
     await this.emit(renewalId, step, 'finished');
   }

@@ -29,8 +29,8 @@ export class TauriBackend implements Backend {
   listIdentities(): Promise<IdentityListing> {
     return call('list_identities');
   }
-  startRenewal(fingerprint: string, pin: string): Promise<IssuedCertificate> {
-    return call('start_renewal', { fingerprint, pin });
+  startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate> {
+    return call('start_renewal', { fingerprint, pin, confirmFinalTry });
   }
   installRenewal(renewalId: string): Promise<RenewalOutcome> {
     return call('install_renewal', { renewalId });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FAKE_PIN, FakeBackend, type FakeOptions } from '../backend/fake';
 import { RenewalFlow, type Screen } from './flow';
 
@@ -97,16 +97,65 @@ describe('RenewalFlow', () => {
     await expect(backend.installRenewal(issued.renewalId)).rejects.toMatchObject({ code: 'renewalUnknown' });
   });
 
-  it('keeps the PIN screen with the retries left on a wrong PIN, then locks', async () => {
+  it('keeps the PIN screen on a wrong PIN, with no count the token does not give', async () => {
     const { flow } = await started();
     flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin('0000');
-    expect(screen(flow, 'pin').error).toMatchObject({ code: 'pinIncorrect', retriesLeft: 2 });
+    const pin = screen(flow, 'pin');
+    expect(pin.error).toMatchObject({ code: 'pinIncorrect', retriesLeft: null });
+    expect(pin.finalTry).toBe(false);
+  });
+
+  it('asks for confirmation at the final try and locks after a confirmed wrong PIN', async () => {
+    const { flow, backend } = await started();
+    const sent = vi.spyOn(backend, 'startRenewal');
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
     await flow.submitPin('0000');
-    expect(screen(flow, 'pin').error).toMatchObject({ code: 'pinIncorrect', retriesLeft: 1 });
     await flow.submitPin('0000');
+    // The second wrong PIN raised the token's final-try flag.
+    let pin = screen(flow, 'pin');
+    expect(pin.error).toMatchObject({ code: 'pinIncorrect', retriesLeft: 1 });
+    expect(pin.finalTry).toBe(true);
+
+    // Without the confirmation the back end refuses and nothing is spent: still the PIN screen.
+    await flow.submitPin('0000');
+    pin = screen(flow, 'pin');
+    expect(pin.error?.code).toBe('pinFinalTry');
+    expect(pin.finalTry).toBe(true);
+
+    await flow.submitPin('0000', true);
     expect(screen(flow, 'error').error.code).toBe('pinLocked');
+    expect(sent.mock.calls.map((c) => c[2])).toEqual([false, false, false, true]);
+
+    // Locked for good: even the right PIN is refused now.
+    await flow.backToList();
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN, true);
+    expect(screen(flow, 'error').error.code).toBe('pinLocked');
+  });
+
+  it('does not send even a right PIN at the final try until confirmed, then renews', async () => {
+    const { flow } = await started({ pinTries: 1 });
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    const pin = screen(flow, 'pin');
+    expect(pin.error?.code).toBe('pinFinalTry');
+    expect(pin.finalTry).toBe(true);
+    await flow.submitPin(FAKE_PIN, true);
+    screen(flow, 'consentInstall');
+  });
+
+  it('never confirms a final try the screen did not warn about', async () => {
+    const { flow, backend } = await started();
+    const sent = vi.spyOn(backend, 'startRenewal');
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin('0000', true);
+    expect(sent.mock.calls[0]?.[2]).toBe(false);
   });
 
   it('lets a corrected PIN through after a wrong one', async () => {
@@ -131,6 +180,17 @@ describe('RenewalFlow', () => {
     expect(screen(flow, 'error').error.code).toBe('bankUnreachable');
     await flow.backToList();
     expect(usbIdentity(flow).status).toBe('renewalOpen');
+  });
+
+  it('tells the user to try later when the bank has not issued yet, keeping the old certificate', async () => {
+    const { flow } = await started({ failWith: { stage: 'start', code: 'stillPending', atStep: 'request' } });
+    const old = usbIdentity(flow);
+    flow.renew(old.fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    expect(screen(flow, 'error').error.code).toBe('stillPending');
+    await flow.backToList();
+    expect(usbIdentity(flow).fingerprint).toBe(old.fingerprint);
   });
 
   it('reports an install failure without losing the old certificate', async () => {

@@ -18,7 +18,8 @@ export type Screen =
   | { kind: 'loading' }
   | { kind: 'list'; listing: IdentityListing }
   | { kind: 'consentRequest'; identity: IdentityView }
-  | { kind: 'pin'; identity: IdentityView; error: ErrorView | null }
+  // finalTry: the next entry may lock the token, so the screen asks for explicit confirmation.
+  | { kind: 'pin'; identity: IdentityView; error: ErrorView | null; finalTry: boolean }
   | { kind: 'issuing'; identity: IdentityView; renewalId: string | null; steps: StepView[] }
   | { kind: 'consentInstall'; identity: IdentityView; issued: IssuedCertificate; busy: boolean }
   | { kind: 'installing'; identity: IdentityView; issued: IssuedCertificate; steps: StepView[] }
@@ -26,6 +27,16 @@ export type Screen =
   | { kind: 'error'; error: ErrorView };
 
 export type ScreenKind = Screen['kind'];
+
+/**
+ * Whether the next PIN entry is the token's final try. The back end knows only the token's
+ * final-try flag, so it says so either by refusing an unconfirmed try (pinFinalTry, nothing
+ * sent) or by a wrong PIN that left one try (pinIncorrect with retriesLeft 1).
+ */
+export function atFinalTry(error: ErrorView | null): boolean {
+  if (error?.code === 'pinFinalTry') return true;
+  return error?.code === 'pinIncorrect' && error.retriesLeft === 1;
+}
 
 export class RenewalFlow {
   info: AppInfo | null = null;
@@ -85,13 +96,18 @@ export class RenewalFlow {
     const s = this.current;
     if (s.kind !== 'consentRequest') return;
     if (!yes) this.set({ kind: 'list', listing: this.listing });
-    else if (s.identity.storage === 'usbToken') this.set({ kind: 'pin', identity: s.identity, error: null });
-    else await this.issue(s.identity, '');
+    else if (s.identity.storage === 'usbToken') {
+      this.set({ kind: 'pin', identity: s.identity, error: null, finalTry: false });
+    } else await this.issue(s.identity, '', false);
   }
 
-  async submitPin(pin: string): Promise<void> {
+  /**
+   * `confirmFinalTry` counts only while the screen shows the final-try warning, so the final
+   * try is never spent by a confirmation the user did not see.
+   */
+  async submitPin(pin: string, confirmFinalTry = false): Promise<void> {
     const s = this.current;
-    if (s.kind === 'pin') await this.issue(s.identity, pin);
+    if (s.kind === 'pin') await this.issue(s.identity, pin, s.finalTry && confirmFinalTry);
   }
 
   cancelPin(): void {
@@ -123,15 +139,18 @@ export class RenewalFlow {
     if (this.current.kind === 'done' || this.current.kind === 'error') await this.reload();
   }
 
-  private async issue(identity: IdentityView, pin: string): Promise<void> {
+  private async issue(identity: IdentityView, pin: string, confirmFinalTry: boolean): Promise<void> {
     this.set({ kind: 'issuing', identity, renewalId: null, steps: issuingSteps(identity.storage) });
     try {
-      const issued = await this.backend.startRenewal(identity.fingerprint, pin);
+      const issued = await this.backend.startRenewal(identity.fingerprint, pin, confirmFinalTry);
       this.set({ kind: 'consentInstall', identity, issued, busy: false });
     } catch (err) {
       const error = toErrorView(err);
-      // A wrong PIN is not a failure of the renewal: ask again, showing the retries left.
-      if (error.code === 'pinIncorrect') this.set({ kind: 'pin', identity, error });
+      // A wrong PIN, or a final try awaiting confirmation, is not a failure of the renewal:
+      // ask again on the PIN screen.
+      if (error.code === 'pinIncorrect' || error.code === 'pinFinalTry') {
+        this.set({ kind: 'pin', identity, error, finalTry: atFinalTry(error) });
+      }
       else this.set({ kind: 'error', error });
     }
   }

@@ -26,6 +26,11 @@ export const en: typeof ja = {
     renew: 'Renew',
     empty: 'No client certificate was found.',
     warnings: 'Some client certificates could not be read',
+    tokenAbsent: 'The USB token is not connected.',
+    tokenAbsentHint: 'If you have one, insert it into this PC and press "Reload".',
+    moduleMissing: 'The token software for the USB token is not installed.',
+    preparation:
+      "To keep the client certificate on a USB token, apply to your bank for the media storage service and install the token software, as your bank's manual describes.",
     reload: 'Reload',
     notOpenYet: 'Renewal becomes possible when the renewal period before the expiry date opens.',
     expiredHint: 'This certificate has expired. Ask your bank to re-acquire or reissue it.',
@@ -53,8 +58,9 @@ export const en: typeof ja = {
     submit: 'OK',
     cancel: 'Cancel',
     incorrect: 'The PIN is incorrect. {n} tries left',
-    finalTryWarning: 'If this try is wrong, the USB token will be locked.',
-    finalTryConfirm: 'I understand this is the final try',
+    finalTryWarning:
+      'The next entry is the final try. If it is wrong, the USB token is locked and has to be unlocked through your bank. Check the PIN and, if you are sure, press "Use the final try".',
+    useFinalTry: 'Use the final try',
   },
   progress: {
     issuingTitle: 'Issuing the client certificate',
@@ -104,8 +110,10 @@ export const en: typeof ja = {
     tokenAbsent: 'The USB token was not found. Insert it and try again.',
     moduleMissing:
       'The token software was not found. The USB token needs the media storage service from your bank and its token software installed.',
-    tokenRemoved: 'The USB token was removed during the operation. Nothing was changed. Insert it and try again.',
+    tokenRemoved:
+      'The USB token was removed during the operation. Reconnect it and check the list of client certificates. The previous certificate stays usable until the new one has been installed and checked.',
     pinIncorrect: 'The PIN is incorrect.',
+    pinFinalTry: 'The token PIN has 1 try left. To be safe, the PIN has not been sent yet.',
     pinLocked: 'The token PIN is locked. Contact your bank or the support desk of the token software.',
     cancelled: 'Renewal was cancelled. Your current client certificate still works.',
     notFound: 'The client certificate was not found. Reload the list and try again.',
@@ -113,6 +121,8 @@ export const en: typeof ja = {
     bankRejected: 'The bank refused to issue the client certificate. Please contact your bank.',
     certificateMismatch:
       'The issued client certificate does not match the request, so it was not installed. Your current certificate still works. Please contact your bank.',
+    stillPending:
+      'The bank accepted the request but has not issued the client certificate yet. Please try again later. Your current client certificate still works.',
     outsideWindow: 'The client certificate cannot be renewed now: renewal is only possible in the renewal period before the expiry date.',
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
     internal: 'An unexpected error occurred. Your current client certificate still works.',

@@ -23,9 +23,21 @@ describe('error messages', () => {
     }
   });
 
-  it('shows the retries left for a wrong PIN', () => {
-    expect(errorMessage('ja', view('pinIncorrect', 2))).toBe('パスワードが正しくありません。残り2回');
+  it('shows the retries left for a wrong PIN only when the token tells them', () => {
+    expect(errorMessage('ja', view('pinIncorrect', 1))).toBe('パスワードが正しくありません。残り1回');
     expect(errorMessage('en', view('pinIncorrect', 1))).toContain('1 tries left');
+    expect(errorMessage('ja', view('pinIncorrect'))).toBe('パスワードが正しくありません。');
+  });
+
+  it('says that an unconfirmed final try sent nothing', () => {
+    expect(errorMessage('ja', view('pinFinalTry'))).toContain('まだ送信していません');
+    expect(errorMessage('en', view('pinFinalTry'))).toContain('not been sent');
+  });
+
+  it('does not promise that nothing changed when the token was pulled out', () => {
+    expect(errorMessage('ja', view('tokenRemoved'))).not.toContain('変更されていません');
+    expect(errorMessage('ja', view('tokenRemoved'))).toContain('一覧を確認してください');
+    expect(errorMessage('en', view('tokenRemoved'))).not.toContain('Nothing was changed');
   });
 
   it('tells the user whom to contact when the PIN is locked', () => {
@@ -35,7 +47,7 @@ describe('error messages', () => {
 
 describe('toErrorView', () => {
   it('keeps a well-formed ErrorView', () => {
-    expect(toErrorView(view('pinIncorrect', 2))).toEqual(view('pinIncorrect', 2));
+    expect(toErrorView(view('pinIncorrect', 1))).toEqual(view('pinIncorrect', 1));
   });
 
   it('turns anything else into an internal error with the text as detail', () => {

@@ -16,9 +16,11 @@ const NOW = new Date('2026-11-24T03:00:00Z');
 const noop = () => {};
 const locked: ErrorView = { code: 'pinLocked', retriesLeft: 0, detail: 'CKR_PIN_LOCKED' };
 
-async function listing() {
+const absent: ErrorView = { code: 'tokenAbsent', retriesLeft: null, detail: 'C_GetSlotList: no token present' };
+
+async function listing(errors: ErrorView[] = [locked]) {
   const l = await new FakeBackend({ now: NOW }).listIdentities();
-  return { ...l, errors: [locked] };
+  return { ...l, errors };
 }
 
 describe('screens', () => {
@@ -34,7 +36,20 @@ describe('screens', () => {
     expect(body).toContain('専用USB');
     expect(body).toContain('このパソコン');
     expect(body).toContain('更新期間中');
-    expect(body).toContain('専用USBのパスワード（PIN）がロックされています');
+    expect(body).toContain('読み込めなかった電子証明書があります');
+    expect(body).toMatch(/<li data-code="pinLocked">\s*専用USBのパスワード（PIN）がロックされています/);
+    // Rust's detail only folded away, never inline with the message.
+    expect(body).toMatch(/<details class="technical"><summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>CKR_PIN_LOCKED<\/code>/);
+  });
+
+  it('list: a missing token or token software gets its own words and the preparation text', async () => {
+    const missing: ErrorView = { code: 'moduleMissing', retriesLeft: null, detail: 'libeToken.so: not found' };
+    const { body } = render(ListScreen, { props: { listing: await listing([absent, absent, missing]), onRenew: noop, onReload: noop } });
+    expect(body).not.toContain('読み込めなかった電子証明書があります');
+    expect(body.match(/専用USBが接続されていません。/g)).toHaveLength(1);
+    expect(body).toContain('専用USBの管理ソフトがインストールされていません。');
+    expect(body.match(/電子証明書媒体保管のお申し込みと、専用USBの管理ソフトのインストールが必要です/g)).toHaveLength(2);
+    expect(body).toMatch(/<summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>C_GetSlotList: no token present<\/code><!--\]-->/);
   });
 
   it('consent: はい / いいえ hooks', () => {
@@ -43,14 +58,25 @@ describe('screens', () => {
     expect(body).toContain('data-testid="consent-no"');
   });
 
-  it('pin: input, submit and the retries left', async () => {
+  it('pin: input and submit, a wrong PIN without an invented count', async () => {
     const identity = (await listing()).identities[0]!;
-    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: 2, detail: null };
-    const { body } = render(PinScreen, { props: { identity, error, onSubmit: noop, onCancel: noop } });
+    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: null, detail: null };
+    const { body } = render(PinScreen, { props: { identity, error, finalTry: false, onSubmit: noop, onCancel: noop } });
     expect(body).toContain('data-testid="pin-input"');
     expect(body).toContain('type="password"');
     expect(body).toContain('data-testid="pin-submit"');
-    expect(body).toContain('パスワードが正しくありません。残り2回');
+    expect(body).not.toContain('data-testid="pin-confirm-final"');
+    expect(body).toMatch(/data-testid="error-message"[^>]*>\s*パスワードが正しくありません。\s*</);
+  });
+
+  it('pin: at the final try, the warning and a distinct confirmation instead of OK', async () => {
+    const identity = (await listing()).identities[0]!;
+    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: 1, detail: null };
+    const { body } = render(PinScreen, { props: { identity, error, finalTry: true, onSubmit: noop, onCancel: noop } });
+    expect(body).toContain('パスワードが正しくありません。残り1回');
+    expect(body).toContain('次が最後の入力です。間違えると専用USBがロックされ');
+    expect(body).toMatch(/data-testid="pin-confirm-final"[^>]*>最後の1回を使う</);
+    expect(body).not.toContain('data-testid="pin-submit"');
   });
 
   it('progress: hook and localized step labels', () => {
@@ -62,7 +88,7 @@ describe('screens', () => {
   it('done: USB message, new expiry and close button', async () => {
     const backend = new FakeBackend({ now: NOW });
     const identity = (await backend.listIdentities()).identities[0]!;
-    const issued = await backend.startRenewal(identity.fingerprint, FAKE_PIN);
+    const issued = await backend.startRenewal(identity.fingerprint, FAKE_PIN, false);
     const outcome = await backend.installRenewal(issued.renewalId);
     const { body } = render(DoneScreen, { props: { identity, outcome, onClose: noop } });
     expect(body).toContain('data-testid="done-message"');

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use cryptoki::object::{Attribute, AttributeType, ObjectClass};
 use cryptoki::session::UserType;
 use shomei_engine::demo::{self, Demo, DEMO_PIN, DEMO_TOKEN_LABEL};
+
+pub mod fault;
 use shomei_engine::model::ProgressEvent;
 use shomei_engine::ProgressSink;
 use shomei_store::softhsm;
@@ -49,9 +51,8 @@ pub struct TokenObjects {
     pub certificate_ids: Vec<Vec<u8>>,
 }
 
-pub fn token_objects(demo: &Demo) -> TokenObjects {
-    let module =
-        shomei_store::pkcs11::Pkcs11Module::load(demo.profile.module_path().unwrap()).unwrap();
+pub fn token_objects(profile: &shomei_engine::BankProfile) -> TokenObjects {
+    let module = shomei_store::pkcs11::Pkcs11Module::load(profile.module_path().unwrap()).unwrap();
     let ctx = module.context();
     let slot = ctx
         .get_slots_with_initialized_token()

@@ -16,7 +16,12 @@ pub(crate) fn classify(op: &'static str, err: CkError) -> StoreError {
             RvError::DeviceRemoved | RvError::SessionHandleInvalid | RvError::SessionClosed => {
                 StoreError::TokenRemoved { op }
             }
-            RvError::PinIncorrect => StoreError::PinIncorrect { retries_left: None },
+            // A PIN of the wrong length or with invalid characters is, to the user,
+            // simply a wrong PIN.
+            RvError::PinIncorrect
+            | RvError::PinLenRange
+            | RvError::PinInvalid
+            | RvError::PinExpired => StoreError::PinIncorrect { retries_left: None },
             RvError::PinLocked => StoreError::PinLocked,
             RvError::FunctionCanceled => StoreError::Cancelled,
             _ => StoreError::Platform {
@@ -52,6 +57,10 @@ mod tests {
         let c = |rv| classify("test", CkError::Pkcs11(rv, Function::Login));
         assert!(matches!(
             c(RvError::PinIncorrect),
+            StoreError::PinIncorrect { .. }
+        ));
+        assert!(matches!(
+            c(RvError::PinLenRange),
             StoreError::PinIncorrect { .. }
         ));
         assert!(matches!(c(RvError::PinLocked), StoreError::PinLocked));

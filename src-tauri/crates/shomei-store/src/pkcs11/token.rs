@@ -363,7 +363,10 @@ impl Token for Pkcs11Token {
         let mut target = None;
         let mut others_by_id = Vec::new();
         for object in self.certificate_objects(&session)? {
-            let identity = self.read_identity(&session, object)?;
+            // An unreadable object elsewhere on the token must not block this removal.
+            let Ok(identity) = self.read_identity(&session, object) else {
+                continue;
+            };
             if identity
                 .certificate
                 .fingerprint
