@@ -230,6 +230,13 @@ test('renew the demo identity in the real app and read the new expiry from the s
       `the new expiry ${newText} is ${daysAhead} days from today, not about a year`,
     );
     t.diagnostic(`new certificate valid for ${daysAhead} more days (old: ${Math.round((oldExpiry - todayUtc()) / DAY)})`);
+
+    // 閉じる reloads the list from the token: the one identity left is the new one.
+    await session.click(sel('close-button'), T_STEP);
+    await waitUntil('the reloaded list showing the new expiry', T_STEP, async () => {
+      if (!(await session.findDisplayed(sel('identity-row')))) return false;
+      return (await session.text(sel('identity-expiry'))) === newText;
+    });
     passed = true;
   } catch (e) {
     if (session) {
