@@ -11,6 +11,7 @@ pub mod error;
 pub mod key;
 pub mod pkcs11;
 mod platform;
+mod rsa;
 pub mod signer;
 pub mod softhsm;
 pub mod token;

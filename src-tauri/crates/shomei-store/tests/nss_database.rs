@@ -4,6 +4,8 @@
 
 #![cfg(target_os = "linux")]
 
+mod contract;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -48,6 +50,7 @@ fn key_and_certificate_land_where_chromium_looks() {
     let token = PcStore::open_at(dir.path()).expect("open NSS database");
     assert_eq!(token.storage(), StorageKind::ThisPc);
     token.login(&SecretString::from(String::new())).unwrap();
+    contract::run(token.as_ref());
 
     let key = token.generate_key(KeySpec::Rsa2048, "pending").unwrap();
     let p = token.key_protection(&key.key_id).unwrap();

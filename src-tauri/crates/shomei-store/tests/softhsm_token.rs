@@ -1,12 +1,16 @@
-//! The PKCS#11 back end against a real token implementation (SoftHSM2).
+//! The PKCS#11 back end against a real token implementation (SoftHSM2): the
+//! store contract, and what only a token has (PINs, several tokens, raw objects).
+
+#![cfg(unix)]
+
+mod contract;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use secrecy::SecretString;
 use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
-use shomei_store::signer::CsrSigner;
 use shomei_store::softhsm::{for_tests_or_skip, SoftHsm};
-use shomei_store::{KeySpec, SignatureScheme, StoreError, Token};
+use shomei_store::{KeySpec, StoreError, Token};
 
 const USER_PIN: &str = "123456";
 
@@ -26,87 +30,107 @@ fn token(test: &str) -> Option<(&'static SoftHsm, shomei_store::pkcs11::Pkcs11To
     Some((hsm, token))
 }
 
-/// A self-signed certificate for the key, signed through the token (rcgen adapter).
-fn self_signed(key: &dyn shomei_store::KeyHandle, cn: &str) -> Vec<u8> {
-    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, cn);
-    let signer = CsrSigner::new(key).expect("RSA key");
-    params
-        .self_signed(&signer)
-        .expect("sign on token")
-        .der()
-        .to_vec()
-}
-
 #[test]
-fn generated_key_is_never_extractable_and_signs_both_schemes() {
-    let Some((_, token)) = token("keygen") else {
+fn softhsm_passes_the_store_contract() {
+    let Some((_, token)) = token("contract") else {
         return;
     };
     token.login(&pin(USER_PIN)).unwrap();
-    let new = token.generate_key(KeySpec::Rsa2048, "pending").unwrap();
-    let p = token.key_protection(&new.key_id).unwrap();
-    assert!(
-        p.on_token && p.sensitive && !p.extractable && p.never_extractable,
-        "{p:?}"
-    );
+    contract::run(&token);
+}
 
-    let msg = b"to be signed";
-    let public = ring::signature::UnparsedPublicKey::new(
-        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-        new.handle.public_key().to_vec(),
-    );
-    let sig = new
-        .handle
-        .sign(SignatureScheme::RsaPkcs1Sha256, msg)
+#[test]
+fn two_tokens_at_once_keep_to_themselves() {
+    let Some((_, one)) = token("two-a") else {
+        return;
+    };
+    let Some((_, two)) = token("two-b") else {
+        return;
+    };
+    one.login(&pin(USER_PIN)).unwrap();
+    two.login(&pin(USER_PIN)).unwrap();
+    let key = one.generate_key(KeySpec::Rsa2048, "one").unwrap();
+    let identity = one
+        .install_certificate(
+            &key.key_id,
+            "one",
+            &contract::certificate_for(key.handle.as_ref(), "一", -1, 30),
+        )
         .unwrap();
-    public.verify(msg, &sig).expect("PKCS#1 signature verifies");
-    let pss = ring::signature::UnparsedPublicKey::new(
-        &ring::signature::RSA_PSS_2048_8192_SHA256,
-        new.handle.public_key().to_vec(),
-    );
-    let sig = new.handle.sign(SignatureScheme::RsaPssSha256, msg).unwrap();
-    pss.verify(msg, &sig).expect("PSS signature verifies");
+    assert_eq!(one.list_identities().identities.len(), 1);
+    assert!(two.list_identities().identities.is_empty());
+    assert!(matches!(
+        two.remove_identity(&identity.certificate.fingerprint),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(one.list_identities().identities.len(), 1);
 }
 
 #[test]
-fn install_list_and_remove_exactly_one_identity() {
-    let Some((_, token)) = token("identities") else {
+fn two_hundred_objects_are_all_listed() {
+    let Some((_, token)) = token("two-hundred") else {
         return;
     };
     token.login(&pin(USER_PIN)).unwrap();
-    let a = token.generate_key(KeySpec::Rsa2048, "a").unwrap();
-    let b = token.generate_key(KeySpec::Rsa2048, "b").unwrap();
-    let cert_a = self_signed(a.handle.as_ref(), "株式会社デモ商事 A");
-    let cert_b = self_signed(b.handle.as_ref(), "株式会社デモ商事 B");
-    let ia = token.install_certificate(&a.key_id, "A", &cert_a).unwrap();
-    let ib = token.install_certificate(&b.key_id, "B", &cert_b).unwrap();
-    assert_eq!(ia.key_id, a.key_id);
-    assert_eq!(ia.certificate.public_key, a.handle.public_key());
-
+    for i in 0..200 {
+        token
+            .install_certificate(
+                format!("id-{i}").as_bytes(),
+                &format!("cert {i}"),
+                &contract::foreign_certificate(&format!("利用者 {i}")),
+            )
+            .unwrap();
+    }
     let listing = token.list_identities();
     assert!(listing.errors.is_empty(), "{:?}", listing.errors);
-    assert_eq!(listing.identities.len(), 2);
+    assert_eq!(listing.identities.len(), 200);
+}
 
-    // The key found for an identity is the one that signed its certificate.
-    let key = token.private_key(&ia).unwrap();
-    assert_eq!(key.public_key(), a.handle.public_key());
-
-    token.remove_identity(&ia.certificate.fingerprint).unwrap();
-    let left = token.list_identities().identities;
-    assert_eq!(left.len(), 1);
-    assert_eq!(left[0].certificate.fingerprint, ib.certificate.fingerprint);
-    assert!(matches!(
-        token.private_key(&ia),
-        Err(StoreError::NotFound(_))
-    ));
-    assert!(token.private_key(&ib).is_ok(), "the other key is untouched");
-    assert!(matches!(
-        token.remove_identity(&ia.certificate.fingerprint),
-        Err(StoreError::NotFound(_))
-    ));
+#[test]
+fn an_unreadable_object_never_hides_the_others() {
+    let Some((hsm, token)) = token("malformed") else {
+        return;
+    };
+    token.login(&pin(USER_PIN)).unwrap();
+    let good = token
+        .install_certificate(
+            b"good",
+            "good",
+            &contract::foreign_certificate("読める証明書"),
+        )
+        .unwrap();
+    // A certificate object whose value is not a certificate, written with raw PKCS#11.
+    let ctx = hsm.module().context();
+    let slot = ctx
+        .get_slots_with_initialized_token()
+        .unwrap()
+        .into_iter()
+        .find(|s| ctx.get_token_info(*s).unwrap().label().trim_end() == token.label())
+        .unwrap();
+    let session = ctx.open_rw_session(slot).unwrap();
+    use cryptoki::object::{Attribute, CertificateType, ObjectClass};
+    session
+        .create_object(&[
+            Attribute::Class(ObjectClass::CERTIFICATE),
+            Attribute::CertificateType(CertificateType::X_509),
+            Attribute::Token(true),
+            Attribute::Id(b"bad".to_vec()),
+            Attribute::Subject(vec![0x30, 0x00]),
+            Attribute::Value(b"not a certificate".to_vec()),
+        ])
+        .unwrap();
+    let listing = token.list_identities();
+    assert_eq!(listing.identities.len(), 1);
+    assert_eq!(listing.errors.len(), 1);
+    assert!(
+        matches!(listing.errors[0], StoreError::Malformed { .. }),
+        "{:?}",
+        listing.errors
+    );
+    // Removing the good identity is not blocked by the bad object.
+    token
+        .remove_identity(&good.certificate.fingerprint)
+        .unwrap();
 }
 
 #[test]
@@ -121,20 +145,6 @@ fn wrong_pin_is_classified_and_right_pin_still_works() {
     token
         .login(&pin(USER_PIN))
         .expect("correct PIN after a wrong one");
-}
-
-#[test]
-fn a_key_without_certificate_can_be_rolled_back() {
-    let Some((_, token)) = token("rollback") else {
-        return;
-    };
-    token.login(&pin(USER_PIN)).unwrap();
-    let new = token.generate_key(KeySpec::Rsa2048, "pending").unwrap();
-    token.delete_key(&new.key_id).unwrap();
-    assert!(matches!(
-        token.key_protection(&new.key_id),
-        Err(StoreError::NotFound(_))
-    ));
 }
 
 #[test]

@@ -12,12 +12,12 @@ use cryptoki::mechanism::rsa::{PkcsMgfType, PkcsPssParams};
 use cryptoki::mechanism::{Mechanism, MechanismType};
 use cryptoki::object::{Attribute, AttributeType, ObjectHandle};
 use cryptoki::session::Session;
-use der::Encode;
 
 use super::errors::Classify;
 use crate::cert::KeyAlgorithm;
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec, SignatureScheme};
+use crate::rsa::encode_rsa_public_key;
 
 /// A private key on the token, with its public half read from the token.
 pub struct Pkcs11Key {
@@ -140,32 +140,4 @@ pub(crate) fn rsa_public_key(session: &Session, object: ObjectHandle) -> Result<
         "modulus or public exponent of the key".into(),
     ))?;
     encode_rsa_public_key(&n, &e)
-}
-
-fn encode_rsa_public_key(n: &[u8], e: &[u8]) -> Result<Vec<u8>> {
-    let malformed = |e: der::Error| StoreError::Malformed {
-        what: "RSA public key",
-        reason: e.to_string(),
-    };
-    let key = pkcs1::RsaPublicKey {
-        modulus: der::asn1::UintRef::new(n).map_err(malformed)?,
-        public_exponent: der::asn1::UintRef::new(e).map_err(malformed)?,
-    };
-    key.to_der().map_err(malformed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rsa_public_key_encoding_is_pkcs1() {
-        // The token may return the modulus with a leading zero; DER keeps exactly
-        // one, because 0xC3 has its sign bit set.
-        let der = encode_rsa_public_key(&[0x00, 0xC3], &[0x01, 0x00, 0x01]).unwrap();
-        let expected = [
-            0x30, 0x09, 0x02, 0x02, 0x00, 0xC3, 0x02, 0x03, 0x01, 0x00, 0x01,
-        ];
-        assert_eq!(der, expected);
-    }
 }

@@ -1,11 +1,12 @@
-//! The OS store of this PC (パソコンに保存する): one module per platform, one name.
+//! The OS store of this PC (パソコンに保存する): one module per platform, one name
+//! (`PcStore`), each implementing [`Token`](crate::Token) like the PKCS#11 back end.
 //!
-//! STATUS: these back ends are not implemented yet: each `PcStore::open` returns
-//! [`StoreError::Unsupported`](crate::StoreError::Unsupported) so the UI can say
-//! "not available on this PC yet" instead of failing later. The real ones (Windows
-//! CNG + CurrentUser MY, macOS login Keychain, Linux NSS shared database) are the
-//! store work that follows the walking skeleton; they will implement
-//! [`Token`](crate::Token) like the PKCS#11 back end does.
+//! - Linux: Chromium's NSS shared database, through NSS's soft token (PKCS#11).
+//! - Windows: CurrentUser `MY` + a non-exportable key in the Microsoft Software Key
+//!   Storage Provider (CNG), linked by CERT_KEY_PROV_INFO_PROP_ID. Tested under Wine
+//!   where Wine implements the calls.
+//! - macOS: the login Keychain (security-framework). Compiled in CI, never run here:
+//!   see the module's notes for what is unverified.
 
 #[cfg(target_os = "linux")]
 mod linux;

@@ -1,0 +1,131 @@
+//! The raw edges of Security.framework that the safe `security-framework` API does
+//! not cover: attribute keys as `CFString`s (three of them are not even declared by
+//! `security-framework-sys`), reading values out of attribute dictionaries, and the
+//! mapping of OSStatus / `CFError` codes to [`StoreError`].
+//!
+//! Every `unsafe` of the back end that is not a Security.framework call lives here.
+
+use core_foundation::base::{CFType, TCFType};
+use core_foundation::boolean::CFBoolean;
+use core_foundation::dictionary::CFDictionary;
+use core_foundation::error::{kCFErrorDomainOSStatus, CFError};
+use core_foundation::number::CFNumber;
+use core_foundation::string::CFString;
+use core_foundation::ConcreteCFType;
+use security_framework_sys::base::{
+    errSecAuthFailed as ERR_SEC_AUTH_FAILED, errSecItemNotFound as ERR_SEC_ITEM_NOT_FOUND,
+};
+
+use crate::error::StoreError;
+
+/// Declared in <Security/SecItem.h> (macOS 10.7+) but missing from
+/// security-framework-sys 2.17; linked from the framework that crate links.
+mod missing {
+    use core_foundation::string::CFStringRef;
+
+    #[link(name = "Security", kind = "framework")]
+    unsafe extern "C" {
+        pub static kSecAttrApplicationTag: CFStringRef;
+        pub static kSecAttrIsExtractable: CFStringRef;
+        pub static kSecAttrIsSensitive: CFStringRef;
+    }
+}
+
+/// `userCanceledErr` (MacErrors.h): the user dismissed a keychain prompt. Not in
+/// security-framework-sys either.
+pub(super) const ERR_SEC_USER_CANCELED: i32 = -128;
+
+/// One safe accessor per attribute key, named as in Apple's headers so the code
+/// reads like the documentation it follows.
+macro_rules! keys {
+    ($($name:ident => $constant:expr),* $(,)?) => {$(
+        #[allow(non_snake_case)]
+        pub(super) fn $name() -> CFString {
+            // SAFETY: Security.framework exports these keys as immutable, non-null
+            // CFStringRef constants that live for the whole process; reading one is
+            // a plain load, and the get rule takes our own retain.
+            unsafe { CFString::wrap_under_get_rule($constant) }
+        }
+    )*};
+}
+
+keys! {
+    kSecAttrApplicationTag => missing::kSecAttrApplicationTag,
+    kSecAttrIsExtractable => missing::kSecAttrIsExtractable,
+    kSecAttrIsSensitive => missing::kSecAttrIsSensitive,
+    kSecAttrIsPermanent => security_framework_sys::item::kSecAttrIsPermanent,
+    kSecAttrKeySizeInBits => security_framework_sys::item::kSecAttrKeySizeInBits,
+    kSecAttrKeyType => security_framework_sys::item::kSecAttrKeyType,
+    kSecAttrKeyTypeRSA => security_framework_sys::item::kSecAttrKeyTypeRSA,
+    kSecAttrLabel => security_framework_sys::item::kSecAttrLabel,
+    kSecAttrPublicKeyHash => security_framework_sys::item::kSecAttrPublicKeyHash,
+    kSecPrivateKeyAttrs => security_framework_sys::item::kSecPrivateKeyAttrs,
+    kSecPublicKeyAttrs => security_framework_sys::item::kSecPublicKeyAttrs,
+    kSecUseKeychain => security_framework_sys::item::kSecUseKeychain,
+    kSecValueRef => security_framework_sys::item::kSecValueRef,
+}
+
+/// The value under `key` in an attribute dictionary, if it has type `T`.
+pub(super) fn lookup<T: ConcreteCFType>(dict: &CFDictionary, key: &CFString) -> Option<T> {
+    let value = dict.find(key.as_CFTypeRef())?;
+    // SAFETY: the values of a CFDictionary are CF objects retained by the dictionary,
+    // which outlives this call; the get rule adds our own retain, and `downcast`
+    // checks the type id before handing out a `T`.
+    unsafe { CFType::wrap_under_get_rule(*value) }.downcast::<T>()
+}
+
+/// A boolean attribute. The file-based keychain reports some CSSM flags as
+/// CFNumber 0/1 rather than CFBoolean, so both are accepted.
+pub(super) fn flag(dict: &CFDictionary, key: &CFString) -> Option<bool> {
+    lookup::<CFBoolean>(dict, key)
+        .map(bool::from)
+        .or_else(|| lookup::<CFNumber>(dict, key).and_then(|n| n.to_i64().map(|v| v != 0)))
+}
+
+/// Classifies an OSStatus. The keychain asks for its own password in an OS dialog,
+/// so "wrong password" and "cancelled" come back as statuses, not from `login`.
+pub(super) fn status_error(op: &'static str, status: i32) -> StoreError {
+    match status {
+        ERR_SEC_ITEM_NOT_FOUND => StoreError::NotFound(format!("{op}: no such keychain item")),
+        ERR_SEC_USER_CANCELED => StoreError::Cancelled,
+        // The macOS keychain does not count failed unlock attempts for us.
+        ERR_SEC_AUTH_FAILED => StoreError::PinIncorrect { retries_left: None },
+        _ => StoreError::Platform {
+            op,
+            code: format!("OSStatus {status}"),
+        },
+    }
+}
+
+/// Names the failed call, like `pkcs11::errors::Classify`.
+pub(super) trait Classify<T> {
+    fn during(self, op: &'static str) -> Result<T, StoreError>;
+}
+
+impl<T> Classify<T> for Result<T, security_framework::base::Error> {
+    fn during(self, op: &'static str) -> Result<T, StoreError> {
+        self.map_err(|e| status_error(op, e.code()))
+    }
+}
+
+impl<T> Classify<T> for Result<T, CFError> {
+    fn during(self, op: &'static str) -> Result<T, StoreError> {
+        self.map_err(|e| cf_error(op, &e))
+    }
+}
+
+/// SecKey calls report through CFError; in the OSStatus domain its code is the
+/// OSStatus and classifies the same way.
+pub(super) fn cf_error(op: &'static str, error: &CFError) -> StoreError {
+    // SAFETY: kCFErrorDomainOSStatus is an immutable, non-null CFStringRef constant
+    // exported by CoreFoundation for the life of the process.
+    let os_status = unsafe { CFString::wrap_under_get_rule(kCFErrorDomainOSStatus) };
+    let domain = error.domain();
+    match i32::try_from(error.code()) {
+        Ok(status) if domain == os_status => status_error(op, status),
+        _ => StoreError::Platform {
+            op,
+            code: format!("{domain} {}", error.code()),
+        },
+    }
+}
