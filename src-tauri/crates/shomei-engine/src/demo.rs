@@ -111,7 +111,12 @@ fn load_or_create_ca(dir: &Path) -> Result<TestCa> {
 /// The demo identity in any store: key generated there, certificate for
 /// 「株式会社デモ商事」 issued by `ca`, 12 days left. (Tests use it for NSS too.)
 pub fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
-    let key = token.generate_key(KeySpec::Rsa2048, DEMO_COMPANY)?;
+    create_identity(token, ca, KeySpec::Rsa2048)
+}
+
+/// [`create_demo_identity`] with another kind of key.
+pub fn create_identity(token: &dyn Token, ca: &TestCa, spec: KeySpec) -> Result<()> {
+    let key = token.generate_key(spec, DEMO_COMPANY)?;
     let mut params = rcgen::CertificateParams::default();
     // A fresh name: the default one holds a CN that a later push would replace in place.
     params.distinguished_name = rcgen::DistinguishedName::new();
@@ -126,7 +131,7 @@ pub fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
         .distinguished_name
         .push(rcgen::DnType::CommonName, DEMO_COMPANY);
     let signer = CsrSigner::new(key.handle.as_ref())
-        .ok_or_else(|| EngineError::Internal("demo key is not RSA".into()))?;
+        .ok_or_else(|| EngineError::Internal("demo key cannot sign a request".into()))?;
     let csr = params
         .serialize_request(&signer)
         .map_err(|e| internal("sign request")(e.to_string()))?;

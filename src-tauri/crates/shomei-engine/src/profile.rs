@@ -73,7 +73,18 @@ pub struct EstSection {
 pub struct TokenSection {
     /// PKCS#11 module; the SafeNet eToken default for this OS when absent.
     pub module: Option<PathBuf>,
-    pub label: String,
+    /// The token is chosen by label and/or serial number, never by slot index.
+    pub label: Option<String>,
+    pub serial: Option<String>,
+}
+
+impl TokenSection {
+    pub fn selector(&self) -> shomei_store::pkcs11::TokenSelector {
+        shomei_store::pkcs11::TokenSelector {
+            label: self.label.clone(),
+            serial: self.serial.clone(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +101,8 @@ pub enum ProfileError {
     },
     #[error("{path}: no certificate in the pinned CA file")]
     NoCa { path: PathBuf },
+    #[error("{path}: [token] needs a label or a serial to choose the token by")]
+    NoTokenSelector { path: PathBuf },
 }
 
 impl BankProfile {
@@ -104,6 +117,15 @@ impl BankProfile {
                 path: path.to_path_buf(),
                 source,
             })?;
+        if profile
+            .token
+            .as_ref()
+            .is_some_and(|t| t.label.is_none() && t.serial.is_none())
+        {
+            return Err(ProfileError::NoTokenSelector {
+                path: path.to_path_buf(),
+            });
+        }
         let ca_path = path
             .parent()
             .unwrap_or(Path::new("."))

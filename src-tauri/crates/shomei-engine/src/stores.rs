@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
+use shomei_store::pkcs11::Pkcs11Module;
 use shomei_store::{StoreError, Token};
 
 use crate::profile::BankProfile;
@@ -52,8 +52,7 @@ pub fn from_profile(profile: &BankProfile) -> Vec<StoreSource> {
     let mut sources = Vec::new();
     if let (Some(section), Some(module)) = (profile.token.clone(), profile.module_path()) {
         sources.push(StoreSource::new("USB token", false, move || {
-            let token = Pkcs11Module::load(&module)?
-                .open_token(&TokenSelector::by_label(&section.label))?;
+            let token = Pkcs11Module::load(&module)?.open_token(&section.selector())?;
             Ok(Arc::new(token) as Arc<dyn Token>)
         }));
     }

@@ -11,7 +11,7 @@ use common::fault::{Fault, FaultyToken};
 use common::{demo, pin, recorder, token_objects};
 use shomei_engine::model::{ErrorCode, IdentityView, RenewalStep, StepPhase};
 use shomei_engine::{BankProfile, Engine, StoreSource};
-use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
+use shomei_store::pkcs11::Pkcs11Module;
 use shomei_store::Token;
 use shomei_testca::Behaviour;
 
@@ -56,9 +56,8 @@ fn faulty_engine(
     fault: Fault,
 ) -> (Engine, Arc<FaultyToken>) {
     let module = Pkcs11Module::load(profile.module_path().unwrap()).unwrap();
-    let label = profile.token.as_ref().unwrap().label.clone();
-    let inner: Arc<dyn Token> =
-        Arc::new(module.open_token(&TokenSelector::by_label(label)).unwrap());
+    let selector = profile.token.as_ref().unwrap().selector();
+    let inner: Arc<dyn Token> = Arc::new(module.open_token(&selector).unwrap());
     let faulty = Arc::new(FaultyToken::new(inner, fault));
     let source_token = faulty.clone();
     let engine = Engine::new(profile.clone(), roots.to_vec()).with_sources(vec![StoreSource::new(
@@ -175,6 +174,26 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
         .cancel_renewal(&issued.renewal_id)
         .unwrap();
     assert_untouched(&engine, &profile, &old, "final try cancelled");
+
+    // A locked PIN is refused before any attempt; a cancelled login is told apart.
+    let (locked, faulty) = faulty_engine(&profile, &roots, Fault::Locked);
+    let (code, failed) = expect_failure(&locked, &old, true).await;
+    assert_eq!(
+        (code, failed),
+        (ErrorCode::PinLocked, vec![RenewalStep::Check])
+    );
+    assert_eq!(
+        *faulty.logins.lock().unwrap(),
+        0,
+        "a locked PIN is never tried"
+    );
+    let (cancelled, _) = faulty_engine(&profile, &roots, Fault::LoginCancelled);
+    let (code, failed) = expect_failure(&cancelled, &old, false).await;
+    assert_eq!(
+        (code, failed),
+        (ErrorCode::Cancelled, vec![RenewalStep::Login])
+    );
+    assert_untouched(&engine, &profile, &old, "locked / cancelled");
 
     // The token is pulled out while the request is signed: said so, not "bank down".
     let (pulled, _) = faulty_engine(&profile, &roots, Fault::RemovedAfterKeyGeneration);

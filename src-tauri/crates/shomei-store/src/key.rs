@@ -12,6 +12,8 @@ use crate::error::Result;
 pub enum KeySpec {
     Rsa2048,
     Rsa3072,
+    /// ECDSA on NIST P-256 (secp256r1), with SHA-256.
+    EcP256,
 }
 
 impl KeySpec {
@@ -19,6 +21,7 @@ impl KeySpec {
         match self {
             KeySpec::Rsa2048 => KeyAlgorithm::Rsa { bits: 2048 },
             KeySpec::Rsa3072 => KeyAlgorithm::Rsa { bits: 3072 },
+            KeySpec::EcP256 => KeyAlgorithm::EcP256,
         }
     }
 
@@ -28,6 +31,7 @@ impl KeySpec {
         match algorithm {
             KeyAlgorithm::Rsa { bits: 2048 } => Some(KeySpec::Rsa2048),
             KeyAlgorithm::Rsa { bits: 3072 } => Some(KeySpec::Rsa3072),
+            KeyAlgorithm::EcP256 => Some(KeySpec::EcP256),
             _ => None,
         }
     }
@@ -41,11 +45,15 @@ pub enum SignatureScheme {
     RsaPkcs1Sha256,
     /// RSASSA-PSS with SHA-256, MGF1-SHA-256, salt 32: what TLS 1.3 servers ask RSA keys for.
     RsaPssSha256,
+    /// ECDSA P-256 over SHA-256; the signature is the DER `ECDSA-Sig-Value` that
+    /// X.509 and TLS carry (back ends that produce r‖s convert it).
+    EcdsaP256Sha256,
 }
 
 /// A private key in a store, with its public half.
 pub trait KeyHandle: Send + Sync + std::fmt::Debug {
-    /// The raw subjectPublicKey bits (RSAPublicKey DER for RSA), as in a certificate.
+    /// The raw subjectPublicKey bits, as in a certificate: RSAPublicKey DER for RSA,
+    /// the uncompressed point (0x04 ‖ X ‖ Y) for ECDSA P-256.
     fn public_key(&self) -> &[u8];
     fn algorithm(&self) -> KeyAlgorithm;
     fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>>;

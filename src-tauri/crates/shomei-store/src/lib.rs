@@ -7,6 +7,7 @@
 //! the one named by its fingerprint.
 
 pub mod cert;
+mod ecdsa;
 pub mod error;
 pub mod key;
 pub mod pkcs11;

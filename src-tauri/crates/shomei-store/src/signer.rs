@@ -18,9 +18,20 @@ pub struct CsrSigner<'a> {
 }
 
 impl<'a> CsrSigner<'a> {
-    /// Only RSA keys are wired for now; ECDSA arrives with the store work (issue 3).
+    /// RSA (signing with PKCS#1 v1.5 SHA-256) and ECDSA P-256 keys; `None` for others.
     pub fn new(key: &'a dyn KeyHandle) -> Option<Self> {
-        matches!(key.algorithm(), KeyAlgorithm::Rsa { .. }).then_some(CsrSigner { key })
+        matches!(
+            key.algorithm(),
+            KeyAlgorithm::Rsa { .. } | KeyAlgorithm::EcP256
+        )
+        .then_some(CsrSigner { key })
+    }
+
+    fn scheme(&self) -> SignatureScheme {
+        match self.key.algorithm() {
+            KeyAlgorithm::EcP256 => SignatureScheme::EcdsaP256Sha256,
+            _ => SignatureScheme::RsaPkcs1Sha256,
+        }
     }
 }
 
@@ -30,7 +41,10 @@ impl rcgen::PublicKeyData for CsrSigner<'_> {
     }
 
     fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
-        &rcgen::PKCS_RSA_SHA256
+        match self.key.algorithm() {
+            KeyAlgorithm::EcP256 => &rcgen::PKCS_ECDSA_P256_SHA256,
+            _ => &rcgen::PKCS_RSA_SHA256,
+        }
     }
 }
 
@@ -38,12 +52,10 @@ impl rcgen::SigningKey for CsrSigner<'_> {
     fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
         // rcgen's error type has no slot for ours; the store error is logged so the
         // cause is not lost, and the engine maps the failure to a store error.
-        self.key
-            .sign(SignatureScheme::RsaPkcs1Sha256, msg)
-            .map_err(|e| {
-                tracing::warn!(error = %e, "signing the certificate request failed");
-                rcgen::Error::RemoteKeyError
-            })
+        self.key.sign(self.scheme(), msg).map_err(|e| {
+            tracing::warn!(error = %e, "signing the certificate request failed");
+            rcgen::Error::RemoteKeyError
+        })
     }
 }
 
@@ -67,7 +79,11 @@ impl SigningKey for TlsSigningKey {
                 (TlsScheme::RSA_PSS_SHA256, SignatureScheme::RsaPssSha256),
                 (TlsScheme::RSA_PKCS1_SHA256, SignatureScheme::RsaPkcs1Sha256),
             ],
-            _ => &[],
+            KeyAlgorithm::EcP256 => &[(
+                TlsScheme::ECDSA_NISTP256_SHA256,
+                SignatureScheme::EcdsaP256Sha256,
+            )],
+            KeyAlgorithm::Other => &[],
         };
         ours.iter()
             .find(|(tls, _)| offered.contains(tls))

@@ -69,8 +69,27 @@ pub trait Token: Send + Sync {
     fn login(&self, pin: &SecretString) -> Result<()>;
     /// Certificates are public: listing works before login.
     fn list_identities(&self) -> Listing;
-    /// The identity whose certificate has this SHA-256 fingerprint.
-    fn find_identity(&self, fingerprint: &str) -> Result<Identity>;
+    /// The identity whose certificate has this SHA-256 fingerprint. A store that
+    /// could not be read (pulled out, search failed) says so rather than "not
+    /// found"; an unreadable single object elsewhere does not matter here.
+    fn find_identity(&self, fingerprint: &str) -> Result<Identity> {
+        let listing = self.list_identities();
+        if let Some(found) = listing
+            .identities
+            .into_iter()
+            .find(|i| i.certificate.fingerprint.eq_ignore_ascii_case(fingerprint))
+        {
+            return Ok(found);
+        }
+        match listing
+            .errors
+            .into_iter()
+            .find(|e| !matches!(e, StoreError::Malformed { .. }))
+        {
+            Some(e) => Err(e),
+            None => Err(StoreError::NotFound(format!("certificate {fingerprint}"))),
+        }
+    }
     /// The private key of an identity (needs login).
     fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>>;
     /// Generate a non-extractable key pair in the store, labelled `label`.

@@ -162,6 +162,15 @@ fn absent_token_and_missing_module_are_told_apart() {
             other.map(|t| t.label().to_owned())
         ),
     }
+    // Any other native failure keeps the call and the code: here, asking for the
+    // already-initialised module with other initialisation parameters.
+    match Pkcs11Module::load_with_parameters(hsm.module().path(), Some("other")) {
+        Err(StoreError::Platform { op, code }) => {
+            assert_eq!(op, "load PKCS#11 module");
+            assert!(code.contains("other parameters"), "{code}");
+        }
+        other => panic!("expected Platform, got {other:?}"),
+    }
     match Pkcs11Module::load("/nonexistent/libeTPkcs11.so") {
         Err(StoreError::ModuleMissing { .. }) => {}
         other => panic!("expected ModuleMissing, got {other:?}"),

@@ -3,39 +3,62 @@
 //! (.ci/wine/run, stage test-windows-wine); it never opens a real user's store.
 //!
 //! Wine 8 does not persist CNG keys: NCryptOpenKey by name answers NTE_NOT_SUPPORTED.
-//! Assertions that need it are skipped LOUDLY under Wine (SHOMEI_UNDER_WINE=1, set by
-//! the runner) and fail everywhere else.
+//! Its ncrypt may also lack ECDSA P-256 (NTE_NOT_SUPPORTED / NTE_BAD_ALGID).
+//! Assertions that need either are skipped LOUDLY under Wine (SHOMEI_UNDER_WINE=1, set
+//! by the runner) and fail everywhere else.
 
 #![cfg(windows)]
 
 use std::sync::Arc;
 
 use shomei_store::signer::CsrSigner;
-use shomei_store::{KeyHandle, KeySpec, PcStore, SignatureScheme, StorageKind, StoreError, Token};
+use shomei_store::{
+    KeyAlgorithm, KeyHandle, KeySpec, PcStore, SignatureScheme, StorageKind, StoreError, Token,
+};
 use windows::core::PWSTR;
 use windows::Win32::Security::Cryptography::*;
 
-const WINE_LACKS: &str = "0x80090029"; // NTE_NOT_SUPPORTED
+const NTE_NOT_SUPPORTED: &str = "0x80090029";
+const NTE_BAD_ALGID: &str = "0x80090008";
 
 fn under_wine() -> bool {
     std::env::var_os("SHOMEI_UNDER_WINE").is_some_and(|v| v == "1")
 }
 
-/// Whether `r` is NTE_NOT_SUPPORTED under Wine; if so, says LOUDLY that the assertion
-/// is skipped. Elsewhere that code is a failure like any other.
-fn wine_lacks<T>(what: &str, r: &Result<T, StoreError>) -> bool {
+/// Whether `r` failed under Wine with one of `codes`; if so, says LOUDLY that the
+/// assertion is skipped and why. Elsewhere those codes are failures like any other.
+fn wine_lacks_api<T>(what: &str, r: &Result<T, StoreError>, codes: &[&str], why: &str) -> bool {
     let Err(StoreError::Platform { op, code }) = r else {
         return false;
     };
-    if code != WINE_LACKS || !under_wine() {
+    if !codes.contains(&code.as_str()) || !under_wine() {
         return false;
     }
     eprintln!(
-        "\n*** SKIPPED ASSERTION ({what}): {op} returned NTE_NOT_SUPPORTED: Wine 8 does not \
-         persist CNG keys (no NCryptOpenKey by name, no NCryptDeleteKey), so this cannot be \
+        "\n*** SKIPPED ASSERTION ({what}): {op} returned {code}: {why}, so this cannot be \
          tested here. That path is only compiled under Wine; it runs on real Windows. ***\n"
     );
     true
+}
+
+/// NTE_NOT_SUPPORTED under Wine: it does not persist CNG keys.
+fn wine_lacks<T>(what: &str, r: &Result<T, StoreError>) -> bool {
+    wine_lacks_api(
+        what,
+        r,
+        &[NTE_NOT_SUPPORTED],
+        "Wine 8 does not persist CNG keys (no NCryptOpenKey by name, no NCryptDeleteKey)",
+    )
+}
+
+/// NTE_NOT_SUPPORTED or NTE_BAD_ALGID under Wine: its ncrypt lacks ECDSA P-256.
+fn wine_lacks_ecdsa<T>(what: &str, r: &Result<T, StoreError>) -> bool {
+    wine_lacks_api(
+        what,
+        r,
+        &[NTE_NOT_SUPPORTED, NTE_BAD_ALGID],
+        "Wine's ncrypt does not implement ECDSA P-256 keys (NCRYPT_ECDSA_P256_ALGORITHM)",
+    )
 }
 
 /// Deletes the keys a test created when it ends, even on failure: on real Windows they
@@ -44,9 +67,13 @@ struct Keys<'a>(&'a dyn Token, Vec<Vec<u8>>);
 
 impl Keys<'_> {
     fn generate(&mut self) -> shomei_store::NewKey {
-        let new = self.0.generate_key(KeySpec::Rsa2048, "test").unwrap();
+        self.try_generate(KeySpec::Rsa2048).unwrap()
+    }
+
+    fn try_generate(&mut self, spec: KeySpec) -> Result<shomei_store::NewKey, StoreError> {
+        let new = self.0.generate_key(spec, "test")?;
         self.1.push(new.key_id.clone());
-        new
+        Ok(new)
     }
 }
 
@@ -68,10 +95,49 @@ fn self_signed(key: &dyn KeyHandle, cn: &str) -> Vec<u8> {
     params.self_signed(&signer).expect("sign").der().to_vec()
 }
 
+/// The bare P-256 point, as rcgen wants a public key it does not hold the private half of.
+struct EcPublicKey<'a>(&'a [u8]);
+
+impl rcgen::PublicKeyData for EcPublicKey<'_> {
+    fn der_bytes(&self) -> &[u8] {
+        self.0
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+/// A certificate for an ECDSA P-256 store key: self-signed through the store when
+/// CsrSigner takes EC keys, otherwise issued for the key's public half by a software CA
+/// (the installation only needs the certificate's public key to be the key's).
+fn ec_certificate(key: &dyn KeyHandle, cn: &str) -> Vec<u8> {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
+    if let Some(signer) = CsrSigner::new(key) {
+        eprintln!("EC certificate: self-signed through the CNG key (CsrSigner)");
+        return params.self_signed(&signer).expect("sign").der().to_vec();
+    }
+    eprintln!("EC certificate: CsrSigner takes no EC key yet; issued by a software CA");
+    let ca_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "Shomei test issuer");
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    params
+        .signed_by(&EcPublicKey(key.public_key()), &issuer)
+        .expect("issue")
+        .der()
+        .to_vec()
+}
+
 fn verify(key: &Arc<dyn KeyHandle>, scheme: SignatureScheme, msg: &[u8], sig: &[u8]) {
     let alg: &dyn ring::signature::VerificationAlgorithm = match scheme {
         SignatureScheme::RsaPkcs1Sha256 => &ring::signature::RSA_PKCS1_2048_8192_SHA256,
         SignatureScheme::RsaPssSha256 => &ring::signature::RSA_PSS_2048_8192_SHA256,
+        SignatureScheme::EcdsaP256Sha256 => &ring::signature::ECDSA_P256_SHA256_ASN1,
     };
     ring::signature::UnparsedPublicKey::new(alg, key.public_key())
         .verify(msg, sig)
@@ -101,6 +167,97 @@ fn generated_key_is_not_exportable_and_signs_both_schemes() {
         let sig = new.handle.sign(scheme, msg).unwrap();
         assert_eq!(sig.len(), 256);
         verify(&new.handle, scheme, msg, &sig);
+    }
+    assert!(matches!(
+        new.handle.sign(SignatureScheme::EcdsaP256Sha256, msg),
+        Err(StoreError::Unsupported(_))
+    ));
+}
+
+#[test]
+fn ec_p256_key_is_not_exportable_signs_and_installs() {
+    // One memory store under two tokens: the second has no handle to the key and must
+    // open it by name (and learn from CNG that it is an ECDSA key).
+    // SAFETY: a memory store we own; each token takes its own reference.
+    let store = unsafe {
+        CertOpenStore(
+            CERT_STORE_PROV_MEMORY,
+            CERT_QUERY_ENCODING_TYPE(0),
+            None,
+            CERT_OPEN_STORE_FLAGS(0),
+            None,
+        )
+    }
+    .unwrap();
+    let token = unsafe { PcStore::from_raw_store(store) }.unwrap();
+    let other = unsafe { PcStore::from_raw_store(store) }.unwrap();
+    // SAFETY: our own reference, no longer used.
+    unsafe { CertCloseStore(Some(store), 0) }.unwrap();
+
+    let mut keys = Keys(token.as_ref(), Vec::new());
+    let new = keys.try_generate(KeySpec::EcP256);
+    if wine_lacks_ecdsa("generate an ECDSA P-256 key", &new) {
+        return;
+    }
+    let new = new.unwrap();
+    assert!(new.key_id.starts_with(b"Shomei-"), "key name as UTF-8");
+    assert_eq!(new.handle.algorithm(), KeyAlgorithm::EcP256);
+    let point = new.handle.public_key();
+    assert_eq!((point.len(), point[0]), (65, 0x04), "uncompressed point");
+
+    let p = token.key_protection(&new.key_id).unwrap();
+    assert!(
+        p.sensitive && !p.extractable && p.never_extractable,
+        "export policy must be 0: {p:?}"
+    );
+
+    let msg = b"to be signed";
+    let sig = new.handle.sign(SignatureScheme::EcdsaP256Sha256, msg);
+    if wine_lacks_ecdsa("sign with an ECDSA P-256 key", &sig) {
+        return;
+    }
+    let sig = sig.unwrap();
+    assert_eq!(sig[0], 0x30, "DER ECDSA-Sig-Value, not r||s: {sig:02X?}");
+    verify(&new.handle, SignatureScheme::EcdsaP256Sha256, msg, &sig);
+    for rsa in [
+        SignatureScheme::RsaPkcs1Sha256,
+        SignatureScheme::RsaPssSha256,
+    ] {
+        assert!(matches!(
+            new.handle.sign(rsa, msg),
+            Err(StoreError::Unsupported(_))
+        ));
+    }
+
+    let cert = ec_certificate(new.handle.as_ref(), "株式会社デモ商事 EC");
+    let id = token.install_certificate(&new.key_id, "EC", &cert).unwrap();
+    assert_eq!(
+        (id.key_id.as_slice(), id.label.as_str()),
+        (&new.key_id[..], "EC")
+    );
+    assert_eq!(id.certificate.key_algorithm, KeyAlgorithm::EcP256);
+    assert_eq!(id.certificate.public_key, point);
+    let listing = token.list_identities();
+    assert!(listing.errors.is_empty(), "{:?}", listing.errors);
+    assert_eq!(listing.identities.len(), 1);
+    assert_eq!(listing.identities[0].certificate.der, cert);
+
+    let key = token.private_key(&id).unwrap();
+    assert_eq!(key.algorithm(), KeyAlgorithm::EcP256);
+    assert_eq!(key.public_key(), point);
+    let sig = key.sign(SignatureScheme::EcdsaP256Sha256, b"m").unwrap();
+    verify(&new.handle, SignatureScheme::EcdsaP256Sha256, b"m", &sig);
+
+    // Opened by name: the algorithm and public key come from CNG itself.
+    let reopened = other.private_key(&other.find_identity(&id.certificate.fingerprint).unwrap());
+    if !wine_lacks("reopen an ECDSA key by name", &reopened) {
+        let key = reopened.unwrap();
+        assert_eq!(key.algorithm(), KeyAlgorithm::EcP256);
+        assert_eq!(key.public_key(), point);
+        let sig = key.sign(SignatureScheme::EcdsaP256Sha256, b"m").unwrap();
+        verify(&new.handle, SignatureScheme::EcdsaP256Sha256, b"m", &sig);
+        let p = other.key_protection(&new.key_id).unwrap();
+        assert!(p.never_extractable && !p.extractable, "{p:?}");
     }
 }
 

@@ -15,6 +15,10 @@ pub enum Fault {
     None,
     /// The token reports CKF_USER_PIN_FINAL_TRY.
     FinalTry,
+    /// The token reports CKF_USER_PIN_LOCKED.
+    Locked,
+    /// The user cancels the login (a PIN pad, an OS dialog).
+    LoginCancelled,
     /// The token is pulled out right after the new key is generated.
     RemovedAfterKeyGeneration,
     /// The certificate is stored, then the token fails (pulled out mid-install).
@@ -84,11 +88,15 @@ impl Token for FaultyToken {
         self.check_present("read token info")?;
         let mut status = self.inner.pin_status()?;
         status.final_try |= self.fault() == Fault::FinalTry;
+        status.locked |= self.fault() == Fault::Locked;
         Ok(status)
     }
     fn login(&self, pin: &SecretString) -> shomei_store::Result<()> {
         *self.logins.lock().unwrap() += 1;
         self.check_present("login")?;
+        if self.fault() == Fault::LoginCancelled {
+            return Err(StoreError::Cancelled);
+        }
         self.inner.login(pin)
     }
     fn list_identities(&self) -> Listing {

@@ -14,7 +14,10 @@ use cryptoki::object::{Attribute, AttributeType, ObjectHandle};
 use cryptoki::session::Session;
 
 use super::errors::Classify;
+use sha2::{Digest, Sha256};
+
 use crate::cert::KeyAlgorithm;
+use crate::ecdsa::{point_from_ec_point_attribute, raw_signature_to_der, P256_PARAMS};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec, SignatureScheme};
 use crate::rsa::encode_rsa_public_key;
@@ -62,24 +65,57 @@ impl KeyHandle for Pkcs11Key {
     }
 
     fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> Result<Vec<u8>> {
-        let mechanism = match scheme {
-            SignatureScheme::RsaPkcs1Sha256 => Mechanism::Sha256RsaPkcs,
-            SignatureScheme::RsaPssSha256 => Mechanism::Sha256RsaPkcsPss(PkcsPssParams {
+        let is_ec = self.algorithm == KeyAlgorithm::EcP256;
+        if is_ec != (scheme == SignatureScheme::EcdsaP256Sha256) {
+            return Err(StoreError::Unsupported(
+                "signature scheme does not fit the key",
+            ));
+        }
+        let session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        let rsa_pss = || {
+            Mechanism::Sha256RsaPkcsPss(PkcsPssParams {
                 hash_alg: MechanismType::SHA256,
                 mgf: PkcsMgfType::MGF1_SHA256,
                 s_len: 32.into(),
-            }),
+            })
         };
-        let session = self.session.lock().unwrap_or_else(|p| p.into_inner());
-        session
-            .sign(&mechanism, self.handle, message)
-            .during("sign")
+        match scheme {
+            SignatureScheme::RsaPkcs1Sha256 => session
+                .sign(&Mechanism::Sha256RsaPkcs, self.handle, message)
+                .during("sign"),
+            SignatureScheme::RsaPssSha256 => session
+                .sign(&rsa_pss(), self.handle, message)
+                .during("sign"),
+            // SoftHSM and many tokens only offer raw CKM_ECDSA: hash here, and turn
+            // the token's r‖s into the DER that X.509 and TLS carry.
+            SignatureScheme::EcdsaP256Sha256 => {
+                let digest = Sha256::digest(message);
+                let raw = session
+                    .sign(&Mechanism::Ecdsa, self.handle, &digest)
+                    .during("sign")?;
+                raw_signature_to_der(&raw)
+            }
+        }
     }
 }
 
-/// Generate an RSA key pair on the token; both halves carry `id` and `label`.
-/// Returns (private handle, RSAPublicKey DER).
-pub(crate) fn generate_rsa(
+/// The attributes every private key gets: on the token, private, sensitive, never
+/// extractable, for signing only.
+fn private_template(id: &[u8], label: &str) -> [Attribute; 7] {
+    [
+        Attribute::Token(true),
+        Attribute::Private(true),
+        Attribute::Sensitive(true),
+        Attribute::Extractable(false),
+        Attribute::Sign(true),
+        Attribute::Id(id.to_vec()),
+        Attribute::Label(label.as_bytes().to_vec()),
+    ]
+}
+
+/// Generate a key pair on the token; both halves carry `id` and `label`.
+/// Returns (private handle, public key as a certificate carries it).
+pub(crate) fn generate(
     session: &Session,
     spec: KeySpec,
     id: &[u8],
@@ -89,6 +125,7 @@ pub(crate) fn generate_rsa(
     let bits: cryptoki::types::Ulong = match spec {
         KeySpec::Rsa2048 => 2048.into(),
         KeySpec::Rsa3072 => 3072.into(),
+        KeySpec::EcP256 => return generate_p256(session, id, label),
     };
     let public_template = [
         Attribute::Token(true),
@@ -99,24 +136,44 @@ pub(crate) fn generate_rsa(
         Attribute::Id(id.to_vec()),
         Attribute::Label(label.as_bytes().to_vec()),
     ];
-    let private_template = [
+    let (public, private) = session
+        .generate_key_pair(
+            &Mechanism::RsaPkcsKeyPairGen,
+            &public_template,
+            &private_template(id, label),
+        )
+        .during("generate key pair")?;
+    let public_key = rsa_public_key(session, public)?;
+    Ok((private, public_key))
+}
+
+fn generate_p256(session: &Session, id: &[u8], label: &str) -> Result<(ObjectHandle, Vec<u8>)> {
+    let public_template = [
         Attribute::Token(true),
-        Attribute::Private(true),
-        Attribute::Sensitive(true),
-        Attribute::Extractable(false),
-        Attribute::Sign(true),
+        Attribute::Private(false),
+        Attribute::EcParams(P256_PARAMS.to_vec()),
+        Attribute::Verify(true),
         Attribute::Id(id.to_vec()),
         Attribute::Label(label.as_bytes().to_vec()),
     ];
     let (public, private) = session
         .generate_key_pair(
-            &Mechanism::RsaPkcsKeyPairGen,
+            &Mechanism::EccKeyPairGen,
             &public_template,
-            &private_template,
+            &private_template(id, label),
         )
         .during("generate key pair")?;
-    let public_key = rsa_public_key(session, public)?;
-    Ok((private, public_key))
+    let attrs = session
+        .get_attributes(public, &[AttributeType::EcPoint])
+        .during("read public key")?;
+    let point = attrs
+        .into_iter()
+        .find_map(|a| match a {
+            Attribute::EcPoint(v) => Some(v),
+            _ => None,
+        })
+        .ok_or(StoreError::NotFound("EC point of the new key".into()))?;
+    Ok((private, point_from_ec_point_attribute(&point)?))
 }
 
 /// RSAPublicKey DER (the subjectPublicKey bits of an RSA certificate) of a public

@@ -13,8 +13,8 @@ use cryptoki::slot::Slot;
 use secrecy::{ExposeSecret, SecretString};
 
 use super::errors::Classify;
-use super::key::{generate_rsa, rsa_public_key, Pkcs11Key};
-use crate::cert::CertificateInfo;
+use super::key::{generate, rsa_public_key, Pkcs11Key};
+use crate::cert::{CertificateInfo, KeyAlgorithm};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
 use crate::token::{Identity, KeyProtection, Listing, NewKey, PinStatus, StorageKind, Token};
@@ -236,27 +236,16 @@ impl Token for Pkcs11Token {
         listing
     }
 
-    fn find_identity(&self, fingerprint: &str) -> Result<Identity> {
-        let listing = self.list_identities();
-        if let Some(found) = listing
-            .identities
-            .into_iter()
-            .find(|i| i.certificate.fingerprint.eq_ignore_ascii_case(fingerprint))
-        {
-            return Ok(found);
-        }
-        // A listing error (a pulled token) matters more than "not found".
-        match listing.errors.into_iter().next() {
-            Some(e @ (StoreError::TokenRemoved { .. } | StoreError::TokenAbsent(_))) => Err(e),
-            _ => Err(StoreError::NotFound(format!("certificate {fingerprint}"))),
-        }
-    }
-
     fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>> {
         let session = self.session();
         let handle = self.private_key_by_id(&session, &identity.key_id)?;
-        let public_key = rsa_public_key(&session, handle)
-            .or_else(|_| Ok::<_, StoreError>(identity.certificate.public_key.clone()))?;
+        // The token's own public key where it has one (RSA private keys carry their
+        // modulus); otherwise the certificate's, which the key belongs to by CKA_ID.
+        let public_key = match identity.certificate.key_algorithm {
+            KeyAlgorithm::Rsa { .. } => rsa_public_key(&session, handle)
+                .unwrap_or_else(|_| identity.certificate.public_key.clone()),
+            _ => identity.certificate.public_key.clone(),
+        };
         Ok(Arc::new(Pkcs11Key::new(
             self.session.clone(),
             handle,
@@ -268,7 +257,7 @@ impl Token for Pkcs11Token {
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {
         let session = self.session();
         let key_id = session.generate_random_vec(20).during("generate key id")?;
-        let (handle, public_key) = generate_rsa(&session, spec, &key_id, label)?;
+        let (handle, public_key) = generate(&session, spec, &key_id, label)?;
         Ok(NewKey {
             key_id,
             handle: Arc::new(Pkcs11Key::new(

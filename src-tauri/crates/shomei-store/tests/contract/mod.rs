@@ -18,7 +18,7 @@ pub fn certificate_for(key: &dyn KeyHandle, cn: &str, from_days: i64, to_days: i
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now + time::Duration::days(from_days);
     params.not_after = now + time::Duration::days(to_days);
-    let signer = CsrSigner::new(key).expect("RSA key");
+    let signer = CsrSigner::new(key).expect("RSA or P-256 key");
     params
         .self_signed(&signer)
         .expect("signed in the store")
@@ -54,7 +54,25 @@ pub fn run(token: &dyn Token) {
 }
 
 fn generated_keys_are_never_extractable_and_sign(token: &dyn Token) {
-    for spec in [KeySpec::Rsa2048, KeySpec::Rsa3072] {
+    use ring::signature::{
+        ECDSA_P256_SHA256_ASN1, RSA_PKCS1_2048_8192_SHA256, RSA_PSS_2048_8192_SHA256,
+    };
+    let rsa: &[(
+        SignatureScheme,
+        &'static dyn ring::signature::VerificationAlgorithm,
+    )] = &[
+        (SignatureScheme::RsaPkcs1Sha256, &RSA_PKCS1_2048_8192_SHA256),
+        (SignatureScheme::RsaPssSha256, &RSA_PSS_2048_8192_SHA256),
+    ];
+    let ec: &[(
+        SignatureScheme,
+        &'static dyn ring::signature::VerificationAlgorithm,
+    )] = &[(SignatureScheme::EcdsaP256Sha256, &ECDSA_P256_SHA256_ASN1)];
+    for (spec, schemes) in [
+        (KeySpec::Rsa2048, rsa),
+        (KeySpec::Rsa3072, rsa),
+        (KeySpec::EcP256, ec),
+    ] {
         let key = token.generate_key(spec, "contract-keygen").unwrap();
         let p = token.key_protection(&key.key_id).unwrap();
         assert!(
@@ -63,22 +81,40 @@ fn generated_keys_are_never_extractable_and_sign(token: &dyn Token) {
         );
         assert_eq!(key.handle.algorithm(), spec.algorithm());
         let msg = b"contract";
-        for (scheme, alg) in [
-            (
-                SignatureScheme::RsaPkcs1Sha256,
-                &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-            ),
-            (
-                SignatureScheme::RsaPssSha256,
-                &ring::signature::RSA_PSS_2048_8192_SHA256,
-            ),
-        ] {
-            let sig = key.handle.sign(scheme, msg).unwrap();
-            ring::signature::UnparsedPublicKey::new(alg, key.handle.public_key())
+        for (scheme, alg) in schemes {
+            let sig = key.handle.sign(*scheme, msg).unwrap();
+            ring::signature::UnparsedPublicKey::new(*alg, key.handle.public_key())
                 .verify(msg, &sig)
                 .unwrap_or_else(|_| panic!("{spec:?} {scheme:?} signature verifies"));
         }
-        token.delete_key(&key.key_id).unwrap();
+        // An ECDSA P-256 identity: the certificate is signed through the store too.
+        if spec == KeySpec::EcP256 {
+            let identity = token
+                .install_certificate(
+                    &key.key_id,
+                    "contract EC",
+                    &certificate_for(key.handle.as_ref(), "楕円曲線", -1, 30),
+                )
+                .unwrap();
+            assert_eq!(
+                identity.certificate.key_algorithm,
+                shomei_store::KeyAlgorithm::EcP256
+            );
+            assert_eq!(identity.certificate.public_key, key.handle.public_key());
+            let found = token.private_key(&identity).unwrap();
+            let sig = found.sign(SignatureScheme::EcdsaP256Sha256, msg).unwrap();
+            ring::signature::UnparsedPublicKey::new(
+                &ECDSA_P256_SHA256_ASN1,
+                &identity.certificate.public_key,
+            )
+            .verify(msg, &sig)
+            .expect("the identity's key signs for its certificate");
+            token
+                .remove_identity(&identity.certificate.fingerprint)
+                .unwrap();
+        } else {
+            token.delete_key(&key.key_id).unwrap();
+        }
     }
 }
 

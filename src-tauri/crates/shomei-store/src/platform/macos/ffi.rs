@@ -56,6 +56,7 @@ keys! {
     kSecAttrIsPermanent => security_framework_sys::item::kSecAttrIsPermanent,
     kSecAttrKeySizeInBits => security_framework_sys::item::kSecAttrKeySizeInBits,
     kSecAttrKeyType => security_framework_sys::item::kSecAttrKeyType,
+    kSecAttrKeyTypeECSECPrimeRandom => security_framework_sys::item::kSecAttrKeyTypeECSECPrimeRandom,
     kSecAttrKeyTypeRSA => security_framework_sys::item::kSecAttrKeyTypeRSA,
     kSecAttrLabel => security_framework_sys::item::kSecAttrLabel,
     kSecAttrPublicKeyHash => security_framework_sys::item::kSecAttrPublicKeyHash,
@@ -80,6 +81,23 @@ pub(super) fn flag(dict: &CFDictionary, key: &CFString) -> Option<bool> {
     lookup::<CFBoolean>(dict, key)
         .map(bool::from)
         .or_else(|| lookup::<CFNumber>(dict, key).and_then(|n| n.to_i64().map(|v| v != 0)))
+}
+
+/// An attribute that names something by a short code, such as kSecAttrKeyType,
+/// as text. SecKeyCopyAttributes gives a CFString ("42" is kSecAttrKeyTypeRSA on
+/// macOS), while the file-based keychain's item attributes may give the same CSSM
+/// code as a CFNumber; both read as the decimal text of the code.
+pub(super) fn code(dict: &CFDictionary, key: &CFString) -> Option<String> {
+    lookup::<CFString>(dict, key)
+        .map(|s| s.to_string())
+        .or_else(|| lookup::<CFNumber>(dict, key).and_then(|n| n.to_i64().map(|v| v.to_string())))
+}
+
+/// A numeric attribute (kSecAttrKeySizeInBits), as a CFNumber or as its decimal text.
+pub(super) fn number(dict: &CFDictionary, key: &CFString) -> Option<i64> {
+    lookup::<CFNumber>(dict, key)
+        .and_then(|n| n.to_i64())
+        .or_else(|| lookup::<CFString>(dict, key).and_then(|s| s.to_string().trim().parse().ok()))
 }
 
 /// Classifies an OSStatus. The keychain asks for its own password in an OS dialog,

@@ -3,7 +3,8 @@
 //! (certificate + private key) they present to the bank.
 //!
 //! Why it calls the OS this way:
-//! - The key is generated IN the keychain by `SecKeyCreateRandomKey`, permanent and
+//! - The key (RSA 2048/3072, or ECDSA P-256 as kSecAttrKeyTypeECSECPrimeRandom) is
+//!   generated IN the keychain by `SecKeyCreateRandomKey`, permanent and
 //!   non-extractable, following Apple's "Generating New Cryptographic Keys"
 //!   (<https://developer.apple.com/documentation/security/generating-new-cryptographic-keys>)
 //!   and "Storing Keys in the Keychain"
@@ -14,7 +15,12 @@
 //!   IS that hash: no id of our own could make the browser find the key.
 //! - Signing goes through `SecKeyCreateSignature`
 //!   (<https://developer.apple.com/documentation/security/seckeycreatesignature(_:_:_:_:)>)
-//!   with the RSA *Message* PKCS#1 v1.5 / PSS SHA-256 algorithms.
+//!   with the *Message* algorithms: RSA PKCS#1 v1.5 / PSS SHA-256, and ECDSA X9.62
+//!   SHA-256, whose output is already the DER `ECDSA-Sig-Value`. A key's algorithm
+//!   comes from its kSecAttrKeyType, so an EC key never signs an RSA scheme.
+//! - The public key is `SecKeyCopyExternalRepresentation` of the public half, which
+//!   is already the certificate's subjectPublicKey bits: PKCS#1 DER for RSA, the
+//!   uncompressed point 0x04 ‖ X ‖ Y for EC.
 //! - There is no PIN: the keychain asks for its own password or for permission in an
 //!   OS dialog, so `login` is a no-op and a refusal surfaces as `Cancelled`.
 //!
@@ -40,7 +46,9 @@ use security_framework_sys::base::errSecDuplicateItem;
 
 use self::certificates::{identity, stored_certificates};
 use self::ffi::Classify;
-use self::key::{find_key_pair, generate_rsa, public_key_der, the_private_key, KeychainKey};
+use self::key::{
+    find_key_pair, generate, key_algorithm, public_key_bits, the_private_key, KeychainKey,
+};
 use crate::cert::{fingerprint, CertificateInfo};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
@@ -125,35 +133,16 @@ impl Token for KeychainToken {
         listing
     }
 
-    fn find_identity(&self, fingerprint: &str) -> Result<Identity> {
-        let listing = self.list_identities();
-        if let Some(found) = listing
-            .identities
-            .into_iter()
-            .find(|i| i.certificate.fingerprint.eq_ignore_ascii_case(fingerprint))
-        {
-            return Ok(found);
-        }
-        // A keychain that could not be searched matters more than "not found".
-        match listing.errors.into_iter().next() {
-            Some(e @ (StoreError::Platform { .. } | StoreError::Cancelled)) => Err(e),
-            _ => Err(StoreError::NotFound(format!("certificate {fingerprint}"))),
-        }
-    }
-
     fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>> {
-        let key = the_private_key(&self.keychain, &identity.key_id)?.key;
+        let found = the_private_key(&self.keychain, &identity.key_id)?;
+        let algorithm = key_algorithm(&found, identity.certificate.key_algorithm);
         let public_key =
-            public_key_der(&key).unwrap_or_else(|| identity.certificate.public_key.clone());
-        Ok(Arc::new(KeychainKey::new(
-            key,
-            public_key,
-            identity.certificate.key_algorithm,
-        )))
+            public_key_bits(&found.key).unwrap_or_else(|| identity.certificate.public_key.clone());
+        Ok(Arc::new(KeychainKey::new(found.key, public_key, algorithm)))
     }
 
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {
-        let generated = generate_rsa(&self.keychain, spec, label)?;
+        let generated = generate(&self.keychain, spec, label)?;
         Ok(NewKey {
             key_id: generated.key_id,
             handle: Arc::new(KeychainKey::new(
@@ -196,7 +185,7 @@ impl Token for KeychainToken {
         // The keychain pairs certificate and key by public key hash, whatever we
         // pass: refuse a certificate for another key before anything is stored.
         let key = the_private_key(&self.keychain, key_id)?.key;
-        if public_key_der(&key).is_some_and(|public| public != info.public_key) {
+        if public_key_bits(&key).is_some_and(|public| public != info.public_key) {
             return Err(StoreError::Malformed {
                 what: "certificate",
                 reason: "its public key is not the one of the new key".into(),

@@ -10,7 +10,8 @@
 //! container is one of the CNG key storage providers"). The key is created persisted
 //! and NON-exportable ([NCryptCreatePersistedKey], [NCRYPT_EXPORT_POLICY_PROPERTY] = 0,
 //! then [NCryptFinalizeKey]): the private key never leaves the provider, only the
-//! public half is read, as a [BCRYPT_RSAKEY_BLOB]. Signing is [NCryptSignHash] with
+//! public half is read, as a [BCRYPT_RSAKEY_BLOB] or a [BCRYPT_ECCKEY_BLOB] (ECDSA
+//! P-256, [NCRYPT_ECDSA_P256_ALGORITHM]). Signing is [NCryptSignHash] with
 //! the SHA-256 digest computed here, the way CNG asks for it. A replaced identity is
 //! archived ([CERT_ARCHIVED_PROP_ID]): enumeration skips it, certmgr can bring it back.
 //!
@@ -24,6 +25,8 @@
 //! [NCRYPT_EXPORT_POLICY_PROPERTY]: https://learn.microsoft.com/en-us/windows/win32/seccng/key-storage-property-identifiers
 //! [NCryptFinalizeKey]: https://learn.microsoft.com/en-us/windows/win32/api/ncrypt/nf-ncrypt-ncryptfinalizekey
 //! [BCRYPT_RSAKEY_BLOB]: https://learn.microsoft.com/en-us/windows/win32/api/bcrypt/ns-bcrypt-bcrypt_rsakey_blob
+//! [BCRYPT_ECCKEY_BLOB]: https://learn.microsoft.com/en-us/windows/win32/api/bcrypt/ns-bcrypt-bcrypt_ecckey_blob
+//! [NCRYPT_ECDSA_P256_ALGORITHM]: https://learn.microsoft.com/en-us/windows/win32/seccng/cng-algorithm-identifiers
 //! [NCryptSignHash]: https://learn.microsoft.com/en-us/windows/win32/api/ncrypt/nf-ncrypt-ncryptsignhash
 //! [CERT_ARCHIVED_PROP_ID]: https://learn.microsoft.com/en-us/windows/win32/api/wincrypt/nf-wincrypt-certsetcertificatecontextproperty
 

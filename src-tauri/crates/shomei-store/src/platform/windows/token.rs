@@ -122,14 +122,6 @@ impl Token for CngToken {
         listing
     }
 
-    fn find_identity(&self, fingerprint: &str) -> Result<Identity> {
-        self.list_identities()
-            .identities
-            .into_iter()
-            .find(|i| i.certificate.fingerprint.eq_ignore_ascii_case(fingerprint))
-            .ok_or_else(|| not_found(fingerprint))
-    }
-
     fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>> {
         let link = {
             let store = lock(&self.store);
@@ -145,13 +137,18 @@ impl Token for CngToken {
             ));
         }
         let key = self.open_key(&link.container)?;
-        let public_key = key
-            .rsa_public_key()
-            .unwrap_or_else(|_| identity.certificate.public_key.clone());
+        // The key itself says what it is (RSA or ECDSA P-256); the certificate is the
+        // fallback when the provider will not tell.
+        let (public_key, algorithm) = key.public_key().unwrap_or_else(|_| {
+            (
+                identity.certificate.public_key.clone(),
+                identity.certificate.key_algorithm,
+            )
+        });
         Ok(Arc::new(CngKey {
             key,
             public_key,
-            algorithm: identity.certificate.key_algorithm,
+            algorithm,
         }))
     }
 
@@ -159,9 +156,16 @@ impl Token for CngToken {
     /// becomes the certificate's friendly name at install time.
     fn generate_key(&self, spec: KeySpec, _label: &str) -> Result<NewKey> {
         let name = new_key_name()?;
-        let key = key::create_rsa(&self.provider, &name, spec)?;
-        let public_key = match key.rsa_public_key() {
-            Ok(pk) => pk,
+        let key = key::create(&self.provider, &name, spec)?;
+        let public_key = match key.public_key() {
+            Ok((pk, algorithm)) if algorithm == spec.algorithm() => pk,
+            Ok((_, algorithm)) => {
+                let _ = key.delete();
+                return Err(StoreError::Malformed {
+                    what: "new CNG key",
+                    reason: format!("asked for {}, got {algorithm}", spec.algorithm()),
+                });
+            }
             Err(e) => {
                 // A persisted key nobody can use is worse than none.
                 let _ = key.delete();
@@ -210,7 +214,7 @@ impl Token for CngToken {
         let info = CertificateInfo::parse(cert_der)?;
         let name = key_name(key_id)?;
         // Linking a certificate to the wrong key would fail only at the bank's login.
-        if self.open_key(name)?.rsa_public_key()? != info.public_key {
+        if self.open_key(name)?.public_key()?.0 != info.public_key {
             return Err(StoreError::Malformed {
                 what: "certificate",
                 reason: "its public key is not the key it is installed for".into(),
