@@ -209,7 +209,13 @@ impl Engine {
                 .await
                 .map_err(|e| EngineError::Internal(format!("key generation task: {e}")))
                 .and_then(|r| r.map_err(EngineError::from));
-        let new_key = steps.finish(RenewalStep::GenerateKey, generated)?;
+        let new_key = match steps.finish(RenewalStep::GenerateKey, generated) {
+            Ok(key) => key,
+            Err(e) => {
+                log_out(token.as_ref());
+                return Err(e);
+            }
+        };
 
         // From here on a failure must take the new key away again.
         match self
@@ -239,6 +245,7 @@ impl Engine {
                 if let Err(cleanup) = token.delete_key(&new_key.key_id) {
                     tracing::error!(error = %cleanup, "could not remove the unused new key");
                 }
+                log_out(token.as_ref());
                 Err(e)
             }
         }
@@ -355,6 +362,7 @@ impl Engine {
             Err(e) => {
                 // The old identity was never touched; take the half-installed new one away.
                 roll_back_install(token.as_ref(), &issued, &new_key);
+                log_out(token.as_ref());
                 return Err(e);
             }
         };
@@ -366,6 +374,7 @@ impl Engine {
             }
             Ok(())
         });
+        log_out(token.as_ref());
         Ok(RenewalOutcome {
             renewal_id: renewal_id.to_owned(),
             installed: views::details(&installed.certificate),
@@ -381,8 +390,9 @@ impl Engine {
             .unwrap_or_else(|p| p.into_inner())
             .remove(renewal_id)
             .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
-        pending.token.delete_key(&pending.new_key.key_id)?;
-        Ok(())
+        let deleted = pending.token.delete_key(&pending.new_key.key_id);
+        log_out(pending.token.as_ref());
+        Ok(deleted?)
     }
 }
 
@@ -406,6 +416,13 @@ fn read_back(token: &dyn Token, issued: &CertificateInfo, new_key: &NewKey) -> R
         return Err(mismatch("stored key does not match the certificate"));
     }
     Ok(found)
+}
+
+/// End the token login once a renewal is over, so the next one asks for the PIN.
+fn log_out(token: &dyn Token) {
+    if let Err(e) = token.logout() {
+        tracing::warn!(error = %e, "could not log out of the token");
+    }
 }
 
 /// Remove a new certificate that may have been stored, and the new key.

@@ -95,6 +95,19 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::RenewalUnknown);
 
+    // The login ended with the cancelled renewal: a wrong PIN now is a wrong PIN.
+    let (sink, _) = recorder();
+    let err = engine
+        .start_renewal(
+            &old.fingerprint,
+            secrecy::SecretString::from("000000".to_owned()),
+            false,
+            sink,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PinIncorrect, "{err}");
+
     // Unknown fingerprint.
     let (sink, _) = recorder();
     let err = engine

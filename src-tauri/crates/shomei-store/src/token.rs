@@ -67,6 +67,11 @@ pub trait Token: Send + Sync {
     fn pin_status(&self) -> Result<PinStatus>;
     /// Log in as the user. Refuses (without trying) when the PIN is locked.
     fn login(&self, pin: &SecretString) -> Result<()>;
+    /// End the login, so the next renewal asks for the PIN again. Stores without a
+    /// login of their own have nothing to do.
+    fn logout(&self) -> Result<()> {
+        Ok(())
+    }
     /// Certificates are public: listing works before login.
     fn list_identities(&self) -> Listing;
     /// The identity whose certificate has this SHA-256 fingerprint. A store that

@@ -99,6 +99,9 @@ impl Token for FaultyToken {
         }
         self.inner.login(pin)
     }
+    fn logout(&self) -> shomei_store::Result<()> {
+        self.inner.logout()
+    }
     fn list_identities(&self) -> Listing {
         self.inner.list_identities()
     }

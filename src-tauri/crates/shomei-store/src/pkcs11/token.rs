@@ -219,6 +219,16 @@ impl Token for Pkcs11Token {
         }
     }
 
+    fn logout(&self) -> Result<()> {
+        match self.session().logout() {
+            Ok(())
+            | Err(cryptoki::error::Error::Pkcs11(cryptoki::error::RvError::UserNotLoggedIn, _)) => {
+                Ok(())
+            }
+            Err(e) => Err(super::errors::classify("logout", e)),
+        }
+    }
+
     fn list_identities(&self) -> Listing {
         let session = self.session();
         let mut listing = Listing::default();
