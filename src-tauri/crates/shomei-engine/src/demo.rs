@@ -77,11 +77,7 @@ pub async fn start(dir: &Path) -> Result<Demo> {
     }
 
     let profile_path = dir.join("bank.toml");
-    let profile = format!(
-        "# Demo bank profile, written by `shomei --demo`.\nname = \"{DEMO_BANK}\"\n\n[est]\nbase_url = \"{}\"\nca_file = \"ca.pem\"\n\n[token]\nmodule = \"{}\"\nlabel = \"{DEMO_TOKEN_LABEL}\"\n\n# The demo never looks at this PC's own certificate store.\n[pc_store]\nenabled = false\n",
-        server.base_url(),
-        hsm.module().path().display(),
-    );
+    let profile = profile_text(&server.base_url(), hsm.module().path());
     std::fs::write(&profile_path, profile).map_err(|e| internal("write profile")(e.to_string()))?;
     let (profile, pinned_roots) =
         BankProfile::load(&profile_path).map_err(|e| internal("load profile")(e.to_string()))?;
@@ -91,6 +87,29 @@ pub async fn start(dir: &Path) -> Result<Demo> {
         profile,
         pinned_roots,
     })
+}
+
+/// The demo's bank profile (`bank.toml` in the demo directory): the demo EST
+/// server, its CA, the demo token on SoftHSM, and never this PC's own store.
+pub fn profile_text(base_url: &str, module: &Path) -> String {
+    format!(
+        "# Demo bank profile, written by `shomei --demo`.\n\
+         name = \"{DEMO_BANK}\"\n\
+         media_storage = true\n\
+         key_policy = \"same\"\n\n\
+         [est]\nbase_url = \"{base_url}\"\nca_file = \"ca.pem\"\n\n\
+         [renewal]\nwindow_opens_days = 30\nreminder_days = [30, 10, 3, 1, 0]\nreacquire_grace_days = 90\n\n\
+         [token]\nmodule = {}\nlabel = \"{DEMO_TOKEN_LABEL}\"\n\n\
+         [support]\nname = \"{DEMO_BANK} デモ窓口\"\nhours = \"デモのため問い合わせ先はありません\"\n\n\
+         # The demo never looks at this PC's own certificate store.\n\
+         [pc_store]\nenabled = false\n",
+        toml_string(&module.display().to_string()),
+    )
+}
+
+/// A TOML basic string (a module path may hold backslashes on Windows).
+fn toml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn load_or_create_ca(dir: &Path) -> Result<TestCa> {

@@ -1,0 +1,200 @@
+//! The bank profile: what an administrator deploys so Shomei knows the bank.
+//!
+//! A TOML file (see `profiles/shinkin-example.toml` for every key, documented).
+//! [`parse`] reads it in memory and reports EVERY problem at once, each with its
+//! line, column and dotted key, in Japanese and English ([`ProfileIssue`]);
+//! [`BankProfile::load`] also reads the pinned CA file(s) next to it.
+//! Unknown keys are errors. This module only describes the bank: the rules that
+//! use the window, reminders and grace days live in `rules.rs` / `renewal.rs`.
+
+mod dates;
+mod issue;
+mod load;
+mod read;
+mod schema;
+mod tree;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub use issue::ProfileIssue;
+pub use load::ProfileError;
+
+/// Parse a profile's text. `origin` is the file it came from: `ca_file` paths are
+/// resolved against its directory (nothing is read from disk here).
+pub fn parse(text: &str, origin: &Path) -> Result<BankProfile, Vec<ProfileIssue>> {
+    let built = schema::build(text, origin);
+    if built.issues.is_empty() {
+        Ok(built.profile)
+    } else {
+        Err(built.issues)
+    }
+}
+
+/// What to do with the replaced identity once the new one is installed and read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Replaced {
+    /// Delete exactly the replaced certificate (and its key if nothing else uses it).
+    #[default]
+    Remove,
+    /// Leave it in the store.
+    Keep,
+}
+
+/// The key of the renewed certificate (`key_policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyPolicy {
+    /// `"same"`: the algorithm and size of the current certificate's key.
+    #[default]
+    Same,
+    /// `"rsa3072"`: at least RSA 3072 (a current RSA 2048 key becomes RSA 3072).
+    Rsa3072,
+    /// `"p256"`: at least ECDSA P-256.
+    P256,
+}
+
+#[derive(Debug, Clone)]
+pub struct BankProfile {
+    /// Display name, e.g. 「しょうめい信用金庫」.
+    pub name: String,
+    pub est: EstSection,
+    /// Whether the bank offers media storage (電子証明書媒体保管, 専用USB).
+    /// `media_storage = true|false`; when absent, whether `[token]` is present.
+    pub media_storage: bool,
+    /// The USB token; `Some` exactly when `media_storage` is true.
+    pub token: Option<TokenSection>,
+    pub key_policy: KeyPolicy,
+    pub renewal: RenewalSection,
+    pub support: Option<SupportContact>,
+    pub replaced: Replaced,
+    pub pc_store: PcStoreSection,
+}
+
+#[derive(Debug, Clone)]
+pub struct EstSection {
+    /// `https://…`; requests go to `{base_url}/.well-known/est[/label]/…`.
+    pub base_url: String,
+    pub label: Option<String>,
+    /// The pinned CA file(s) (`ca_file`, one path or a list), resolved against the
+    /// profile's directory; every certificate in them is a trust anchor.
+    pub ca_files: Vec<PathBuf>,
+}
+
+/// `[renewal]`: the bank's dates (SPEC §1), counted in Japan time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenewalSection {
+    /// Days before the expiry date when renewal opens (30; 28..=40).
+    pub window_opens_days: u32,
+    /// On the expiry date, renewal closes at this Japan time (e.g. 09:00); `None`:
+    /// open the whole day.
+    pub last_day_cutoff: Option<time::Time>,
+    /// Days before expiry when the tray reminds, largest first ([30, 10, 3, 1, 0]).
+    pub reminder_days: Vec<u32>,
+    /// Days after expiry during which re-acquisition (再取得) is still possible
+    /// (0..=400; 0: after expiry only a reissue (再発行) at the bank).
+    pub reacquire_grace_days: u32,
+}
+
+pub const DEFAULT_WINDOW_OPENS_DAYS: u32 = 30;
+pub const DEFAULT_REMINDER_DAYS: [u32; 5] = [30, 10, 3, 1, 0];
+
+impl Default for RenewalSection {
+    fn default() -> Self {
+        RenewalSection {
+            window_opens_days: DEFAULT_WINDOW_OPENS_DAYS,
+            last_day_cutoff: None,
+            reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
+            reacquire_grace_days: 0,
+        }
+    }
+}
+
+/// `[support]`: who the user calls (shown on errors and expired certificates).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SupportContact {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub url: Option<String>,
+    /// Free text, e.g. 「平日 9:00〜17:00」.
+    pub hours: Option<String>,
+}
+
+/// The OS store of this PC (パソコンに保存する).
+#[derive(Debug, Clone)]
+pub struct PcStoreSection {
+    /// Whether to look there at all (the demo does not: it never reads the user's stores).
+    pub enabled: bool,
+    /// Linux: another NSS database than Chromium's `~/.pki/nssdb`.
+    pub nss_database: Option<PathBuf>,
+}
+
+impl Default for PcStoreSection {
+    fn default() -> Self {
+        PcStoreSection {
+            enabled: true,
+            nss_database: None,
+        }
+    }
+}
+
+/// `[token]`: the dedicated USB token (専用USB).
+#[derive(Debug, Clone, Default)]
+pub struct TokenSection {
+    /// PKCS#11 module per OS; the SafeNet eToken default where absent.
+    pub module: ModulePaths,
+    /// The token is chosen by label and/or serial number, never by slot index.
+    pub label: Option<String>,
+    pub serial: Option<String>,
+}
+
+/// `module = "path"` (every OS) or `module.windows/.macos/.linux = "path"`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModulePaths {
+    pub windows: Option<PathBuf>,
+    pub macos: Option<PathBuf>,
+    pub linux: Option<PathBuf>,
+}
+
+impl ModulePaths {
+    /// The path given for the OS this binary runs on (other Unixes use `linux`).
+    pub fn for_this_os(&self) -> Option<&PathBuf> {
+        if cfg!(windows) {
+            self.windows.as_ref()
+        } else if cfg!(target_os = "macos") {
+            self.macos.as_ref()
+        } else {
+            self.linux.as_ref()
+        }
+    }
+}
+
+impl TokenSection {
+    pub fn selector(&self) -> shomei_store::pkcs11::TokenSelector {
+        shomei_store::pkcs11::TokenSelector {
+            label: self.label.clone(),
+            serial: self.serial.clone(),
+        }
+    }
+}
+
+impl BankProfile {
+    /// See [`parse`].
+    pub fn parse(text: &str, origin: &Path) -> Result<BankProfile, Vec<ProfileIssue>> {
+        parse(text, origin)
+    }
+
+    /// The PKCS#11 module for this OS when the bank offers media storage.
+    pub fn module_path(&self) -> Option<PathBuf> {
+        self.token.as_ref().map(|t| {
+            t.module
+                .for_this_os()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(shomei_store::pkcs11::DEFAULT_MODULE))
+        })
+    }
+}
