@@ -42,6 +42,7 @@ impl EngineError {
             },
             EngineError::Est(e) => match e {
                 EstError::Unreachable(_) => ErrorCode::BankUnreachable,
+                EstError::ServerNotTrusted(_) => ErrorCode::BankNotTrusted,
                 EstError::Rejected(_) => ErrorCode::CertificateMismatch,
                 EstError::Http { .. } | EstError::Malformed(_) => ErrorCode::BankRejected,
                 _ => ErrorCode::Internal,

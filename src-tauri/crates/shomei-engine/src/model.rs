@@ -90,6 +90,9 @@ pub enum ErrorCode {
     Cancelled,
     NotFound,
     BankUnreachable,
+    /// The server did not prove to be the bank (not the pinned CA): typically a
+    /// TLS-inspecting proxy in the way.
+    BankNotTrusted,
     BankRejected,
     CertificateMismatch,
     /// The bank accepted the request but has not issued yet (HTTP 202 for longer

@@ -48,15 +48,59 @@ pub enum Enrollment {
 pub struct EstClient {
     http: reqwest::Client,
     endpoint: EstEndpoint,
+    timeout: Duration,
 }
 
-const TIMEOUT: Duration = Duration::from_secs(60);
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How to reach the bank through a corporate network.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProxyChoice {
+    /// `HTTPS_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment, and the OS's
+    /// proxy settings on Windows and macOS (reqwest's system proxy).
+    #[default]
+    System,
+    /// This proxy for every request, `http://[user:password@]host:port`; a password
+    /// in the URL answers a proxy that asks for one (407).
+    Url(String),
+    /// No proxy, whatever the environment says.
+    Direct,
+}
+
+/// Limits of one exchange with the bank, and the way there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EstOptions {
+    /// The longest one request may take, from connecting to the last byte of the
+    /// answer: a server that sends its answer a few bytes a second is given up on
+    /// after this long. Default 60 s.
+    pub timeout: Duration,
+    /// The longest connecting (TCP, proxy) may take. Default 15 s.
+    pub connect_timeout: Duration,
+    pub proxy: ProxyChoice,
+}
+
+impl Default for EstOptions {
+    fn default() -> Self {
+        EstOptions {
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(15),
+            proxy: ProxyChoice::System,
+        }
+    }
+}
+
 /// When a 202 carries no usable Retry-After.
 const DEFAULT_RETRY: Duration = Duration::from_secs(60);
 
 impl EstClient {
+    /// A client with the default [`EstOptions`].
     pub fn new(endpoint: EstEndpoint, identity: Option<ClientIdentity>) -> Result<Self> {
+        Self::with_options(endpoint, identity, EstOptions::default())
+    }
+
+    pub fn with_options(
+        endpoint: EstEndpoint,
+        identity: Option<ClientIdentity>,
+        options: EstOptions,
+    ) -> Result<Self> {
         let url = endpoint.base_url.trim_end_matches('/');
         if !url.starts_with("https://") {
             return Err(EstError::Config(format!(
@@ -83,16 +127,29 @@ impl EstClient {
             )))),
             None => builder.with_no_client_auth(),
         };
-        let http = reqwest::Client::builder()
+        let builder = match &options.proxy {
+            ProxyChoice::System => reqwest::Client::builder(),
+            ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
+            ProxyChoice::Url(url) => reqwest::Client::builder().proxy(
+                reqwest::Proxy::all(url)
+                    .map_err(|e| EstError::Config(format!("proxy {}: {e}", redact(url))))?,
+            ),
+        };
+        let http = builder
             .tls_backend_preconfigured(tls)
             .https_only(true)
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(TIMEOUT)
-            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(options.timeout)
+            .read_timeout(options.timeout)
+            .connect_timeout(options.connect_timeout)
             .user_agent(concat!("Shomei/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| EstError::Config(e.to_string()))?;
-        Ok(EstClient { http, endpoint })
+        Ok(EstClient {
+            http,
+            endpoint,
+            timeout: options.timeout,
+        })
     }
 
     fn url(&self, operation: &str) -> String {
@@ -105,48 +162,79 @@ impl EstClient {
 
     /// The CA certificates the bank publishes (RFC 7030 §4.1).
     pub async fn cacerts(&self) -> Result<Vec<Vec<u8>>> {
-        let response = self
-            .http
-            .get(self.url("cacerts"))
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let status = response.status();
-        let body = read_limited(response).await?;
-        if status.as_u16() != 200 {
-            return Err(http_error(status.as_u16(), &body));
-        }
-        parse_certs_only(&body)
+        self.bounded(async {
+            let response = self
+                .http
+                .get(self.url("cacerts"))
+                .send()
+                .await
+                .map_err(unreachable)?;
+            let status = response.status().as_u16();
+            let location = location(&response);
+            let body = read_limited(response).await?;
+            if status != 200 {
+                return Err(http_error(status, location.as_deref(), &body));
+            }
+            parse_certs_only(&body)
+        })
+        .await
     }
 
     /// Send a DER PKCS#10 re-enrollment request (RFC 7030 §4.2.2).
     pub async fn simple_reenroll(&self, csr_der: &[u8]) -> Result<Enrollment> {
-        let response = self
-            .http
-            .post(self.url("simplereenroll"))
-            .header("Content-Type", "application/pkcs10")
-            .header("Content-Transfer-Encoding", "base64")
-            .body(encode_base64_wrapped(csr_der))
-            .send()
-            .await
-            .map_err(unreachable)?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = read_limited(response).await?;
-        match status {
-            200 => Ok(Enrollment::Issued(parse_certs_only(&body)?)),
-            202 => Ok(Enrollment::Pending {
-                retry_after: retry_after
-                    .and_then(|v| crate::retry_after::parse(&v, std::time::SystemTime::now()))
-                    .unwrap_or(DEFAULT_RETRY),
-            }),
-            other => Err(http_error(other, &body)),
+        self.bounded(async {
+            let response = self
+                .http
+                .post(self.url("simplereenroll"))
+                .header("Content-Type", "application/pkcs10")
+                .header("Content-Transfer-Encoding", "base64")
+                .body(encode_base64_wrapped(csr_der))
+                .send()
+                .await
+                .map_err(unreachable)?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let location = location(&response);
+            let body = read_limited(response).await?;
+            match status {
+                200 => Ok(Enrollment::Issued(parse_certs_only(&body)?)),
+                202 => Ok(Enrollment::Pending {
+                    retry_after: retry_after
+                        .and_then(|v| crate::retry_after::parse(&v, std::time::SystemTime::now()))
+                        .unwrap_or(DEFAULT_RETRY),
+                }),
+                other => Err(http_error(other, location.as_deref(), &body)),
+            }
+        })
+        .await
+    }
+
+    /// Runs one exchange under the overall deadline, whatever reqwest's own timeouts
+    /// cover: a server dripping its answer must not hold the renewal forever.
+    async fn bounded<T>(
+        &self,
+        exchange: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(self.timeout, exchange).await {
+            Ok(result) => result,
+            Err(_) => Err(EstError::Unreachable(format!(
+                "timed out: no complete answer within {} s",
+                self.timeout.as_secs_f32()
+            ))),
         }
     }
+}
+
+/// Where a redirect pointed (it is never followed).
+fn location(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 /// Read at most MAX_ANSWER_BYTES, refusing more without buffering it.
@@ -174,16 +262,57 @@ async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>> {
 fn unreachable(e: reqwest::Error) -> EstError {
     // The full source chain says whether it was DNS, TCP, TLS or the pinned CA.
     let mut text = e.to_string();
+    let mut untrusted = false;
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());
+        untrusted |= is_untrusted_server(s);
         source = s.source();
     }
-    EstError::Unreachable(text)
+    if untrusted {
+        EstError::ServerNotTrusted(text)
+    } else {
+        EstError::Unreachable(text)
+    }
 }
 
-fn http_error(status: u16, body: &[u8]) -> EstError {
+/// A server certificate rustls refused: not the bank's pinned CA (a TLS-inspecting
+/// proxy in the way, or not the bank at all).
+fn is_untrusted_server(error: &(dyn std::error::Error + 'static)) -> bool {
+    // The rustls error may sit inside io::Errors wrapping io::Errors, whose `source`
+    // skips the wrapped error itself: unwrap them by hand.
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(rustls_error) = e.downcast_ref::<rustls::Error>() {
+            return matches!(rustls_error, rustls::Error::InvalidCertificate(_));
+        }
+        current = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+    }
+    false
+}
+
+/// A proxy URL without its password, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}<redacted>{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn http_error(status: u16, location: Option<&str>, body: &[u8]) -> EstError {
+    if (300..400).contains(&status) {
+        let to: String = location.unwrap_or("nowhere").chars().take(200).collect();
+        return EstError::Http {
+            status,
+            body: format!("redirect to {to} refused"),
+        };
+    }
     let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
     EstError::Http {
         status,

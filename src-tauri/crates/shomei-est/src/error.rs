@@ -10,6 +10,10 @@ pub enum EstError {
     /// issued by the pinned CA).
     #[error("bank unreachable: {0}")]
     Unreachable(String),
+    /// The server's certificate does not chain to the bank's pinned CA: typically a
+    /// TLS-inspecting corporate proxy, which also breaks client authentication.
+    #[error("the bank's server is not trusted: {0}")]
+    ServerNotTrusted(String),
     /// The server answered with an HTTP error status.
     #[error("bank answered HTTP {status}: {body}")]
     Http { status: u16, body: String },

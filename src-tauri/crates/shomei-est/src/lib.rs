@@ -13,7 +13,7 @@ pub mod pkcs7;
 pub mod retry_after;
 mod verify;
 
-pub use client::{ClientIdentity, Enrollment, EstClient, EstEndpoint};
+pub use client::{ClientIdentity, Enrollment, EstClient, EstEndpoint, EstOptions, ProxyChoice};
 pub use csr::{build_csr, check_subject};
 pub use error::{EstError, Rejection, Result};
 pub use verify::{accept_issued, Expectation};

@@ -38,7 +38,9 @@ pub fn encode_base64_wrapped(der: &[u8]) -> String {
     out
 }
 
-/// The certificates of a DER PKCS#7 certs-only message, in order.
+/// The certificates of a DER PKCS#7 certs-only message. They come in the order of
+/// the DER SET OF (sorted), not necessarily the order the server wrote them in:
+/// callers find certificates by key or name, never by position.
 pub fn certificates(der: &[u8]) -> Result<Vec<Vec<u8>>> {
     let malformed = |what: &str, e: der::Error| EstError::Malformed(format!("{what}: {e}"));
     let info = ContentInfo::from_der(der).map_err(|e| malformed("PKCS#7 ContentInfo", e))?;

@@ -24,7 +24,7 @@ async fn a_server_not_issued_by_the_pinned_ca_is_refused() {
     )
     .unwrap();
     match client.cacerts().await {
-        Err(EstError::Unreachable(why)) => {
+        Err(EstError::ServerNotTrusted(why)) => {
             assert!(why.to_lowercase().contains("certificate"), "{why}")
         }
         other => panic!("expected a refused server, got {other:?}"),

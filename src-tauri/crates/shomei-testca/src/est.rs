@@ -4,19 +4,19 @@
 //! need a new `Behaviour` variant and a branch in [`Shared::decide`].
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
-use time::{Duration, OffsetDateTime};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
+use crate::body::AnswerBody;
 use crate::pkcs7::{base64_decode_lenient, base64_wrapped, pkcs7_certs_only};
-use crate::{csr, TestCa, TestCaError};
+use crate::{csr, misbehave, TestCa};
 
 /// Largest request body accepted; a base64 RSA 4096 CSR is under 3 KiB.
 const MAX_BODY: usize = 64 * 1024;
@@ -37,15 +37,35 @@ pub enum Behaviour {
     WrongSubject,
     /// Answer every enrollment with this HTTP status.
     Fail { status: u16 },
+    /// Issue the requested certificate, but signed by ANOTHER CA (same name, other key).
+    OtherIssuer,
+    /// Issue the requested certificate already expired (valid from 30 days ago to
+    /// yesterday).
+    Expired,
+    /// Issue the requested certificate valid only from two days from now.
+    NotYetValid,
+    /// Answer 200 with `bytes` bytes of base64-looking text, streamed in chunks as fast as
+    /// the client reads (the server never holds it whole); with `declare_length` the
+    /// answer carries a `Content-Length`, otherwise it is chunked.
+    HugeBody { bytes: u64, declare_length: bool },
+    /// Issue normally, but send the answer `bytes_per_second` bytes per second.
+    SlowDrip { bytes_per_second: u32 },
+    /// Answer `302 Found` pointing at `location` (plain http, another host…).
+    Redirect { location: String },
+    /// Answer 200 with a PKCS#7 content type and a body that is not base64.
+    GarbageBase64,
+    /// Answer a valid certs-only PKCS#7 holding `count` certificates from this CA for
+    /// other keys and subjects, and not the requested one (0: an empty PKCS#7).
+    UnrelatedCertificates { count: usize },
 }
 
 /// What [`Shared::decide`] tells the enrollment handler to do.
 enum Decision {
-    Issue,
-    Pending { retry_after_secs: u32 },
-    IssueForOtherKey,
-    IssueForOtherSubject,
-    Fail { status: u16 },
+    Pending {
+        retry_after_secs: u32,
+    },
+    /// Issue (or misbehave) as this behaviour says; never `Pending`.
+    Answer(Behaviour),
 }
 
 /// State shared by all connections of one server.
@@ -55,6 +75,8 @@ pub(crate) struct Shared {
     pub validity_days: u32,
     pub behaviour: Mutex<Behaviour>,
     pub issued: AtomicUsize,
+    /// Bytes of streamed (huge) answers handed to connections so far.
+    pub streamed: Arc<AtomicU64>,
 }
 
 impl Shared {
@@ -66,11 +88,7 @@ impl Shared {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         match &mut *behaviour {
-            Behaviour::Normal => Decision::Issue,
-            Behaviour::WrongKey => Decision::IssueForOtherKey,
-            Behaviour::WrongSubject => Decision::IssueForOtherSubject,
-            Behaviour::Fail { status } => Decision::Fail { status: *status },
-            Behaviour::Pending { times: 0, .. } => Decision::Issue,
+            Behaviour::Pending { times: 0, .. } => Decision::Answer(Behaviour::Normal),
             Behaviour::Pending {
                 times,
                 retry_after_secs,
@@ -80,6 +98,7 @@ impl Shared {
                     retry_after_secs: *retry_after_secs,
                 }
             }
+            other => Decision::Answer(other.clone()),
         }
     }
 }
@@ -103,7 +122,7 @@ fn route(path: &str, label: Option<&str>) -> Option<Route> {
     }
 }
 
-type Answer = Response<Full<Bytes>>;
+pub(crate) type Answer = Response<AnswerBody>;
 
 /// Answers one request. `peer_cert` is the DER client certificate of the TLS connection.
 pub(crate) async fn handle(
@@ -126,7 +145,12 @@ pub(crate) async fn handle(
 
 fn cacerts(shared: &Shared) -> Answer {
     let p7 = pkcs7_certs_only(&[shared.ca.cert_der().to_vec()]);
-    pkcs7_answer(StatusCode::OK, "application/pkcs7-mime", &p7)
+    pkcs7_answer(
+        StatusCode::OK,
+        "application/pkcs7-mime",
+        &p7,
+        Base64Style::Wrapped,
+    )
 }
 
 async fn simplereenroll(
@@ -143,6 +167,13 @@ async fn simplereenroll(
     let body = match read_body(request).await {
         Ok(body) => body,
         Err(answer) => return *answer,
+    };
+    // Answer in the client's style: strongSwan's EST client sends one line and cannot
+    // read a wrapped reply, while clients that wrap read both.
+    let style = if body.contains(&b'\n') {
+        Base64Style::Wrapped
+    } else {
+        Base64Style::OneLine
     };
     let Ok(csr_der) = base64_decode_lenient(&body) else {
         return text(StatusCode::BAD_REQUEST, "body is not base64");
@@ -166,64 +197,16 @@ async fn simplereenroll(
         );
     }
 
-    let request = match shared.decide() {
+    match shared.decide() {
         Decision::Pending { retry_after_secs } => {
             let mut answer = text(StatusCode::ACCEPTED, "pending");
             answer
                 .headers_mut()
                 .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            return answer;
+            answer
         }
-        Decision::Fail { status } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            return text(status, "failure on demand");
-        }
-        Decision::Issue => Ok(request),
-        Decision::IssueForOtherKey => throwaway_request(request.subject.clone()),
-        Decision::IssueForOtherSubject => {
-            let mut subject = request.subject.clone();
-            subject.push(rcgen::DnType::CommonName, "別の会社 (wrong subject)");
-            throwaway_request(subject).map(|other| csr::VerifiedCsr {
-                subject_der: other.subject_der,
-                subject: other.subject,
-                ..request
-            })
-        }
-    };
-    let now = OffsetDateTime::now_utc();
-    let not_after = now + Duration::days(i64::from(shared.validity_days));
-    match request.and_then(|r| {
-        shared
-            .ca
-            .issue_verified(r, now - Duration::minutes(1), not_after)
-    }) {
-        Ok(cert) => {
-            shared.issued.fetch_add(1, Ordering::SeqCst);
-            let p7 = pkcs7_certs_only(&[cert]);
-            pkcs7_answer(
-                StatusCode::OK,
-                "application/pkcs7-mime; smime-type=certs-only",
-                &p7,
-            )
-        }
-        Err(e @ (TestCaError::UnsupportedKey(_) | TestCaError::UnsupportedSubject(_))) => {
-            text(StatusCode::BAD_REQUEST, &e.to_string())
-        }
-        Err(e) => {
-            tracing::error!("test CA failed to issue: {e}");
-            text(StatusCode::INTERNAL_SERVER_ERROR, "issuance failed")
-        }
+        Decision::Answer(behaviour) => misbehave::answer(shared, request, behaviour, style),
     }
-}
-
-/// A request for `subject` signed by a fresh key: how the misbehaving modes get a
-/// certificate the client did not ask for.
-fn throwaway_request(subject: rcgen::DistinguishedName) -> Result<csr::VerifiedCsr, TestCaError> {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
-    let mut params = rcgen::CertificateParams::default();
-    params.distinguished_name = subject;
-    let request = params.serialize_request(&key)?;
-    csr::parse_and_verify(request.der())
 }
 
 /// `application/pkcs10`, parameters and case ignored.
@@ -261,8 +244,29 @@ async fn read_body(request: Request<Incoming>) -> Result<Bytes, Box<Answer>> {
     }
 }
 
-fn pkcs7_answer(status: StatusCode, content_type: &'static str, p7_der: &[u8]) -> Answer {
-    let mut answer = Response::new(Full::new(Bytes::from(base64_wrapped(p7_der))));
+/// How an answer's base64 is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Base64Style {
+    /// 64 columns, final newline (what most servers send).
+    Wrapped,
+    /// One line, no newline.
+    OneLine,
+}
+
+pub(crate) fn pkcs7_answer(
+    status: StatusCode,
+    content_type: &'static str,
+    p7_der: &[u8],
+    style: Base64Style,
+) -> Answer {
+    let text = match style {
+        Base64Style::Wrapped => base64_wrapped(p7_der),
+        Base64Style::OneLine => {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(p7_der)
+        }
+    };
+    let mut answer = Response::new(AnswerBody::full(text));
     *answer.status_mut() = status;
     let headers = answer.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -273,8 +277,8 @@ fn pkcs7_answer(status: StatusCode, content_type: &'static str, p7_der: &[u8]) -
     answer
 }
 
-fn text(status: StatusCode, message: &str) -> Answer {
-    let mut answer = Response::new(Full::new(Bytes::from(format!("{message}\n"))));
+pub(crate) fn text(status: StatusCode, message: &str) -> Answer {
+    let mut answer = Response::new(AnswerBody::full(format!("{message}\n")));
     *answer.status_mut() = status;
     answer.headers_mut().insert(
         CONTENT_TYPE,

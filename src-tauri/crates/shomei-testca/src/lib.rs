@@ -3,16 +3,20 @@
 //! A [`TestCa`] issues real certificates with rcgen; an [`EstServer`] serves it over real
 //! HTTPS on 127.0.0.1 (rustls, TLS 1.2 and 1.3, client certificate from the CA required)
 //! and speaks the RFC 7030 dialect the app uses: `cacerts` and `simplereenroll`, optionally
-//! under a label. A [`Behaviour`] makes the server answer "pending" (and, later, fail in
-//! other ways) on demand, for tests, the demo and benchmarks.
+//! under a label. A [`Behaviour`] makes the server answer "pending" or misbehave (wrong key,
+//! subject or issuer, expired, huge or dripping bodies, redirects, garbage, HTTP errors)
+//! on demand, for tests, the demo and benchmarks.
 //!
 //! Modules: `ca` issuance, `csr` reading requests, `pkcs7` wire encodings, `est` request
-//! routing and behaviours, `server` TLS and HTTP, `error` the error type.
+//! routing and behaviours, `misbehave` the answers per behaviour, `body` streamed
+//! answer bodies, `server` TLS and HTTP, `error` the error type.
 
+mod body;
 mod ca;
 mod csr;
 mod error;
 mod est;
+mod misbehave;
 mod pkcs7;
 mod server;
 
@@ -20,4 +24,4 @@ pub use ca::TestCa;
 pub use error::TestCaError;
 pub use est::Behaviour;
 pub use pkcs7::pkcs7_certs_only;
-pub use server::{EstServer, ServerOptions};
+pub use server::{EstServer, ServerOptions, TlsVersions};

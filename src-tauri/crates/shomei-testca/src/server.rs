@@ -2,7 +2,7 @@
 //! listening socket on 127.0.0.1, the accept loop, HTTP/1.1 per connection, and shutdown.
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -30,6 +30,35 @@ pub struct ServerOptions {
     pub validity_days: u32,
     /// How enrollments are answered at first; see [`EstServer::set_behaviour`].
     pub behaviour: Behaviour,
+    /// Which TLS versions the server accepts.
+    pub tls_versions: TlsVersions,
+}
+
+/// The TLS versions an [`EstServer`] speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TlsVersions {
+    /// TLS 1.3 and 1.2.
+    #[default]
+    Both,
+    /// TLS 1.2 only.
+    Tls12Only,
+    /// TLS 1.3 only.
+    Tls13Only,
+}
+
+static BOTH: [&rustls::SupportedProtocolVersion; 2] =
+    [&rustls::version::TLS13, &rustls::version::TLS12];
+static TLS12: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS12];
+static TLS13: [&rustls::SupportedProtocolVersion; 1] = [&rustls::version::TLS13];
+
+impl TlsVersions {
+    fn versions(self) -> &'static [&'static rustls::SupportedProtocolVersion] {
+        match self {
+            TlsVersions::Both => &BOTH,
+            TlsVersions::Tls12Only => &TLS12,
+            TlsVersions::Tls13Only => &TLS13,
+        }
+    }
 }
 
 impl Default for ServerOptions {
@@ -38,6 +67,7 @@ impl Default for ServerOptions {
             label: None,
             validity_days: 365,
             behaviour: Behaviour::Normal,
+            tls_versions: TlsVersions::Both,
         }
     }
 }
@@ -73,7 +103,7 @@ impl EstServer {
         options: ServerOptions,
         port: u16,
     ) -> Result<EstServer, TestCaError> {
-        let acceptor = TlsAcceptor::from(Arc::new(tls_config(&ca)?));
+        let acceptor = TlsAcceptor::from(Arc::new(tls_config(&ca, options.tls_versions)?));
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
@@ -82,6 +112,7 @@ impl EstServer {
             validity_days: options.validity_days,
             behaviour: Mutex::new(options.behaviour),
             issued: AtomicUsize::new(0),
+            streamed: Arc::new(AtomicU64::new(0)),
         });
         let (shutdown, stopped) = watch::channel(());
         tokio::spawn(accept_loop(
@@ -120,14 +151,20 @@ impl EstServer {
         self.shared.issued.load(Ordering::SeqCst)
     }
 
+    /// Bytes of streamed answers ([`Behaviour::HugeBody`]) handed to connections so far:
+    /// shows that a client hanging up stopped the stream.
+    pub fn streamed_bytes(&self) -> u64 {
+        self.shared.streamed.load(Ordering::SeqCst)
+    }
+
     /// Stops accepting and closes open connections (dropping does the same).
     pub fn shutdown(self) {
         drop(self);
     }
 }
 
-/// TLS 1.2 and 1.3 with ring; a client certificate chaining to the CA is required.
-fn tls_config(ca: &TestCa) -> Result<ServerConfig, TestCaError> {
+/// TLS 1.2 and/or 1.3 with ring; a client certificate chaining to the CA is required.
+fn tls_config(ca: &TestCa, versions: TlsVersions) -> Result<ServerConfig, TestCaError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = RootCertStore::empty();
     roots.add(CertificateDer::from(ca.cert_der().to_vec()))?;
@@ -136,7 +173,7 @@ fn tls_config(ca: &TestCa) -> Result<ServerConfig, TestCaError> {
         .map_err(|e| TestCaError::Tls(rustls::Error::General(e.to_string())))?;
     let (cert, key) = ca.issue_server_cert()?;
     let mut config = ServerConfig::builder_with_provider(provider)
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
+        .with_protocol_versions(versions.versions())?
         .with_client_cert_verifier(verifier)
         .with_single_cert(
             vec![CertificateDer::from(cert)],

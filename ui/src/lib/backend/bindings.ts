@@ -15,7 +15,7 @@ export type CertStatus = "valid" | "renewalOpen" | "expired";
 
 export type CertificateDetails = { fingerprint: string, subject: string, subjectCn: string, issuer: string, serial: string, notBefore: string, notAfter: string, keyAlgorithm: string, usages: Array<string>, };
 
-export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "internal";
+export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**

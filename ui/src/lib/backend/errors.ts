@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'cancelled',
   'notFound',
   'bankUnreachable',
+  'bankNotTrusted',
   'bankRejected',
   'certificateMismatch',
   'stillPending',

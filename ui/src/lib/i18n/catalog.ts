@@ -48,6 +48,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   cancelled: 'errors.cancelled',
   notFound: 'errors.notFound',
   bankUnreachable: 'errors.bankUnreachable',
+  bankNotTrusted: 'errors.bankNotTrusted',
   bankRejected: 'errors.bankRejected',
   certificateMismatch: 'errors.certificateMismatch',
   stillPending: 'errors.stillPending',

@@ -118,6 +118,8 @@ export const en: typeof ja = {
     cancelled: 'Renewal was cancelled. Your current client certificate still works.',
     notFound: 'The client certificate was not found. Reload the list and try again.',
     bankUnreachable: 'The bank could not be reached. Check the network and proxy settings and try again later.',
+    bankNotTrusted:
+      "The server could not be confirmed to be the bank's. A proxy that inspects HTTPS traffic prevents renewing the client certificate: ask your IT administrator to exclude the bank's server from inspection.",
     bankRejected: 'The bank refused to issue the client certificate. Please contact your bank.',
     certificateMismatch:
       'The issued client certificate does not match the request, so it was not installed. Your current certificate still works. Please contact your bank.',
