@@ -117,6 +117,7 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
     assert_eq!(err.code(), ErrorCode::NotFound);
 
     // A hostile or broken CA: each answer refused, nothing installed, new key removed.
+    // (The slow drip needs a short client deadline: shomei-est/tests/misbehaviour_transport.rs.)
     for (behaviour, code, step) in [
         (
             Behaviour::WrongKey,
@@ -127,6 +128,51 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
             Behaviour::WrongSubject,
             ErrorCode::CertificateMismatch,
             RenewalStep::Verify,
+        ),
+        (
+            Behaviour::OtherIssuer,
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::Expired,
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::NotYetValid,
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::UnrelatedCertificates { count: 0 },
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::UnrelatedCertificates { count: 10 },
+            ErrorCode::CertificateMismatch,
+            RenewalStep::Verify,
+        ),
+        (
+            Behaviour::GarbageBase64,
+            ErrorCode::BankRejected,
+            RenewalStep::Request,
+        ),
+        (
+            Behaviour::HugeBody {
+                bytes: 4 << 20,
+                declare_length: false,
+            },
+            ErrorCode::BankRejected,
+            RenewalStep::Request,
+        ),
+        (
+            Behaviour::Redirect {
+                location: "http://127.0.0.1:9/.well-known/est/simplereenroll".into(),
+            },
+            ErrorCode::BankRejected,
+            RenewalStep::Request,
         ),
         (
             Behaviour::Fail { status: 500 },
