@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rcgen::SigningKey as _;
 use rustls_pki_types::CertificateDer;
@@ -60,46 +60,14 @@ fn openssl_available(test: &str) -> bool {
 
 /// Runs a one-shot command in `dir` with a deadline; panics with its stderr on failure.
 fn run(dir: &Path, program: &str, args: &[&str]) -> Vec<u8> {
-    let mut child = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stdout.read_to_end(&mut v);
-        v
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stderr.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + COMMAND_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{program} {args:?} did not finish within {COMMAND_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let out = out.join().expect("stdout reader");
-    let err = err.join().expect("stderr reader");
+    let out = shomei_testca::tool::run_with_deadline(dir, program, args, COMMAND_TIMEOUT);
     assert!(
-        status.success(),
-        "{program} {args:?} failed ({status}): {}",
-        String::from_utf8_lossy(&err)
+        out.status.success(),
+        "{program} {args:?} failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
     );
-    out
+    out.stdout
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {

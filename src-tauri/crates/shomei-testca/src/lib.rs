@@ -19,6 +19,7 @@ mod est;
 mod misbehave;
 mod pkcs7;
 mod server;
+pub mod tool;
 
 pub use ca::TestCa;
 pub use error::TestCaError;

@@ -8,11 +8,10 @@
 //! PATH the test prints a loud SKIPPED notice, or fails when `SHOMEI_REQUIRE_INTEROP=1` (CI).
 //! Every `pki` process is bounded in time and killed if it overruns.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use shomei_testca::{EstServer, ServerOptions, TestCa};
 use time::OffsetDateTime;
@@ -50,46 +49,10 @@ fn pki_available(test: &str) -> bool {
     false
 }
 
-/// Runs `pki` in `dir` with a deadline, killing it when it overruns. Blocking: call it
-/// from `spawn_blocking` while the test CA serves on the runtime.
+/// Runs `pki` in `dir` with a deadline. Blocking: call it from `spawn_blocking`
+/// while the test CA serves on the runtime.
 fn pki(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new("pki")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start pki");
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stdout.read_to_end(&mut v);
-        v
-    });
-    let err = std::thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = stderr.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + PKI_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for pki") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("pki {args:?} did not finish within {PKI_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
+    shomei_testca::tool::run_with_deadline(dir, "pki", args, PKI_TIMEOUT)
 }
 
 fn pki_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
