@@ -268,12 +268,13 @@ impl Engine {
             },
             other => other,
         };
-        let certs = steps.finish(RenewalStep::Request, answer)?;
+        let (certs, ca_certs) = steps.finish(RenewalStep::Request, answer)?;
         steps.run(RenewalStep::Verify, || {
             let expectation = Expectation {
                 new_public_key: new_key.handle.public_key(),
                 current: &old.certificate,
                 pinned_roots: &self.pinned_roots,
+                ca_certs: &ca_certs,
                 now: UnixTime::now(),
             };
             Ok(accept_issued(&certs, &expectation)?)
@@ -285,7 +286,7 @@ impl Engine {
         token: &Arc<dyn Token>,
         old: &Identity,
         new_key: &NewKey,
-    ) -> Result<Vec<Vec<u8>>> {
+    ) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
         let current_key = token.private_key(old)?;
         let client = EstClient::new(
             EstEndpoint {
@@ -302,7 +303,16 @@ impl Engine {
         let mut polls = 0;
         loop {
             match client.simple_reenroll(&csr).await? {
-                Enrollment::Issued(certs) => return Ok(certs),
+                Enrollment::Issued(certs) => {
+                    // After a CA rollover the new certificate chains to the pinned CA
+                    // only through what cacerts publishes (NewWithOld). Without it the
+                    // answer alone still decides; the pinned CA stays the only anchor.
+                    let ca_certs = client.cacerts().await.unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "cacerts unavailable after issuance");
+                        Vec::new()
+                    });
+                    return Ok((certs, ca_certs));
+                }
                 Enrollment::Pending { retry_after } => {
                     // Waiting less than asked is pointless: give up when the bank asks
                     // for more than this session waits (persisted polling: issue 4).

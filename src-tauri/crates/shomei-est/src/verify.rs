@@ -16,6 +16,9 @@ pub struct Expectation<'a> {
     pub current: &'a CertificateInfo,
     /// The bank's pinned CA certificates (DER).
     pub pinned_roots: &'a [CertificateDer<'static>],
+    /// What the bank publishes in `cacerts`: after a CA rollover the new CA signed by
+    /// the old one ("NewWithOld"). Used only as intermediates, never as anchors.
+    pub ca_certs: &'a [Vec<u8>],
     pub now: UnixTime,
 }
 
@@ -44,6 +47,12 @@ pub fn accept_issued(certs: &[Vec<u8>], expect: &Expectation<'_>) -> Result<Cert
         .iter()
         .filter(|c| c.fingerprint != issued.fingerprint)
         .map(|c| CertificateDer::from(c.der.as_slice()))
+        .chain(
+            expect
+                .ca_certs
+                .iter()
+                .map(|c| CertificateDer::from(c.as_slice())),
+        )
         .collect();
     let anchors: Vec<_> = expect
         .pinned_roots

@@ -56,6 +56,7 @@ fn check(case: &Case, certs: &[Vec<u8>]) -> Result<CertificateInfo, EstError> {
             new_public_key: case.new_key.public_key_raw(),
             current: &case.current,
             pinned_roots: &case.roots,
+            ca_certs: &[],
             now: UnixTime::now(),
         },
     )

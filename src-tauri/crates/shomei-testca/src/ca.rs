@@ -39,26 +39,28 @@ impl TestCa {
     /// generate RSA keys): CN = `common_name`, O = "Shomei Test", basicConstraints cA,
     /// keyCertSign + cRLSign, valid from yesterday for ten years.
     pub fn generate(common_name: &str) -> Result<TestCa, TestCaError> {
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
-        let mut params = CertificateParams::default();
-        params.distinguished_name = DistinguishedName::new();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, common_name);
-        params
-            .distinguished_name
-            .push(DnType::OrganizationName, "Shomei Test");
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        let now = whole_seconds(OffsetDateTime::now_utc());
-        params.not_before = now - Duration::days(1);
-        params.not_after = now + Duration::days(3652);
-        params.serial_number = Some(random_serial()?);
+        let (params, key) = ca_params(common_name)?;
         let cert = params.self_signed(&key)?;
         Ok(TestCa {
             cert_der: cert.der().to_vec(),
             issuer: Issuer::new(params, key),
         })
+    }
+
+    /// A CA rollover (RFC 7030 §4.1.3): a new CA with a new key, and the "NewWithOld"
+    /// certificate — the new CA's name and key, signed by this (old) CA — that lets
+    /// clients who trust only the old CA accept what the new one issues.
+    pub fn successor(&self, common_name: &str) -> Result<(TestCa, Vec<u8>), TestCaError> {
+        let (params, key) = ca_params(common_name)?;
+        let new_with_new = params.self_signed(&key)?;
+        let new_with_old = params.signed_by(&key, &self.issuer)?;
+        Ok((
+            TestCa {
+                cert_der: new_with_new.der().to_vec(),
+                issuer: Issuer::new(params, key),
+            },
+            new_with_old.der().to_vec(),
+        ))
     }
 
     /// Reloads a CA saved with [`TestCa::cert_pem`] and [`TestCa::key_pem`].
@@ -199,4 +201,25 @@ fn random_serial() -> Result<SerialNumber, TestCaError> {
 
 fn whole_seconds(t: OffsetDateTime) -> OffsetDateTime {
     t - Duration::nanoseconds(i64::from(t.nanosecond()))
+}
+
+/// A CA's parameters and fresh P-256 key: CN = `common_name`, O = Shomei Test,
+/// unconstrained CA, keyCertSign + cRLSign, ten years from yesterday.
+fn ca_params(common_name: &str) -> Result<(CertificateParams, KeyPair), TestCaError> {
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
+    let mut params = CertificateParams::default();
+    params.distinguished_name = DistinguishedName::new();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "Shomei Test");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let now = whole_seconds(OffsetDateTime::now_utc());
+    params.not_before = now - Duration::days(1);
+    params.not_after = now + Duration::days(3652);
+    params.serial_number = Some(random_serial()?);
+    Ok((params, key))
 }

@@ -71,6 +71,7 @@ enum Decision {
 /// State shared by all connections of one server.
 pub(crate) struct Shared {
     pub ca: Arc<TestCa>,
+    pub rollover: Option<crate::server::Rollover>,
     pub label: Option<String>,
     pub validity_days: u32,
     pub behaviour: Mutex<Behaviour>,
@@ -80,6 +81,11 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The CA that signs new certificates: the successor after a rollover.
+    pub(crate) fn issuing_ca(&self) -> &TestCa {
+        self.rollover.as_ref().map_or(&self.ca, |r| &r.new_ca)
+    }
+
     /// Consumes one step of the current behaviour. Holding the lock for the
     /// read-and-decrement keeps concurrent requests from both taking the last "pending".
     fn decide(&self) -> Decision {
@@ -144,7 +150,12 @@ pub(crate) async fn handle(
 }
 
 fn cacerts(shared: &Shared) -> Answer {
-    let p7 = pkcs7_certs_only(&[shared.ca.cert_der().to_vec()]);
+    let mut certs = vec![shared.ca.cert_der().to_vec()];
+    if let Some(rollover) = &shared.rollover {
+        certs.push(rollover.new_with_old.clone());
+        certs.push(rollover.new_ca.cert_der().to_vec());
+    }
+    let p7 = pkcs7_certs_only(&certs);
     pkcs7_answer(
         StatusCode::OK,
         "application/pkcs7-mime",

@@ -25,4 +25,4 @@ pub use ca::TestCa;
 pub use error::TestCaError;
 pub use est::Behaviour;
 pub use pkcs7::pkcs7_certs_only;
-pub use server::{EstServer, ServerOptions, TlsVersions};
+pub use server::{EstServer, Rollover, ServerOptions, TlsVersions};

@@ -121,7 +121,7 @@ fn issue(
             // Same name as a typical bank CA, but another key: only the chain tells.
             TestCa::generate("Shomei Test CA")?.issue_verified(r, not_before, not_after)
         }
-        _ => shared.ca.issue_verified(r, not_before, not_after),
+        _ => shared.issuing_ca().issue_verified(r, not_before, not_after),
     });
     match issued {
         Ok(cert) => {

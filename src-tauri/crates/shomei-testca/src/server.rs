@@ -32,6 +32,17 @@ pub struct ServerOptions {
     pub behaviour: Behaviour,
     /// Which TLS versions the server accepts.
     pub tls_versions: TlsVersions,
+    /// After a CA rollover: issue with the new CA and publish it in `cacerts`, while
+    /// clients still authenticate with certificates of the old one.
+    pub rollover: Option<Rollover>,
+}
+
+/// The bank's CA has a successor (see [`TestCa::successor`]).
+#[derive(Debug, Clone)]
+pub struct Rollover {
+    pub new_ca: Arc<TestCa>,
+    /// The new CA certificate signed by the old CA ("NewWithOld").
+    pub new_with_old: Vec<u8>,
 }
 
 /// The TLS versions an [`EstServer`] speaks.
@@ -68,6 +79,7 @@ impl Default for ServerOptions {
             validity_days: 365,
             behaviour: Behaviour::Normal,
             tls_versions: TlsVersions::Both,
+            rollover: None,
         }
     }
 }
@@ -108,6 +120,7 @@ impl EstServer {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             ca,
+            rollover: options.rollover,
             label: options.label,
             validity_days: options.validity_days,
             behaviour: Mutex::new(options.behaviour),

@@ -41,7 +41,7 @@ impl SoftKey {
     }
 
     /// The same key for rcgen, to have the CA issue its first certificate.
-    fn rcgen(&self) -> rcgen::KeyPair {
+    pub fn rcgen(&self) -> rcgen::KeyPair {
         rcgen::KeyPair::try_from(self.pkcs8.as_slice()).unwrap()
     }
 }
@@ -82,7 +82,7 @@ pub fn roots(ca: &TestCa) -> Vec<CertificateDer<'static>> {
 }
 
 /// The current certificate: `株式会社デモ商事`, valid for 30 more days, for `key`.
-fn current_certificate(ca: &TestCa, key: &SoftKey) -> CertificateInfo {
+pub fn current_certificate(ca: &TestCa, key: &SoftKey) -> CertificateInfo {
     let mut params = rcgen::CertificateParams::default();
     params
         .distinguished_name
@@ -165,6 +165,7 @@ impl Bank {
                 new_public_key: new_key.public_key(),
                 current: &self.current,
                 pinned_roots: &roots(&self.ca),
+                ca_certs: &[],
                 now: UnixTime::now(),
             },
         )
