@@ -24,12 +24,12 @@ use shomei_store::{CertificateInfo, Identity, KeySpec, NewKey, StoreError, Token
 
 use crate::error::{EngineError, Result};
 use crate::model::{
-    CertStatus, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome, RenewalStep,
-    StepPhase,
+    IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome, RenewalStep, StepPhase,
 };
 use crate::profile::{BankProfile, Replaced};
+use crate::rules::{self, RenewalRules};
 use crate::stores::{self, StoreSource};
-use crate::{rules, views};
+use crate::views;
 
 /// Where progress events go (the Tauri shell emits them; tests collect them).
 pub type ProgressSink = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
@@ -95,6 +95,7 @@ impl Engine {
     /// Every identity of every store of this bank, with what could not be read.
     pub fn list(&self) -> IdentityListing {
         let now = views::now_unix();
+        let rules = RenewalRules::from(&self.profile.renewal);
         let mut listing = IdentityListing {
             identities: Vec::new(),
             errors: Vec::new(),
@@ -116,7 +117,7 @@ impl Engine {
                 found
                     .identities
                     .iter()
-                    .map(|i| views::identity(i, token.storage(), token.label(), now)),
+                    .map(|i| views::identity(&rules, i, token.storage(), token.label(), now)),
             );
             listing.errors.extend(
                 found
@@ -170,14 +171,9 @@ impl Engine {
         let (token, old, spec) = steps.run(RenewalStep::Check, || {
             let (token, old) = self.locate(fingerprint)?;
             let now = views::now_unix();
-            match rules::status(old.certificate.not_after, now) {
-                CertStatus::RenewalOpen => {}
-                other => {
-                    return Err(EngineError::OutsideWindow(format!(
-                        "certificate is {other:?}, {} days left",
-                        rules::days_left(old.certificate.not_after, now)
-                    )))
-                }
+            let rules = RenewalRules::from(&self.profile.renewal);
+            if let Some(why) = rules::refusal(&rules, old.certificate.not_after, now) {
+                return Err(EngineError::OutsideWindow(why));
             }
             // Same algorithm and size as the current key (SPEC §3); never silently weaker.
             let spec = KeySpec::matching(old.certificate.key_algorithm).ok_or_else(|| {

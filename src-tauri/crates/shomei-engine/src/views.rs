@@ -5,7 +5,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::model::{CertificateDetails, IdentityView, StorageKind};
-use crate::rules;
+use crate::rules::{self, RenewalRules};
 
 pub fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)
@@ -35,7 +35,9 @@ pub fn details(cert: &CertificateInfo) -> CertificateDetails {
     }
 }
 
+/// The UI's view of an identity; status and days left under the bank's `rules`.
 pub fn identity(
+    rules: &RenewalRules,
     identity: &Identity,
     kind: shomei_store::StorageKind,
     store_label: &str,
@@ -50,7 +52,7 @@ pub fn identity(
         not_before: rfc3339(cert.not_before),
         not_after: rfc3339(cert.not_after),
         days_left: rules::days_left(cert.not_after, now),
-        status: rules::status(cert.not_after, now),
+        status: rules::status(rules, cert.not_after, now),
         storage: storage(kind),
         store_label: store_label.to_owned(),
     }
