@@ -2,6 +2,7 @@
 //! engine. Nothing here knows about tokens, EST or the bank's rules; that is
 //! `shomei-engine` and below, which build and test without a window.
 
+mod cli;
 mod commands;
 mod options;
 
@@ -24,6 +25,10 @@ pub fn run() -> i32 {
             return 2;
         }
     };
+    // The IT-staff command line: no window is ever created for a subcommand.
+    if options.help || !options.command.is_empty() {
+        return cli::run(options);
+    }
     // The demo must start before anything else loads SoftHSM, and its test CA
     // must run on the runtime that lives as long as the app: Tauri's.
     let started = if options.demo {

@@ -1,5 +1,6 @@
-//! Command-line options of the desktop app. (The IT-staff command line —
-//! `status`, `renew`, … — comes with the engine work, issue 5.)
+//! Command-line options shared by the desktop app and the IT-staff command line.
+//! Options before the first word that is not an option are global; that word and
+//! everything after it are the subcommand (`status`, `renew`, …, see `cli`).
 
 use std::path::PathBuf;
 
@@ -11,15 +12,28 @@ pub struct Options {
     pub demo_dir: Option<PathBuf>,
     /// The bank profile to use (otherwise the per-user default location).
     pub profile: Option<PathBuf>,
+    /// `--lang en`: the command line's words in English (Japanese otherwise).
+    pub lang: Option<String>,
+    /// `--help` / `-h` before any subcommand.
+    pub help: bool,
+    /// The subcommand and its own arguments; empty: open the window.
+    pub command: Vec<String>,
 }
 
 pub const USAGE: &str = "\
-usage: shomei [--demo [--demo-dir DIR]] [--profile FILE]
+usage: shomei [--demo [--demo-dir DIR]] [--profile FILE] [COMMAND ...]
 
   --demo            run on the embedded demo bank (no real certificate is touched)
   --demo-dir DIR    keep the demo's token, CA and profile in DIR
   --profile FILE    the bank profile (TOML) to use
+  --lang ja|en      language of the command line's output (default ja)
+  --help            the commands and their exit codes
 ";
+
+/// Why `--pin` is refused wherever it appears.
+pub const PIN_IN_ARGV: &str = "--pin is refused: a PIN on the command line is visible to every \
+user of this computer (ps, /proc, shell history). Use --pin-env VAR or --pin-stdin. \
+/ PIN をコマンドラインに書くと他の利用者から見えるため受け付けません。";
 
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> {
     let mut options = Options::default();
@@ -33,6 +47,14 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
             }
             "--profile" => {
                 options.profile = Some(args.next().ok_or("--profile needs a file")?.into());
+            }
+            "--lang" => options.lang = Some(args.next().ok_or("--lang needs ja or en")?),
+            "--help" | "-h" => options.help = true,
+            "--pin" => return Err(PIN_IN_ARGV.to_owned()),
+            other if !other.starts_with('-') => {
+                options.command.push(arg);
+                options.command.extend(args);
+                break;
             }
             other => return Err(format!("unknown argument: {other}")),
         }
@@ -58,5 +80,10 @@ mod tests {
         assert_eq!(o.profile, Some(PathBuf::from("bank.toml")));
         assert!(parse(args(&["--pin", "1234"])).is_err());
         assert!(parse(args(&["--profile"])).is_err());
+        let o = parse(args(&["--demo-dir", "d", "status", "--json"])).unwrap();
+        assert_eq!(o.command, args(&["status", "--json"]));
+        assert!(parse(args(&["--pin", "1"]))
+            .unwrap_err()
+            .contains("--pin-env"));
     }
 }

@@ -1,0 +1,128 @@
+//! Exit codes (documented in `--help`) and the words for engine errors.
+
+use shomei_engine::model::{ErrorCode, ErrorView};
+
+use super::Lang;
+
+pub const OK: i32 = 0;
+pub const FAILURE: i32 = 1;
+pub const USAGE: i32 = 2;
+pub const PIN: i32 = 3;
+pub const PIN_FINAL_TRY: i32 = 4;
+pub const STORE: i32 = 5;
+pub const BANK: i32 = 6;
+pub const OUTSIDE_WINDOW: i32 = 7;
+pub const PROFILE: i32 = 8;
+pub const CANCELLED: i32 = 9;
+
+pub fn for_error(code: ErrorCode) -> i32 {
+    use ErrorCode::*;
+    match code {
+        PinIncorrect | PinLocked => PIN,
+        PinFinalTry => PIN_FINAL_TRY,
+        TokenAbsent | ModuleMissing | TokenRemoved | NotFound => STORE,
+        BankUnreachable | BankNotTrusted | BankRejected | CertificateMismatch | StillPending => {
+            BANK
+        }
+        OutsideWindow => OUTSIDE_WINDOW,
+        Cancelled => CANCELLED,
+        RenewalUnknown | Internal => FAILURE,
+    }
+}
+
+/// One sentence for the terminal, then the technical detail for the helpdesk.
+pub fn message(error: &ErrorView, lang: Lang) -> String {
+    use ErrorCode::*;
+    let text = match error.code {
+        TokenAbsent => lang.t(
+            "専用USBが見つかりません。差し込んでから、もう一度実行してください。",
+            "The USB token was not found. Insert it and run again.",
+        ),
+        ModuleMissing => lang.t(
+            "専用USBの管理ソフトが見つかりません。インストールしてください。",
+            "The token software (PKCS#11 module) is not installed.",
+        ),
+        TokenRemoved => lang.t(
+            "専用USBが抜かれました。差し込んでから、もう一度実行してください。",
+            "The USB token was removed. Insert it and run again.",
+        ),
+        PinIncorrect => lang.t(
+            "専用USBのパスワード（PIN）が違います。",
+            "The token PIN is incorrect.",
+        ),
+        PinFinalTry => lang.t(
+            "専用USBのパスワード（PIN）は残り1回です。間違えるとロックされ、銀行での手続きが必要になります。\
+             PINが確実なときだけ --confirm-final-try を付けて、もう一度実行してください（今回は試していません）。",
+            "The token is at its final PIN try: a wrong PIN locks it and the bank must reset it. \
+             Only if you are sure of the PIN, run again with --confirm-final-try (nothing was tried).",
+        ),
+        PinLocked => lang.t(
+            "専用USBはロックされています。銀行にお問い合わせください。",
+            "The token is locked. Contact the bank.",
+        ),
+        Cancelled => lang.t("取り消しました。", "Cancelled."),
+        NotFound => lang.t(
+            "指定の拇印 (SHA-256) の電子証明書が見つかりません（shomei status で確認できます）。",
+            "No client certificate has that SHA-256 fingerprint (see shomei status).",
+        ),
+        BankUnreachable => lang.t(
+            "銀行に接続できません。ネットワークとプロキシの設定を確認してください。",
+            "Cannot reach the bank. Check the network and proxy settings.",
+        ),
+        BankNotTrusted => lang.t(
+            "接続先が銀行であることを確認できませんでした（通信を検査するプロキシの可能性があります）。",
+            "The server did not prove to be the bank (a TLS-inspecting proxy may be in the way).",
+        ),
+        BankRejected => lang.t(
+            "銀行が更新の申請を受け付けませんでした。",
+            "The bank rejected the renewal request.",
+        ),
+        CertificateMismatch => lang.t(
+            "銀行から届いた電子証明書が申請と一致しないため、保存しませんでした。",
+            "The certificate from the bank does not match the request; nothing was installed.",
+        ),
+        StillPending => lang.t(
+            "銀行はまだ発行していません。しばらくしてから、もう一度実行してください。",
+            "The bank has not issued yet. Run again later.",
+        ),
+        OutsideWindow => lang.t(
+            "いまは更新期間ではありません。",
+            "Renewal is not possible now (outside the renewal window).",
+        ),
+        RenewalUnknown | Internal => lang.t("内部エラーが発生しました。", "Internal error."),
+    };
+    let mut out = text.to_owned();
+    if let Some(n) = error.retries_left {
+        out.push_str(&match lang {
+            Lang::Ja => format!("（残り{n}回）"),
+            Lang::En => format!(" ({n} tries left)"),
+        });
+    }
+    if let Some(detail) = &error.detail {
+        out.push_str(&format!("\n  ({detail})"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_groups_have_their_documented_codes() {
+        assert_eq!(for_error(ErrorCode::PinIncorrect), PIN);
+        assert_eq!(for_error(ErrorCode::PinLocked), PIN);
+        assert_eq!(for_error(ErrorCode::PinFinalTry), PIN_FINAL_TRY);
+        assert_eq!(for_error(ErrorCode::TokenAbsent), STORE);
+        assert_eq!(for_error(ErrorCode::BankNotTrusted), BANK);
+        assert_eq!(for_error(ErrorCode::OutsideWindow), OUTSIDE_WINDOW);
+        assert_eq!(for_error(ErrorCode::Internal), FAILURE);
+        let view = ErrorView {
+            code: ErrorCode::PinFinalTry,
+            retries_left: None,
+            detail: None,
+        };
+        assert!(message(&view, Lang::En).contains("--confirm-final-try"));
+        assert!(message(&view, Lang::Ja).contains("--confirm-final-try"));
+    }
+}

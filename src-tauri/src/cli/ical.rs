@@ -1,0 +1,186 @@
+//! `export-ical [--out FILE]`: per certificate, an all-day event on its expiry
+//! date and one on the day its renewal window opens (JST), as RFC 5545 text:
+//! CRLF line endings, lines folded at 75 octets, TEXT values escaped.
+
+use std::path::Path;
+
+use shomei_engine::model::IdentityListing;
+
+use super::session::Session;
+use super::status::store_word;
+use super::{dates, exit, Lang};
+
+pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
+    let listing = session.engine.list();
+    let profile = session.engine.profile();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let text = calendar(
+        &listing,
+        &profile.name,
+        i64::from(profile.renewal.window_opens_days),
+        now,
+    );
+    for error in &listing.errors {
+        eprintln!("shomei: {}", exit::message(error, lang));
+    }
+    let written = match out {
+        Some(path) => std::fs::write(path, &text),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(text.as_bytes())
+        }
+    };
+    if let Err(e) = written {
+        eprintln!("shomei: export-ical: {e}");
+        return exit::FAILURE;
+    }
+    if let Some(path) = out {
+        let events = 2 * listing.identities.len();
+        eprintln!("shomei: {} ({events} events)", path.display());
+    }
+    listing
+        .errors
+        .first()
+        .map_or(exit::OK, |e| exit::for_error(e.code))
+}
+
+/// The whole VCALENDAR. `window_days`: days before the expiry date the window opens.
+pub fn calendar(listing: &IdentityListing, bank: &str, window_days: i64, now: i64) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Shomei//Shomei CLI//JA".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        format!(
+            "X-WR-CALNAME:{}",
+            escape(&format!("電子証明書の期限（{bank}）"))
+        ),
+    ];
+    for id in &listing.identities {
+        let Some(expiry) = dates::parse_rfc3339(&id.not_after).map(dates::jst_date) else {
+            continue;
+        };
+        let opens = expiry.plus_days(-window_days);
+        let about = format!(
+            "{bank} 法人IBの電子証明書\n発行先: {}\n有効期限: {}\n更新期間: {} から {} まで\n保管場所: {}\n拇印 (SHA-256): {}",
+            id.subject_cn,
+            expiry.ja(),
+            opens.ja(),
+            expiry.ja(),
+            store_word(id.storage, Lang::Ja),
+            id.fingerprint
+        );
+        let events = [
+            ("expiry", expiry, "電子証明書の有効期限"),
+            ("window-opens", opens, "電子証明書の更新期間開始"),
+        ];
+        for (kind, day, title) in events {
+            lines.extend([
+                "BEGIN:VEVENT".to_owned(),
+                format!(
+                    "UID:shomei-{kind}-{}@shomei.invalid",
+                    uid_part(&id.fingerprint)
+                ),
+                format!("DTSTAMP:{}", dates::utc_stamp(now)),
+                format!("DTSTART;VALUE=DATE:{}", day.basic()),
+                format!("DTEND;VALUE=DATE:{}", day.plus_days(1).basic()),
+                format!("SUMMARY:{}", escape(&format!("{title}: {}", id.subject_cn))),
+                format!("DESCRIPTION:{}", escape(&about)),
+                "TRANSP:TRANSPARENT".to_owned(),
+                "END:VEVENT".to_owned(),
+            ]);
+        }
+    }
+    lines.push("END:VCALENDAR".to_owned());
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+/// The fingerprint as it is, minus anything that is not a hex digit (colons).
+fn uid_part(fingerprint: &str) -> String {
+    fingerprint
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// RFC 5545 §3.3.11 TEXT escaping.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One content line, folded (§3.1): at most 75 octets per physical line, never
+/// inside a UTF-8 character; continuations start with a space. Ends with CRLF.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut used = 0;
+    for c in line.chars() {
+        if used + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push(c);
+        used += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shomei_engine::model::{CertStatus, IdentityView, StorageKind};
+
+    #[test]
+    fn folds_at_75_octets_between_characters() {
+        let long = format!("SUMMARY:{}", "電子証明書の有効期限".repeat(5));
+        let folded = fold(&long);
+        for line in folded.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(line.len() <= 75, "{} octets: {line}", line.len());
+        }
+        let unfolded = folded.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn two_all_day_events_per_certificate() {
+        let listing = IdentityListing {
+            identities: vec![IdentityView {
+                fingerprint: "AB:CD".into(),
+                subject_cn: "株式会社デモ商事".into(),
+                subject: String::new(),
+                issuer: String::new(),
+                not_before: String::new(),
+                not_after: "2026-12-06T14:59:59Z".into(),
+                days_left: 12,
+                status: CertStatus::RenewalOpen,
+                storage: StorageKind::UsbToken,
+                store_label: String::new(),
+            }],
+            errors: vec![],
+        };
+        let cal = calendar(&listing, "デモ信用金庫", 30, 0);
+        assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));
+        assert_eq!(cal.matches("BEGIN:VEVENT\r\n").count(), 2);
+        assert!(cal.contains("DTSTART;VALUE=DATE:20261206\r\nDTEND;VALUE=DATE:20261207\r\n"));
+        assert!(cal.contains("DTSTART;VALUE=DATE:20261106\r\n"));
+        assert!(cal.contains("UID:shomei-expiry-abcd@shomei.invalid\r\n"));
+        assert!(cal.contains("SUMMARY:電子証明書の有効期限: 株式会社デモ商事\r\n"));
+        assert!(!cal.replace("\r\n", "").contains('\n'));
+    }
+}

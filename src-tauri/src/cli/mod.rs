@@ -1,0 +1,70 @@
+//! The IT-staff command line on the same binary (SPEC §5): `status`, `renew`,
+//! `profile check`, `export-ical`. It drives the engine exactly as the window
+//! does and never creates a window. Exit codes are in [`exit`] and `--help`.
+
+mod args;
+mod dates;
+mod exit;
+mod ical;
+mod profile_check;
+mod renew;
+mod session;
+mod status;
+
+use crate::options::Options;
+use args::Command;
+
+/// The language of the command line's words (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Ja,
+    En,
+}
+
+impl Lang {
+    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ja => ja,
+            Lang::En => en,
+        }
+    }
+}
+
+/// Runs a subcommand (or `--help`); returns the process exit code.
+pub fn run(options: Options) -> i32 {
+    let parsed = if options.help {
+        args::parse(options.lang.clone(), vec!["help".to_owned()])
+    } else {
+        args::parse(options.lang.clone(), options.command.clone())
+    };
+    let (command, lang) = match parsed {
+        Ok(p) => (p.command, p.lang),
+        Err(e) => {
+            eprintln!("shomei: {e}\n(shomei --help: commands, options and exit codes)");
+            return exit::USAGE;
+        }
+    };
+    match command {
+        Command::Help => {
+            print!("{}", args::HELP);
+            exit::OK
+        }
+        Command::ProfileCheck(file) => profile_check::run(&file, lang),
+        Command::Status { json } => with_session(&options, lang, |s| status::run(s, json, lang)),
+        Command::ExportIcal { out } => {
+            with_session(&options, lang, |s| ical::run(s, out.as_deref(), lang))
+        }
+        Command::Renew(renew) => with_session(&options, lang, |s| renew::run(s, &renew, lang)),
+    }
+}
+
+fn with_session(
+    options: &Options,
+    lang: Lang,
+    command: impl FnOnce(&session::Session) -> i32,
+) -> i32 {
+    match session::open(options, lang) {
+        Ok(session) => command(&session),
+        Err(code) => code,
+    }
+}
