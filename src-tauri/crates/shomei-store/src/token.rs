@@ -64,9 +64,16 @@ pub struct NewKey {
 pub trait Token: Send + Sync {
     fn label(&self) -> &str;
     fn storage(&self) -> StorageKind;
-    fn pin_status(&self) -> Result<PinStatus>;
-    /// Log in as the user. Refuses (without trying) when the PIN is locked.
-    fn login(&self, pin: &SecretString) -> Result<()>;
+    /// What the store says about its PIN. Stores whose keys the OS protects (CNG with
+    /// the user's logon, the Keychain with its own prompt) have no counter to read.
+    fn pin_status(&self) -> Result<PinStatus> {
+        Ok(PinStatus::default())
+    }
+    /// Log in as the user. Refuses (without trying) when the PIN is locked. Stores
+    /// without a PIN of their own need no login.
+    fn login(&self, _pin: &SecretString) -> Result<()> {
+        Ok(())
+    }
     /// End the login, so the next renewal asks for the PIN again. Stores without a
     /// login of their own have nothing to do.
     fn logout(&self) -> Result<()> {

@@ -35,7 +35,6 @@ mod key;
 use std::sync::Arc;
 
 use core_foundation::string::CFString;
-use secrecy::SecretString;
 use security_framework::certificate::SecCertificate;
 use security_framework::item::{
     update_item, AddRef, ItemAddOptions, ItemAddValue, ItemClass, ItemSearchOptions,
@@ -52,7 +51,7 @@ use self::key::{
 use crate::cert::{fingerprint, CertificateInfo};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
-use crate::token::{Identity, KeyProtection, Listing, NewKey, PinStatus, StorageKind, Token};
+use crate::token::{Identity, KeyProtection, Listing, NewKey, StorageKind, Token};
 
 /// The OS store of this PC.
 pub struct PcStore;
@@ -107,15 +106,8 @@ impl Token for KeychainToken {
         StorageKind::ThisPc
     }
 
-    /// The keychain keeps no PIN counter we could read.
-    fn pin_status(&self) -> Result<PinStatus> {
-        Ok(PinStatus::default())
-    }
-
-    /// The keychain unlocks itself with its own OS prompt when a key is used.
-    fn login(&self, _pin: &SecretString) -> Result<()> {
-        Ok(())
-    }
+    // No pin_status/login: the keychain keeps no PIN counter we could read and
+    // unlocks itself with its own OS prompt when a key is used (the trait's defaults).
 
     fn list_identities(&self) -> Listing {
         let mut listing = Listing::default();

@@ -11,7 +11,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use secrecy::SecretString;
 use windows::Win32::Security::Cryptography::*;
 
 use super::during;
@@ -21,7 +20,7 @@ use super::key::{self, CngKey, SharedKey};
 use crate::cert::CertificateInfo;
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
-use crate::token::{Identity, KeyProtection, Listing, NewKey, PinStatus, StorageKind, Token};
+use crate::token::{Identity, KeyProtection, Listing, NewKey, StorageKind, Token};
 
 pub(super) struct CngToken {
     store: Mutex<CertStore>,
@@ -98,14 +97,8 @@ impl Token for CngToken {
         StorageKind::ThisPc
     }
 
-    /// The software KSP has no PIN (Windows protects the key with the user's logon).
-    fn pin_status(&self) -> Result<PinStatus> {
-        Ok(PinStatus::default())
-    }
-
-    fn login(&self, _pin: &SecretString) -> Result<()> {
-        Ok(())
-    }
+    // No pin_status/login: the software KSP has no PIN (Windows protects the key with
+    // the user's logon), so the trait's defaults apply.
 
     fn list_identities(&self) -> Listing {
         let store = lock(&self.store);
