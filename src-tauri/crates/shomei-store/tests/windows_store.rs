@@ -85,6 +85,22 @@ impl Drop for Keys<'_> {
     }
 }
 
+/// A raw CryptoAPI memory store the test owns (never a user's store); the test
+/// closes its own reference when done with it.
+fn memory_store() -> HCERTSTORE {
+    // SAFETY: the memory provider takes no parameter and touches no persistent store.
+    unsafe {
+        CertOpenStore(
+            CERT_STORE_PROV_MEMORY,
+            CERT_QUERY_ENCODING_TYPE(0),
+            None,
+            CERT_OPEN_STORE_FLAGS(0),
+            None,
+        )
+    }
+    .unwrap()
+}
+
 /// A self-signed certificate for the key, signed through the store (rcgen adapter).
 fn self_signed(key: &dyn KeyHandle, cn: &str) -> Vec<u8> {
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -179,16 +195,7 @@ fn ec_p256_key_is_not_exportable_signs_and_installs() {
     // One memory store under two tokens: the second has no handle to the key and must
     // open it by name (and learn from CNG that it is an ECDSA key).
     // SAFETY: a memory store we own; each token takes its own reference.
-    let store = unsafe {
-        CertOpenStore(
-            CERT_STORE_PROV_MEMORY,
-            CERT_QUERY_ENCODING_TYPE(0),
-            None,
-            CERT_OPEN_STORE_FLAGS(0),
-            None,
-        )
-    }
-    .unwrap();
+    let store = memory_store();
     let token = unsafe { PcStore::from_raw_store(store) }.unwrap();
     let other = unsafe { PcStore::from_raw_store(store) }.unwrap();
     // SAFETY: our own reference, no longer used.
@@ -340,16 +347,7 @@ fn malformed(valid: &[u8]) -> Vec<u8> {
 #[test]
 fn one_malformed_certificate_does_not_hide_the_others() {
     // SAFETY (whole test): plain CryptoAPI calls on a store and contexts we own.
-    let store = unsafe {
-        CertOpenStore(
-            CERT_STORE_PROV_MEMORY,
-            CERT_QUERY_ENCODING_TYPE(0),
-            None,
-            CERT_OPEN_STORE_FLAGS(0),
-            None,
-        )
-    }
-    .unwrap();
+    let store = memory_store();
     let token = unsafe { PcStore::from_raw_store(store) }.unwrap();
     let mut keys = Keys(token.as_ref(), Vec::new());
     let good = keys.generate();
