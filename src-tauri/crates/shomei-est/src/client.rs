@@ -16,6 +16,7 @@ use rustls_pki_types::CertificateDer;
 use shomei_store::signer::TlsSigningKey;
 use shomei_store::KeyHandle;
 
+use crate::desktop_proxy::ProxyEnvironment;
 use crate::error::{EstError, Result};
 use crate::pkcs7::{encode_base64_wrapped, parse_certs_only, MAX_ANSWER_BYTES};
 
@@ -52,10 +53,12 @@ pub struct EstClient {
 }
 
 /// How to reach the bank through a corporate network.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum ProxyChoice {
     /// `HTTPS_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment, and the OS's
-    /// proxy settings on Windows and macOS (reqwest's system proxy).
+    /// proxy settings on Windows and macOS (reqwest's system proxy); on Linux, when
+    /// the environment names no https proxy, the desktop's manual proxy setting
+    /// (GNOME or KDE, see `desktop_proxy.rs`).
     #[default]
     System,
     /// This proxy for every request, `http://[user:password@]host:port`; a password
@@ -63,6 +66,17 @@ pub enum ProxyChoice {
     Url(String),
     /// No proxy, whatever the environment says.
     Direct,
+}
+
+impl std::fmt::Debug for ProxyChoice {
+    /// A proxy password never shows (`EstOptions` and the bank profile print this).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxyChoice::System => f.write_str("System"),
+            ProxyChoice::Url(url) => f.debug_tuple("Url").field(&redact(url)).finish(),
+            ProxyChoice::Direct => f.write_str("Direct"),
+        }
+    }
 }
 
 /// Limits of one exchange with the bank, and the way there.
@@ -101,6 +115,23 @@ impl EstClient {
         identity: Option<ClientIdentity>,
         options: EstOptions,
     ) -> Result<Self> {
+        Self::with_options_in(
+            endpoint,
+            identity,
+            options,
+            &ProxyEnvironment::from_process(),
+        )
+    }
+
+    /// [`EstClient::with_options`], the desktop's proxy setting looked up in `env`
+    /// instead of this process's environment (for [`ProxyChoice::System`] on Linux;
+    /// tests give their own so they never change the process's).
+    pub fn with_options_in(
+        endpoint: EstEndpoint,
+        identity: Option<ClientIdentity>,
+        options: EstOptions,
+        env: &ProxyEnvironment,
+    ) -> Result<Self> {
         let url = endpoint.base_url.trim_end_matches('/');
         if !url.starts_with("https://") {
             return Err(EstError::Config(format!(
@@ -128,7 +159,11 @@ impl EstClient {
             None => builder.with_no_client_auth(),
         };
         let builder = match &options.proxy {
-            ProxyChoice::System => reqwest::Client::builder(),
+            // reqwest's own system proxy unless the desktop names one (Linux).
+            ProxyChoice::System => match crate::desktop_proxy::system_proxy(env) {
+                Some(desktop) => reqwest::Client::builder().proxy(desktop),
+                None => reqwest::Client::builder(),
+            },
             ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
             ProxyChoice::Url(url) => reqwest::Client::builder().proxy(
                 reqwest::Proxy::all(url)

@@ -8,12 +8,16 @@
 
 mod client;
 mod csr;
+mod desktop_proxy;
 mod error;
 pub mod pkcs7;
+mod proxy_url;
 pub mod retry_after;
 mod verify;
 
 pub use client::{ClientIdentity, Enrollment, EstClient, EstEndpoint, EstOptions, ProxyChoice};
 pub use csr::{build_csr, check_subject};
+pub use desktop_proxy::ProxyEnvironment;
 pub use error::{EstError, Rejection, Result};
+pub use proxy_url::{ProxyAddress, ProxyUrlError};
 pub use verify::{accept_issued, Expectation};

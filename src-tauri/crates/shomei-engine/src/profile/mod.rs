@@ -9,7 +9,9 @@
 
 mod dates;
 mod issue;
+mod keys;
 mod load;
+mod network;
 mod read;
 mod schema;
 mod tree;
@@ -23,6 +25,7 @@ use serde::Deserialize;
 
 pub use issue::ProfileIssue;
 pub use load::ProfileError;
+pub use network::{CONNECT_TIMEOUT_SECONDS, TIMEOUT_SECONDS};
 
 /// Parse a profile's text. `origin` is the file it came from: `ca_file` paths are
 /// resolved against its directory (nothing is read from disk here).
@@ -73,6 +76,7 @@ pub struct BankProfile {
     pub support: Option<SupportContact>,
     pub replaced: Replaced,
     pub pc_store: PcStoreSection,
+    pub network: NetworkSection,
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +126,35 @@ pub struct SupportContact {
     pub url: Option<String>,
     /// Free text, e.g. 「平日 9:00〜17:00」.
     pub hours: Option<String>,
+}
+
+/// `[network]`: the way to the bank and how long an exchange may take
+/// (`crate::network::est_options` turns it into the EST client's options).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkSection {
+    /// `proxy = "system"` (default: the environment's `HTTPS_PROXY`/`NO_PROXY`, the
+    /// OS's setting on Windows and macOS, the GNOME/KDE setting on Linux),
+    /// `"direct"`, or `"http://[user:password@]host:port"` (checked when loading;
+    /// the password never shows in `Debug`, messages or logs).
+    pub proxy: shomei_est::ProxyChoice,
+    /// The longest one exchange may take, answer included (60; 5..=600).
+    pub timeout_seconds: u32,
+    /// The longest connecting (TCP, proxy) may take (15; 1..=120, at most
+    /// `timeout_seconds`).
+    pub connect_timeout_seconds: u32,
+}
+
+pub const DEFAULT_TIMEOUT_SECONDS: u32 = 60;
+pub const DEFAULT_CONNECT_TIMEOUT_SECONDS: u32 = 15;
+
+impl Default for NetworkSection {
+    fn default() -> Self {
+        NetworkSection {
+            proxy: shomei_est::ProxyChoice::System,
+            timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
+            connect_timeout_seconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
+        }
+    }
 }
 
 /// The OS store of this PC (パソコンに保存する).

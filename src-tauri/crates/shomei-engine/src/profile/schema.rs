@@ -26,6 +26,7 @@ const TOP: &[&str] = &[
     "token",
     "support",
     "pc_store",
+    "network",
 ];
 
 pub(crate) fn build(text: &str, origin: &Path) -> Built {
@@ -47,6 +48,7 @@ pub(crate) fn build(text: &str, origin: &Path) -> Built {
         support: None,
         replaced: Replaced::Remove,
         pc_store: PcStoreSection::default(),
+        network: NetworkSection::default(),
     };
     let entries = match tree::parse(text) {
         Ok(entries) => entries,
@@ -149,6 +151,10 @@ pub(crate) fn build(text: &str, origin: &Path) -> Built {
             profile.pc_store.nss_database = ctx.str(&f).map(PathBuf::from);
         }
         ctx.finish(s, &["enabled", "nss_database"]);
+    }
+    if let Some(mut s) = top.get("network").and_then(|f| ctx.table(&f)) {
+        super::network::read(&mut ctx, &mut s, &mut profile.network);
+        ctx.finish(s, super::network::KEYS);
     }
     ctx.finish(top, TOP);
     ctx.issues.sort_by_key(|i| (i.line, i.column));

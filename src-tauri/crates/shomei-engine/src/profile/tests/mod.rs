@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 use super::*;
 
 mod errors;
+mod network;
 
 fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/shinkin-example.toml")
@@ -71,6 +72,15 @@ fn the_shinkin_example_loads() {
         Some("0120-000-000")
     );
     assert!(p.pc_store.enabled);
+    assert_eq!(p.network.proxy, shomei_est::ProxyChoice::System);
+    assert_eq!(
+        (p.network.timeout_seconds, p.network.connect_timeout_seconds),
+        (60, 15)
+    );
+    assert_eq!(
+        p.key_spec_for(shomei_store::KeyAlgorithm::Rsa { bits: 2048 }),
+        Ok(shomei_store::KeySpec::Rsa2048)
+    );
 }
 
 #[test]
