@@ -109,6 +109,13 @@ pub trait Token: Send + Sync {
     fn key_protection(&self, key_id: &[u8]) -> Result<KeyProtection>;
     /// Remove a generated key that never got its certificate (rollback).
     fn delete_key(&self, key_id: &[u8]) -> Result<()>;
+    /// Private keys whose label starts with `label_prefix`, as (key id, label)
+    /// (needs login). The engine labels a key it generates `shomei-pending-<renewal>`
+    /// until its certificate is installed, so a key left by a process that died
+    /// between generating it and journaling its id can still be found and removed.
+    fn keys_labelled(&self, _label_prefix: &str) -> Result<Vec<(Vec<u8>, String)>> {
+        Err(StoreError::Unsupported("finding keys by label"))
+    }
     /// Store `cert_der` next to the key `key_id` and relabel the key; returns the
     /// identity as read back from the store.
     fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity>;

@@ -4,7 +4,7 @@
 //! need a new `Behaviour` variant and a branch in [`Shared::decide`].
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
@@ -76,6 +76,8 @@ pub(crate) struct Shared {
     pub validity_days: u32,
     pub behaviour: Mutex<Behaviour>,
     pub issued: AtomicUsize,
+    /// `simplereenroll` requests received, whatever the answer.
+    pub requests: AtomicUsize,
     /// Bytes of streamed (huge) answers handed to connections so far.
     pub streamed: Arc<AtomicU64>,
 }
@@ -169,6 +171,7 @@ async fn simplereenroll(
     peer_cert: Option<&[u8]>,
     request: Request<Incoming>,
 ) -> Answer {
+    shared.requests.fetch_add(1, Ordering::SeqCst);
     if !is_pkcs10(request.headers().get(CONTENT_TYPE)) {
         return text(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,

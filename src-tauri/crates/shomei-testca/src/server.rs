@@ -125,6 +125,7 @@ impl EstServer {
             validity_days: options.validity_days,
             behaviour: Mutex::new(options.behaviour),
             issued: AtomicUsize::new(0),
+            requests: AtomicUsize::new(0),
             streamed: Arc::new(AtomicU64::new(0)),
         });
         let (shutdown, stopped) = watch::channel(());
@@ -162,6 +163,11 @@ impl EstServer {
     /// Certificates issued through `simplereenroll` so far.
     pub fn issued_count(&self) -> usize {
         self.shared.issued.load(Ordering::SeqCst)
+    }
+
+    /// `simplereenroll` requests received so far, whatever they were answered.
+    pub fn request_count(&self) -> usize {
+        self.shared.requests.load(Ordering::SeqCst)
     }
 
     /// Bytes of streamed answers ([`Behaviour::HugeBody`]) handed to connections so far:

@@ -321,6 +321,33 @@ impl Token for Pkcs11Token {
         Ok(())
     }
 
+    fn keys_labelled(&self, label_prefix: &str) -> Result<Vec<(Vec<u8>, String)>> {
+        let session = self.session();
+        let mut found = Vec::new();
+        for key in session
+            .find_objects(&[Attribute::Class(ObjectClass::PRIVATE_KEY)])
+            .during("find keys")?
+        {
+            let (mut id, mut label) = (None, None);
+            for a in session
+                .get_attributes(key, &[AttributeType::Id, AttributeType::Label])
+                .during("read key")?
+            {
+                match a {
+                    Attribute::Id(v) => id = Some(v),
+                    Attribute::Label(v) => label = String::from_utf8(v).ok(),
+                    _ => {}
+                }
+            }
+            if let (Some(id), Some(label)) = (id, label) {
+                if label.starts_with(label_prefix) {
+                    found.push((id, label));
+                }
+            }
+        }
+        Ok(found)
+    }
+
     fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity> {
         let info = CertificateInfo::parse(cert_der)?;
         let parsed = x509_parser::parse_x509_certificate(cert_der)
