@@ -46,15 +46,18 @@ pub fn run() -> i32 {
                 d.server.base_url(),
                 demo::DEMO_PIN
             );
-            let engine = Engine::new(d.profile.clone(), d.pinned_roots.clone());
-            (engine, Some(d))
+            (d.profile.clone(), d.pinned_roots.clone(), Some(d))
         })
     } else {
         let path = options.profile.clone().unwrap_or_else(default_profile_path);
         BankProfile::load(&path)
-            .map(|(profile, roots)| (Engine::new(profile, roots), None))
+            .map(|(profile, roots)| (profile, roots, None))
             .map_err(|e| shomei_engine::EngineError::Internal(format!("bank profile: {e}")))
     };
+    let started = started.and_then(|(profile, roots, demo)| {
+        let journal = journal_dir(demo.as_ref().map(|d| d.dir.as_path()));
+        Ok((engine(profile, roots, &journal)?, demo))
+    });
     let (engine, demo) = match started {
         Ok(s) => s,
         Err(e) => {
@@ -104,6 +107,28 @@ fn fresh_demo_dir() -> PathBuf {
 }
 
 /// Per-user location of the deployed bank profile.
+/// Where unfinished renewals are journaled: the demo's own directory, or the
+/// user's local data directory (never roaming: a record names local keys).
+pub(crate) fn journal_dir(demo_dir: Option<&std::path::Path>) -> PathBuf {
+    match demo_dir {
+        Some(dir) => dir.join("journal"),
+        None => dirs::data_local_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("shomei")
+            .join("journal"),
+    }
+}
+
+/// The engine every front end uses: always with its journal on disk, so a
+/// renewal cut short is carried on by the next start.
+pub(crate) fn engine(
+    profile: BankProfile,
+    roots: Vec<rustls_pki_types::CertificateDer<'static>>,
+    journal_dir: &std::path::Path,
+) -> Result<Engine, shomei_engine::EngineError> {
+    Ok(Engine::new(profile, roots).with_journal(shomei_engine::Journal::open(journal_dir)?))
+}
+
 fn default_profile_path() -> PathBuf {
     dirs::config_dir()
         .unwrap_or_else(|| PathBuf::from("."))

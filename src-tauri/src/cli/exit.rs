@@ -26,6 +26,8 @@ pub fn for_error(code: ErrorCode) -> i32 {
         }
         OutsideWindow => OUTSIDE_WINDOW,
         Cancelled => CANCELLED,
+        // An interrupted renewal of this identity was just finished: it is renewed.
+        AlreadyRenewed => OK,
         RenewalUnknown | Internal => FAILURE,
     }
 }
@@ -82,8 +84,12 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
             "The certificate from the bank does not match the request; nothing was installed.",
         ),
         StillPending => lang.t(
-            "銀行はまだ発行していません。しばらくしてから、もう一度実行してください。",
-            "The bank has not issued yet. Run again later.",
+            "銀行はまだ発行していません。申請は保存されています。しばらくしてから、もう一度実行してください（同じ申請で問い合わせます）。",
+            "The bank has not issued yet. The request is kept: run again later and the same request is asked after.",
+        ),
+        AlreadyRenewed => lang.t(
+            "中断されていた更新を完了しました。新しい電子証明書が使えます（shomei status で確認できます）。",
+            "An interrupted renewal of this certificate has been completed; the new certificate is in place (see shomei status).",
         ),
         OutsideWindow => lang.t(
             "いまは更新期間ではありません。",

@@ -171,8 +171,10 @@ mod tests {
                 status: CertStatus::RenewalOpen,
                 storage: StorageKind::UsbToken,
                 store_label: String::new(),
+                expired: None,
             }],
             errors: vec![],
+            unfinished: vec![],
         };
         let cal = calendar(&listing, "デモ信用金庫", 30, 0);
         assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));

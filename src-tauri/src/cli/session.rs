@@ -46,7 +46,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             .unwrap_or_else(crate::default_profile_path);
         return match BankProfile::load(&path) {
             Ok((profile, roots)) => Ok(Session {
-                engine: Engine::new(profile, roots),
+                engine: journaled(profile, roots, None)?,
                 _demo: None,
                 runtime,
             }),
@@ -74,7 +74,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
                 demo::DEMO_PIN
             );
             Ok(Session {
-                engine: Engine::new(d.profile.clone(), d.pinned_roots.clone()),
+                engine: journaled(d.profile.clone(), d.pinned_roots.clone(), Some(&dir))?,
                 _demo: Some(d),
                 runtime,
             })
@@ -84,4 +84,17 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             Err(exit::for_error(e.code()))
         }
     }
+}
+
+/// The engine with its journal on disk; a journal that cannot be opened stops
+/// the command (a renewal must never run unjournaled).
+fn journaled(
+    profile: BankProfile,
+    roots: Vec<rustls_pki_types::CertificateDer<'static>>,
+    demo_dir: Option<&std::path::Path>,
+) -> Result<Engine, i32> {
+    crate::engine(profile, roots, &crate::journal_dir(demo_dir)).map_err(|e| {
+        eprintln!("shomei: {e}");
+        exit::FAILURE
+    })
 }

@@ -1,6 +1,8 @@
 //! `status [--json]`: every identity, its expiry date (JST), days left, state and store.
 
-use shomei_engine::model::{CertStatus, IdentityListing, IdentityView, StorageKind};
+use shomei_engine::model::{
+    CertStatus, IdentityListing, IdentityView, StorageKind, UnfinishedStage,
+};
 
 use super::session::Session;
 use super::{dates, exit, Lang};
@@ -96,6 +98,39 @@ fn text(listing: &IdentityListing, bank: &str, lang: Lang) -> String {
         for (label, value) in rows {
             out.push_str(&format!("  {label}: {value}\n"));
         }
+        if let Some(unfinished) = listing
+            .unfinished
+            .iter()
+            .find(|u| u.fingerprint.eq_ignore_ascii_case(&id.fingerprint))
+        {
+            out.push_str(&format!(
+                "  {}: {}\n",
+                lang.t("中断された更新", "Unfinished renewal"),
+                unfinished_word(unfinished.stage, lang)
+            ));
+        }
     }
     out
+}
+
+/// What `renew` will do with a renewal a previous run left unfinished.
+fn unfinished_word(stage: UnfinishedStage, lang: Lang) -> &'static str {
+    match stage {
+        UnfinishedStage::Interrupted => lang.t(
+            "申請の前に中断しました（renew で取り消してやり直します）",
+            "stopped before the request (renew undoes it and starts again)",
+        ),
+        UnfinishedStage::Pending => lang.t(
+            "銀行の発行待ち（renew で同じ申請を問い合わせます）",
+            "waiting for the bank (renew asks again with the same request)",
+        ),
+        UnfinishedStage::AwaitingInstall => lang.t(
+            "発行済み・保存前（renew で保存の確認から続けます）",
+            "issued, not installed (renew continues at the install consent)",
+        ),
+        UnfinishedStage::Installing => lang.t(
+            "保存の途中（renew で保存を完了します）",
+            "install interrupted (renew finishes it)",
+        ),
+    }
 }

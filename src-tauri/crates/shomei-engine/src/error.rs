@@ -19,6 +19,10 @@ pub enum EngineError {
     /// The token is at its final PIN try and the user has not confirmed; nothing was tried.
     #[error("final PIN try not confirmed")]
     PinFinalTry,
+    /// A previous run's renewal of this identity was carried to its end: the
+    /// certificate with this fingerprint replaced it.
+    #[error("already renewed: the new certificate is {0}")]
+    AlreadyRenewed(String),
     #[error("the bank has not issued yet: {0}")]
     StillPending(String),
     #[error("not supported: {0}")]
@@ -51,6 +55,7 @@ impl EngineError {
             EngineError::UnknownRenewal(_) => ErrorCode::RenewalUnknown,
             EngineError::PinFinalTry => ErrorCode::PinFinalTry,
             EngineError::StillPending(_) => ErrorCode::StillPending,
+            EngineError::AlreadyRenewed(_) => ErrorCode::AlreadyRenewed,
             EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }

@@ -7,7 +7,10 @@
 
 pub mod demo;
 pub mod error;
+pub mod guidance;
+pub mod journal;
 pub mod model;
+pub mod network;
 pub mod profile;
 pub mod renewal;
 pub mod rules;
@@ -15,8 +18,9 @@ pub mod stores;
 pub mod views;
 
 pub use error::{EngineError, Result};
+pub use journal::Journal;
 pub use profile::BankProfile;
-pub use renewal::{Engine, PollPolicy, ProgressSink};
+pub use renewal::{Engine, PollPolicy, ProgressSink, Resumed};
 pub use stores::StoreSource;
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use shomei_store::{CertificateInfo, Identity};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use crate::guidance;
 use crate::model::{CertificateDetails, IdentityView, StorageKind};
+use crate::profile::BankProfile;
 use crate::rules::{self, RenewalRules};
 
 pub fn rfc3339(unix: i64) -> String {
@@ -35,8 +37,11 @@ pub fn details(cert: &CertificateInfo) -> CertificateDetails {
     }
 }
 
-/// The UI's view of an identity; status and days left under the bank's `rules`.
-pub fn identity(
+/// The UI's view of an identity under the bank's profile: status and days left
+/// under its `rules` (`RenewalRules::from(&profile.renewal)`, computed once per
+/// listing), and once expired what is still possible, with its support contact.
+pub fn identity_view(
+    profile: &BankProfile,
     rules: &RenewalRules,
     identity: &Identity,
     kind: shomei_store::StorageKind,
@@ -44,6 +49,7 @@ pub fn identity(
     now: i64,
 ) -> IdentityView {
     let cert = &identity.certificate;
+    let state = rules::evaluate(rules, cert.not_after, now);
     IdentityView {
         fingerprint: cert.fingerprint.clone(),
         subject_cn: cert.subject_cn.clone(),
@@ -52,10 +58,18 @@ pub fn identity(
         not_before: rfc3339(cert.not_before),
         not_after: rfc3339(cert.not_after),
         days_left: rules::days_left(cert.not_after, now),
-        status: rules::status(rules, cert.not_after, now),
+        status: state.status(),
         storage: storage(kind),
         store_label: store_label.to_owned(),
+        expired: guidance::for_state(state, profile.support.as_ref()),
     }
+}
+
+/// The Unix time of an RFC 3339 string as [`rfc3339`] writes it.
+pub fn unix(rfc3339: &str) -> Option<i64> {
+    OffsetDateTime::parse(rfc3339, &Rfc3339)
+        .ok()
+        .map(OffsetDateTime::unix_timestamp)
 }
 
 pub fn now_unix() -> i64 {

@@ -1,10 +1,12 @@
 //! An ECDSA P-256 identity renewed on a SoftHSM2 token: TLS client authentication
 //! with ECDSA signed on the token (raw CKM_ECDSA, DER-encoded on the host), a P-256
-//! CSR, and a new P-256 key. One test per file (SoftHSM: one configuration per process).
+//! CSR, and a new P-256 key; then an RSA identity renewed to P-256 because the
+//! profile's key policy asks for it. One test per file (SoftHSM: one configuration per process).
 
 mod common;
 
 use common::{demo, pin, recorder};
+use shomei_engine::profile::KeyPolicy;
 use shomei_engine::Engine;
 use shomei_store::pkcs11::Pkcs11Module;
 use shomei_store::{KeySpec, Token};
@@ -73,5 +75,27 @@ async fn renews_an_ecdsa_p256_identity_on_the_token() {
     assert!(
         !fingerprints.contains(&old_ec.fingerprint),
         "exactly the replaced one removed"
+    );
+
+    // A profile that asks for P-256 (key_policy = "p256") renews the RSA identity
+    // with a P-256 key: stronger than the current key, never weaker.
+    let mut p256_profile = demo.profile.clone();
+    p256_profile.key_policy = KeyPolicy::P256;
+    let engine = Engine::new(p256_profile, demo.pinned_roots.clone());
+    let (sink, _) = recorder();
+    let issued = engine
+        .start_renewal(&old_rsa.fingerprint, pin(), false, sink)
+        .await
+        .unwrap();
+    assert_eq!(issued.details.key_algorithm, "ECDSA P-256");
+    let (sink, _) = recorder();
+    engine
+        .install_renewal(&issued.renewal_id, sink)
+        .await
+        .unwrap();
+    let renewed = token.find_identity(&issued.details.fingerprint).unwrap();
+    assert_eq!(
+        renewed.certificate.key_algorithm,
+        shomei_store::KeyAlgorithm::EcP256
     );
 }

@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use common::fault::{Fault, FaultyToken};
 use common::{demo, pin, recorder, token_objects};
-use shomei_engine::model::{ErrorCode, IdentityView, RenewalStep, StepPhase};
-use shomei_engine::{BankProfile, Engine, StoreSource};
+use shomei_engine::model::{ErrorCode, IdentityView, RenewalStep, StepPhase, UnfinishedStage};
+use shomei_engine::{BankProfile, Engine, Journal, StoreSource};
 use shomei_store::pkcs11::Pkcs11Module;
 use shomei_store::Token;
 use shomei_testca::Behaviour;
@@ -28,6 +28,18 @@ fn assert_untouched(engine: &Engine, profile: &BankProfile, old: &IdentityView, 
         1,
         "{what}: no new key left behind"
     );
+}
+
+/// Move every journaled "ask again at" into the past (instead of waiting an hour).
+fn rewind_next_poll(dir: &std::path::Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let mut record: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert!(record["nextPollAt"].is_i64(), "{record}");
+        record["nextPollAt"] = 0.into();
+        std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+    }
 }
 
 async fn expect_failure(
@@ -184,14 +196,6 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
             ErrorCode::BankRejected,
             RenewalStep::Request,
         ),
-        (
-            Behaviour::Pending {
-                times: 1,
-                retry_after_secs: 3600,
-            },
-            ErrorCode::StillPending,
-            RenewalStep::Request,
-        ),
     ] {
         demo.server.set_behaviour(behaviour.clone());
         let (got, failed) = expect_failure(&engine, &old, false).await;
@@ -199,6 +203,65 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
         assert_eq!(failed, vec![step], "{behaviour:?}");
         assert_untouched(&engine, &profile, &old, &format!("{behaviour:?}"));
     }
+
+    // The bank says "later" for longer than a call waits: the renewal is kept in
+    // the journal, with its key, and a restart (a new engine on the same journal)
+    // asks again with the same request instead of starting over.
+    let journal_dir = tempfile::tempdir().unwrap();
+    let journaled = || {
+        Engine::new(profile.clone(), roots.clone())
+            .with_journal(Journal::open(journal_dir.path()).unwrap())
+    };
+    demo.server.set_behaviour(Behaviour::Pending {
+        times: 1,
+        retry_after_secs: 3600,
+    });
+    let (code, failed) = expect_failure(&journaled(), &old, false).await;
+    assert_eq!(
+        (code, failed),
+        (ErrorCode::StillPending, vec![RenewalStep::Request])
+    );
+    let restarted = journaled();
+    let unfinished = restarted.list().unfinished;
+    assert_eq!(unfinished.len(), 1, "{unfinished:?}");
+    assert_eq!(unfinished[0].stage, UnfinishedStage::Pending);
+    assert_eq!(unfinished[0].fingerprint, old.fingerprint);
+    assert!(unfinished[0].next_poll_at.is_some());
+    assert_eq!(
+        token_objects(&profile).private_keys.len(),
+        2,
+        "pending key kept"
+    );
+    // Asked before the bank's time: refused without a request.
+    let requests_before = demo.server.request_count();
+    let (code, _) = expect_failure(&restarted, &old, false).await;
+    assert_eq!(code, ErrorCode::StillPending);
+    assert_eq!(
+        demo.server.request_count(),
+        requests_before,
+        "no request before Retry-After"
+    );
+    // The bank's time has come (the test moves it) and it issues: same renewal, same key.
+    rewind_next_poll(journal_dir.path());
+    demo.server.set_behaviour(Behaviour::Normal);
+    let (sink, _) = recorder();
+    let issued = journaled()
+        .start_renewal(&old.fingerprint, pin(), false, sink)
+        .await
+        .expect("the pending renewal is carried on");
+    assert_eq!(issued.renewal_id, unfinished[0].renewal_id);
+    assert_eq!(token_objects(&profile).private_keys.len(), 2);
+    restarted.cancel_renewal(&issued.renewal_id).unwrap_err(); // held by the other engine
+    let engine_with_it = journaled();
+    let (sink, _) = recorder();
+    let again = engine_with_it
+        .start_renewal(&old.fingerprint, pin(), false, sink)
+        .await
+        .expect("an issued renewal comes back for consent 2");
+    assert_eq!(again.renewal_id, issued.renewal_id);
+    engine_with_it.cancel_renewal(&again.renewal_id).unwrap();
+    assert!(journaled().list().unfinished.is_empty());
+    assert_untouched(&engine, &profile, &old, "pending renewal cancelled");
 
     // Pending twice with a short Retry-After, then issued: the engine waits and polls.
     demo.server.set_behaviour(Behaviour::Pending {

@@ -15,7 +15,21 @@ export type CertStatus = "valid" | "renewalOpen" | "expired";
 
 export type CertificateDetails = { fingerprint: string, subject: string, subjectCn: string, issuer: string, serial: string, notBefore: string, notAfter: string, keyAlgorithm: string, usages: Array<string>, };
 
-export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "internal";
+export type ChecklistItem = { "kind": "restartBrowser" } | { "kind": "updateOtherSoftware" } | { "kind": "renewOther", fingerprint: string, subjectCn: string, subject: string, notAfter: string, 
+/**
+ * Calendar days in Japan time from today to the expiry date.
+ */
+daysLeft: number, 
+/**
+ * `valid` (window not open yet) or `renewalOpen`.
+ */
+status: CertStatus, 
+/**
+ * When `status` is `valid`: the Japan date (`YYYY-MM-DD`) the window opens.
+ */
+renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
+
+export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**
@@ -23,26 +37,59 @@ export type ErrorView = { code: ErrorCode, retriesLeft: number | null,
  */
 detail: string | null, };
 
+export type ExpiredGuidance = { "kind": "reacquire", until: string, support: SupportContactView | null, } | { "kind": "reissue", support: SupportContactView | null, };
+
 export type IdentityListing = { identities: Array<IdentityView>, 
 /**
  * Partial success: what could not be read, listed beside what could.
  */
-errors: Array<ErrorView>, };
+errors: Array<ErrorView>, 
+/**
+ * Renewals a previous run left unfinished (the journal). Renewing the same
+ * identity again carries them on.
+ */
+unfinished: Array<UnfinishedRenewal>, };
 
 export type IdentityView = { fingerprint: string, subjectCn: string, subject: string, issuer: string, notBefore: string, notAfter: string, 
 /**
  * Calendar days in Japan time from today to the expiry date (negative after).
  */
-daysLeft: number, status: CertStatus, storage: StorageKind, storeLabel: string, };
+daysLeft: number, status: CertStatus, storage: StorageKind, storeLabel: string, 
+/**
+ * Once expired: 再取得 until a date, or 再発行 at the bank. `None` before expiry.
+ */
+expired: ExpiredGuidance | null, };
 
 export type IssuedCertificate = { renewalId: string, details: CertificateDetails, };
 
 export type ProgressEvent = { renewalId: string, step: RenewalStep, phase: StepPhase, error: ErrorView | null, };
 
-export type RenewalOutcome = { renewalId: string, installed: CertificateDetails, replacedFingerprint: string, };
+export type RenewalOutcome = { renewalId: string, installed: CertificateDetails, replacedFingerprint: string, 
+/**
+ * What to do next, for the 完了 screen (`guidance::post_renewal_checklist`).
+ */
+checklist: Array<ChecklistItem>, };
 
 export type RenewalStep = "check" | "login" | "generateKey" | "request" | "verify" | "install" | "readBack" | "archive";
 
 export type StepPhase = "started" | "finished" | "failed";
 
 export type StorageKind = "usbToken" | "thisPc";
+
+export type UnfinishedRenewal = { renewalId: string, 
+/**
+ * The identity being renewed (SHA-256).
+ */
+fingerprint: string, store: string, stage: UnfinishedStage, startedAt: string, 
+/**
+ * When the bank asked to be asked again (pending only).
+ */
+nextPollAt: string | null, };
+
+export type UnfinishedStage = "interrupted" | "pending" | "awaitingInstall" | "installing";
+
+export type SupportContactView = { name: string | null, phone: string | null, url: string | null, 
+/**
+ * e.g. 「平日 9:00〜17:00」.
+ */
+hours: string | null, };

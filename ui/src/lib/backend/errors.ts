@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'stillPending',
   'outsideWindow',
   'renewalUnknown',
+  'alreadyRenewed',
   'internal',
 ] as const satisfies readonly ErrorCode[];
 

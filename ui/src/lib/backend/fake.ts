@@ -1,20 +1,26 @@
 // A back end without Rust: used by unit tests and when the UI runs in a plain browser.
 // It simulates one USB-token certificate inside its renewal window (12 days left) and one
-// PC certificate that is not yet renewable, and can be told to fail with any ErrorCode.
+// PC certificate of the other role whose window opens in 15 days, and can be told to fail
+// with any ErrorCode. Its expired guidance and post-renewal checklist follow the engine's
+// rules (src-tauri/crates/shomei-engine/src/guidance.rs) with a 30-day window.
 // Its token reports PIN tries the way the real PKCS#11 back end can: a token only flags the
 // final try (CKF_USER_PIN_FINAL_TRY), so retriesLeft is 1 or null, never a 3→2→1 count.
 import type { Backend, Unsubscribe } from './backend';
 import type {
   AppInfo,
   CertificateDetails,
+  ChecklistItem,
   ErrorCode,
   ErrorView,
+  ExpiredGuidance,
   IdentityListing,
   IdentityView,
   IssuedCertificate,
   ProgressEvent,
   RenewalOutcome,
   RenewalStep,
+  StorageKind,
+  SupportContactView,
 } from './bindings';
 
 export type FakeStage = 'list' | 'start' | 'install' | 'cancel';
@@ -27,7 +33,34 @@ export interface FakeOptions {
   failWith?: { stage: FakeStage; code: ErrorCode; atStep?: RenewalStep };
   /** The token's hidden PIN counter at start; 1 puts it at its final try. Default 3. */
   pinTries?: number;
+  /** The certificates listed at start (days left in Japan time); default: the two above. */
+  identities?: FakeIdentity[];
+  /** The bank's 再取得 grace after the expiry date; default 90 like the demo profile. */
+  reacquireGraceDays?: number;
+  /** The bank's support contact; default: the demo's. */
+  support?: SupportContactView | null;
 }
+
+export interface FakeIdentity {
+  cn: string;
+  days: number;
+  storage: StorageKind;
+}
+
+const DEFAULT_IDENTITIES: FakeIdentity[] = [
+  { cn: 'YAMADA TARO (管理者)', days: 12, storage: 'usbToken' },
+  { cn: 'SATO HANAKO (利用者)', days: 45, storage: 'thisPc' },
+];
+
+const DEFAULT_SUPPORT: SupportContactView = {
+  name: 'デモ信用金庫 法人IBヘルプデスク',
+  phone: '0120-000-000',
+  url: null,
+  hours: '平日 9:00〜17:00',
+};
+
+/** The window opens this many days before the expiry date (the profile's default). */
+const WINDOW_DAYS = 30;
 
 export const FAKE_PIN = '1234';
 const PIN_TRIES = 3;
@@ -38,6 +71,12 @@ const JST_MS = 9 * 3_600_000;
 function endOfJstDay(now: Date, days: number): string {
   const jstMidnight = Math.floor((now.getTime() + JST_MS) / DAY_MS) * DAY_MS;
   return new Date(jstMidnight + (days + 1) * DAY_MS - JST_MS - 1000).toISOString().replace('.000', '');
+}
+
+/** The Japan date `days` after today (in Japan time), as the engine sends it: YYYY-MM-DD. */
+function jstDay(now: Date, days: number): string {
+  const jstMidnight = Math.floor((now.getTime() + JST_MS) / DAY_MS) * DAY_MS;
+  return new Date(jstMidnight + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 function hex(seed: number, bytes: number): string {
@@ -52,7 +91,18 @@ function hex(seed: number, bytes: number): string {
 
 const ISSUER = 'CN=Demo Shinkin Bank Client CA, O=Demo Shinkin Bank, C=JP';
 
-function identity(seed: number, cn: string, days: number, storage: IdentityView['storage'], now: Date): IdentityView {
+function expiredGuidance(days: number, now: Date, graceDays: number, support: SupportContactView | null): ExpiredGuidance | null {
+  if (days >= 0) return null;
+  if (graceDays > 0 && -days <= graceDays) return { kind: 'reacquire', until: jstDay(now, days + graceDays), support };
+  return { kind: 'reissue', support };
+}
+
+function identity(
+  seed: number,
+  { cn, days, storage }: FakeIdentity,
+  now: Date,
+  expired: ExpiredGuidance | null,
+): IdentityView {
   return {
     fingerprint: hex(seed, 32),
     subjectCn: cn,
@@ -61,10 +111,37 @@ function identity(seed: number, cn: string, days: number, storage: IdentityView[
     notBefore: new Date(now.getTime() - 365 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
     notAfter: endOfJstDay(now, days),
     daysLeft: days,
-    status: days < 0 ? 'expired' : days <= 30 ? 'renewalOpen' : 'valid',
+    status: days < 0 ? 'expired' : days <= WINDOW_DAYS ? 'renewalOpen' : 'valid',
     storage,
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
+    expired,
   };
+}
+
+/** Restart the browser, other software, then the other subjects due within the window days. */
+function checklist(renewed: CertificateDetails, listed: IdentityView[], now: Date): ChecklistItem[] {
+  const due = listed
+    .filter((i) => i.fingerprint !== renewed.fingerprint && i.subject !== renewed.subject && i.issuer === renewed.issuer)
+    .filter((i) => i.status === 'renewalOpen' || (i.status === 'valid' && i.daysLeft - WINDOW_DAYS <= WINDOW_DAYS))
+    .sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
+  return [
+    { kind: 'restartBrowser' },
+    { kind: 'updateOtherSoftware' },
+    ...due.map(
+      (i): ChecklistItem => ({
+        kind: 'renewOther',
+        fingerprint: i.fingerprint,
+        subjectCn: i.subjectCn,
+        subject: i.subject,
+        notAfter: i.notAfter,
+        daysLeft: i.daysLeft,
+        status: i.status,
+        renewalOpens: i.status === 'valid' ? jstDay(now, i.daysLeft - WINDOW_DAYS) : null,
+        storage: i.storage,
+        storeLabel: i.storeLabel,
+      }),
+    ),
+  ];
 }
 
 export class FakeBackend implements Backend {
@@ -79,10 +156,11 @@ export class FakeBackend implements Backend {
   constructor(private readonly options: FakeOptions = {}) {
     this.now = options.now ?? new Date();
     this.pinTries = options.pinTries ?? PIN_TRIES;
-    this.identities = [
-      identity(1, 'YAMADA TARO (管理者)', 12, 'usbToken', this.now),
-      identity(2, 'SATO HANAKO (利用者)', 200, 'thisPc', this.now),
-    ];
+    const grace = options.reacquireGraceDays ?? 90;
+    const support = options.support === undefined ? DEFAULT_SUPPORT : options.support;
+    this.identities = (options.identities ?? DEFAULT_IDENTITIES).map((spec, i) =>
+      identity(i + 1, spec, this.now, expiredGuidance(spec.days, this.now, grace, support)),
+    );
   }
 
   async appInfo(): Promise<AppInfo> {
@@ -92,7 +170,7 @@ export class FakeBackend implements Backend {
   async listIdentities(): Promise<IdentityListing> {
     this.failIf('list');
     const errors: ErrorView[] = [];
-    return { identities: this.identities.map((i) => ({ ...i })), errors };
+    return { identities: this.identities.map((i) => ({ ...i })), errors, unfinished: [] };
   }
 
   async startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate> {
@@ -130,9 +208,15 @@ export class FakeBackend implements Backend {
       notAfter: p.issued.notAfter,
       daysLeft: days,
       status: 'valid',
+      expired: null,
     };
     this.identities = this.identities.map((i) => (i.fingerprint === p.old.fingerprint ? renewed : i));
-    return { renewalId, installed: p.issued, replacedFingerprint: p.old.fingerprint };
+    return {
+      renewalId,
+      installed: p.issued,
+      replacedFingerprint: p.old.fingerprint,
+      checklist: checklist(p.issued, this.identities, this.now),
+    };
   }
 
   async cancelRenewal(renewalId: string): Promise<void> {

@@ -43,6 +43,7 @@ describe('RenewalFlow', () => {
 
     const done = screen(flow, 'done');
     expect(done.outcome.replacedFingerprint).toBe(old.fingerprint);
+    expect(done.outcome.checklist.map((i) => i.kind)).toEqual(['restartBrowser', 'updateOtherSoftware', 'renewOther']);
     expect(seen).toContain('issuing');
     expect(seen).toContain('installing');
 

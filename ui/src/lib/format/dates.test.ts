@@ -17,6 +17,12 @@ describe('formatDate', () => {
     expect(formatDate('2026-12-31T15:30:00Z', 'ja')).toContain('令和9年1月1日');
   });
 
+  it('shows a Japan calendar date from the engine (YYYY-MM-DD) as that same date', () => {
+    expect(formatDate('2027-03-06', 'ja')).toBe('2027年3月6日（令和9年3月6日）');
+    expect(formatDate('2027-03-06', 'en')).toBe('6 March 2027');
+    expect(formatDate('2027-01-01', 'ja')).toBe('2027年1月1日（令和9年1月1日）');
+  });
+
   it('always names the era 令和 for current certificates', () => {
     expect(formatDate('2030-04-01T00:00:00Z', 'ja')).toContain('令和');
   });

@@ -1,6 +1,6 @@
 // Typed message lookup. Keys are dotted paths ('list.renew') checked at compile time against
 // the Japanese catalog; placeholders are {name}.
-import type { CertStatus, ErrorCode, ErrorView, RenewalStep, StorageKind } from '../backend/bindings';
+import type { CertStatus, ErrorCode, ErrorView, RenewalStep, StorageKind, UnfinishedStage } from '../backend/bindings';
 import { en } from './en';
 import { ja } from './ja';
 
@@ -54,6 +54,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   stillPending: 'errors.stillPending',
   outsideWindow: 'errors.outsideWindow',
   renewalUnknown: 'errors.renewalUnknown',
+  alreadyRenewed: 'errors.alreadyRenewed',
   internal: 'errors.internal',
 };
 
@@ -72,6 +73,13 @@ export const STATUS_KEYS: Record<CertStatus, MessageKey> = {
   valid: 'status.valid',
   renewalOpen: 'status.renewalOpen',
   expired: 'status.expired',
+};
+
+export const UNFINISHED_KEYS: Record<UnfinishedStage, MessageKey> = {
+  interrupted: 'list.unfinishedInterrupted',
+  pending: 'list.unfinishedPending',
+  awaitingInstall: 'list.unfinishedAwaitingInstall',
+  installing: 'list.unfinishedInstalling',
 };
 
 export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {

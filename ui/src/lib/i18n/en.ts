@@ -24,6 +24,10 @@ export const en: typeof ja = {
     days: '{n} days',
     daysOverdue: '{n} days ago',
     renew: 'Renew',
+    unfinishedInterrupted: 'The last renewal stopped before its request. Renew undoes it and starts again.',
+    unfinishedPending: 'Waiting for the bank to issue. Renew asks again with the same request.',
+    unfinishedAwaitingInstall: 'The new client certificate was issued but not installed. Renew continues at the install consent.',
+    unfinishedInstalling: 'The last install was interrupted. Renew finishes it.',
     empty: 'No client certificate was found.',
     warnings: 'Some client certificates could not be read',
     tokenAbsent: 'The USB token is not connected.',
@@ -33,7 +37,18 @@ export const en: typeof ja = {
       "To keep the client certificate on a USB token, apply to your bank for the media storage service and install the token software, as your bank's manual describes.",
     reload: 'Reload',
     notOpenYet: 'Renewal becomes possible when the renewal period before the expiry date opens.',
-    expiredHint: 'This certificate has expired. Ask your bank to re-acquire or reissue it.',
+    reacquireHint: 'Can be re-acquired until {date}.',
+    reissueHint: 'Needs to be reissued by the bank.',
+    expiredTitle: 'A client certificate has expired',
+    reacquireBody:
+      `The client certificate of "{name}" expired on {expiry}. It can be re-acquired until {until}: follow your bank's instructions to re-acquire it.`,
+    reissueBody:
+      'The client certificate of "{name}" expired on {expiry}. It can no longer be re-acquired: your bank has to reissue it.',
+    contactHeading: 'Contact',
+    contactBank: 'Please contact your bank.',
+    contactPhone: 'Phone: {phone}',
+    contactHours: 'Hours: {hours}',
+    contactUrl: 'Website: {url}',
   },
   storage: {
     usbToken: 'USB token',
@@ -87,7 +102,10 @@ export const en: typeof ja = {
     nextHeading: 'What to do next',
     nextBrowser: 'Quit and restart your browser (it remembers the previous certificate).',
     nextSoftware: 'Update other software that uses the certificate, such as accounting software.',
-    nextOtherRole: 'Check when the other administrator and user certificates expire.',
+    nextOtherOpen:
+      'Another client certificate is in its renewal period (issued to "{name}", expiry date {date}, {n} days left). Go back to the list to renew it.',
+    nextOtherSoon:
+      'Another client certificate can be renewed soon (issued to "{name}", expiry date {date}, {n} days left). Renewal opens on {opens}.',
   },
   details: {
     title: 'Certificate details',
@@ -127,6 +145,7 @@ export const en: typeof ja = {
       'The bank accepted the request but has not issued the client certificate yet. Please try again later. Your current client certificate still works.',
     outsideWindow: 'The client certificate cannot be renewed now: renewal is only possible in the renewal period before the expiry date.',
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
+    alreadyRenewed: 'An interrupted renewal of this client certificate has been completed. Reload the list to see the new one.',
     internal: 'An unexpected error occurred. Your current client certificate still works.',
   },
 };

@@ -23,6 +23,10 @@ export const ja = {
     days: '{n}日',
     daysOverdue: '{n}日超過',
     renew: '更新',
+    unfinishedInterrupted: '前回の更新は申請の前に中断しました。「更新」で取り消してやり直します。',
+    unfinishedPending: '銀行の発行待ちです。「更新」で同じ申請を問い合わせます。',
+    unfinishedAwaitingInstall: '新しい電子証明書は発行済みで、保存前です。「更新」で保存の確認から続けます。',
+    unfinishedInstalling: '前回の保存が途中で中断しました。「更新」で保存を完了します。',
     empty: '電子証明書が見つかりません。',
     warnings: '読み込めなかった電子証明書があります',
     tokenAbsent: '専用USBが接続されていません。',
@@ -32,7 +36,18 @@ export const ja = {
       '専用USBに電子証明書を保存するには、お取引の銀行への電子証明書媒体保管のお申し込みと、専用USBの管理ソフトのインストールが必要です。手順は銀行のマニュアルをご覧ください。',
     reload: '再読み込み',
     notOpenYet: '更新期間（有効期限の前）になると更新できます。',
-    expiredHint: '有効期限が過ぎています。お取引の銀行で再取得または再発行の手続きをしてください。',
+    reacquireHint: '{date}まで再取得できます。',
+    reissueHint: '再発行が必要です。',
+    expiredTitle: '電子証明書の有効期限が切れています',
+    reacquireBody:
+      '「{name}」の電子証明書は{expiry}に有効期限が切れました。{until}までは再取得できます。お取引の銀行の案内に沿って再取得の手続きをしてください。',
+    reissueBody:
+      '「{name}」の電子証明書は{expiry}に有効期限が切れました。再取得はできないため、お取引の銀行で再発行の手続きが必要です。',
+    contactHeading: 'お問い合わせ先',
+    contactBank: 'お取引の銀行にお問い合わせください。',
+    contactPhone: '電話：{phone}',
+    contactHours: '受付時間：{hours}',
+    contactUrl: 'ホームページ：{url}',
   },
   storage: {
     usbToken: '専用USB',
@@ -86,7 +101,10 @@ export const ja = {
     nextHeading: 'このあと行うこと',
     nextBrowser: 'ブラウザーをいったん終了して起動し直してください（以前の電子証明書を覚えているため）。',
     nextSoftware: '会計ソフトなど、電子証明書を使うほかのソフトがあれば設定を更新してください。',
-    nextOtherRole: '管理者・利用者のほかの電子証明書の有効期限も確認してください。',
+    nextOtherOpen:
+      'ほかの電子証明書も更新期間中です（発行先「{name}」、有効期限 {date}、残り{n}日）。一覧に戻って更新してください。',
+    nextOtherSoon:
+      'ほかの電子証明書もまもなく更新期間になります（発行先「{name}」、有効期限 {date}、残り{n}日）。{opens}から更新できます。',
   },
   details: {
     title: '証明書の内容',
@@ -127,6 +145,7 @@ export const ja = {
       '銀行は電子証明書の発行申請を受け付けましたが、まだ発行されていません。しばらくしてから、もう一度お試しください。お使いの電子証明書はそのまま使えます。',
     outsideWindow: '現在は電子証明書の更新期間ではありません。更新は有効期限の前の更新期間中に行えます。',
     renewalUnknown: 'この更新処理は見つかりません。一覧からもう一度お試しください。',
+    alreadyRenewed: '中断されていた更新を完了しました。一覧を読み込み直して、新しい電子証明書をご確認ください。',
     internal: '予期しないエラーが発生しました。お使いの電子証明書はそのまま使えます。',
   },
 };

@@ -52,6 +52,27 @@ describe('screens', () => {
     expect(body).toMatch(/<summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>C_GetSlotList: no token present<\/code><!--\]-->/);
   });
 
+  it('list: an unfinished renewal is named, and 更新 carries it on even outside the window', async () => {
+    const l = await listing([]);
+    const valid = { ...l.identities[0]!, status: 'valid' as const };
+    const pending = {
+      renewalId: '1a-0',
+      fingerprint: valid.fingerprint.toLowerCase(),
+      store: 'USB token',
+      stage: 'pending' as const,
+      startedAt: '2026-11-24T01:00:00Z',
+      nextPollAt: '2026-11-24T05:00:00Z',
+    };
+    const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onReload: noop } }).body;
+    expect(without).not.toContain('data-testid="unfinished-hint"');
+    expect(without).toMatch(/data-testid="renew-button"\s+disabled/);
+    const { body } = render(ListScreen, {
+      props: { listing: { ...l, identities: [valid], unfinished: [pending] }, onRenew: noop, onReload: noop },
+    });
+    expect(body).toContain('銀行の発行待ちです。「更新」で同じ申請を問い合わせます。');
+    expect(body).not.toMatch(/data-testid="renew-button"\s+disabled/);
+  });
+
   it('consent: はい / いいえ hooks', () => {
     const { body } = render(ConsentScreen, { props: { message: 'よろしいですか？', onAnswer: noop } });
     expect(body).toContain('data-testid="consent-yes"');
@@ -85,6 +106,36 @@ describe('screens', () => {
     expect(body).toContain('電子証明書をインストールしています');
   });
 
+  it('list: an expired certificate says until when 再取得 is possible, or that 再発行 is needed, and whom to ask', async () => {
+    const backend = new FakeBackend({
+      now: NOW,
+      identities: [
+        { cn: 'RECENT (利用者)', days: -10, storage: 'thisPc' },
+        { cn: 'LONG AGO (管理者)', days: -120, storage: 'usbToken' },
+      ],
+    });
+    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onReload: noop } });
+    expect(body).toContain('重要なお知らせ');
+    expect(body).not.toContain('電子証明書の更新をお願いします');
+    expect(body.match(/data-testid="expired-notice"/g)).toHaveLength(2);
+    expect(body).toContain('data-kind="reacquire"');
+    expect(body).toContain('data-kind="reissue"');
+    expect(body).toContain('2027年2月12日（令和9年2月12日）まで再取得できます。');
+    expect(body).toContain('2027年2月12日（令和9年2月12日）までは再取得できます。');
+    expect(body).toContain('再発行が必要です。');
+    expect(body).toContain('お取引の銀行で再発行の手続きが必要です。');
+    expect(body).toContain('お問い合わせ先');
+    expect(body).toContain('電話：0120-000-000');
+    expect(body).toContain('10日超過');
+  });
+
+  it('list: without a support contact, an expired certificate says to contact the bank', async () => {
+    const backend = new FakeBackend({ now: NOW, support: null, identities: [{ cn: 'X', days: -1, storage: 'thisPc' }] });
+    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onReload: noop } });
+    expect(body).toContain('お取引の銀行にお問い合わせください。');
+    expect(body).not.toContain('電話：');
+  });
+
   it('done: USB message, new expiry and close button', async () => {
     const backend = new FakeBackend({ now: NOW });
     const identity = (await backend.listIdentities()).identities[0]!;
@@ -96,6 +147,30 @@ describe('screens', () => {
     expect(body).toContain('data-testid="detail-not-after">2028年12月5日（令和10年12月5日）');
     expect(body).toContain('data-testid="close-button"');
     expect(body).toContain('SHA-256 拇印');
+  });
+
+  it("done: the engine's checklist, with the other role's certificate when it is due", async () => {
+    const backend = new FakeBackend({ now: NOW });
+    const identity = (await backend.listIdentities()).identities[0]!;
+    const issued = await backend.startRenewal(identity.fingerprint, FAKE_PIN, false);
+    const outcome = await backend.installRenewal(issued.renewalId);
+    const { body } = render(DoneScreen, { props: { identity, outcome, onClose: noop } });
+    expect(body).toContain('data-testid="checklist"');
+    expect(body.match(/<li data-kind="[a-zA-Z]+">/g)).toEqual([
+      '<li data-kind="restartBrowser">',
+      '<li data-kind="updateOtherSoftware">',
+      '<li data-kind="renewOther">',
+    ]);
+    expect(body).toContain('ブラウザーをいったん終了して起動し直してください');
+    expect(body).toContain('会計ソフト');
+    // SATO's window (expiry 2027-01-08) opens on 2026-12-09.
+    expect(body).toContain('発行先「SATO HANAKO (利用者)」、有効期限 2027年1月8日（令和9年1月8日）、残り45日');
+    expect(body).toContain('2026年12月9日（令和8年12月9日）から更新できます。');
+
+    // Nothing else due: only the two fixed items.
+    const alone = { ...outcome, checklist: outcome.checklist.filter((i) => i.kind !== 'renewOther') };
+    const { body: short } = render(DoneScreen, { props: { identity, outcome: alone, onClose: noop } });
+    expect(short.match(/<li data-kind=/g)).toHaveLength(2);
   });
 
   it('error: the localized message, the detail only as technical detail', () => {

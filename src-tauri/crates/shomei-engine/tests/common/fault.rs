@@ -135,6 +135,9 @@ impl Token for FaultyToken {
         // Cleaning up works again once the test "plugs the token back in".
         self.inner.delete_key(key_id)
     }
+    fn keys_labelled(&self, label_prefix: &str) -> shomei_store::Result<Vec<(Vec<u8>, String)>> {
+        self.inner.keys_labelled(label_prefix)
+    }
     fn install_certificate(
         &self,
         key_id: &[u8],

@@ -1,0 +1,114 @@
+//! One renewal's journal record: the last step it reached and the public facts
+//! needed to finish it or undo it.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+/// Bumped when the format changes incompatibly; a newer record is reported,
+/// never guessed at.
+pub const FORMAT: u32 = 1;
+
+/// The step a renewal is about to take (or, for `Pending`/`Issued`, is waiting in).
+/// Written before the step runs, so after a crash the step may or may not have
+/// happened; recovery must handle both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Stage {
+    /// Checks passed; a key labelled `key_label` is about to be generated.
+    Begun,
+    /// The key exists (`key_id`); the request is about to be built and sent.
+    KeyGenerated,
+    /// The request (`csr`) is about to be sent; the bank may issue for it.
+    Requested,
+    /// The bank answered 202: ask again with the same request from `next_poll_at`.
+    Pending,
+    /// The issued certificate passed every check; waiting for consent 2.
+    Issued,
+    /// The user consented; the certificate is about to be stored.
+    Installing,
+    /// The new identity was read back from the store; the replaced one is about to
+    /// be archived.
+    Installed,
+    /// The record is about to be removed (only used to name crash points).
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Record {
+    pub format: u32,
+    pub renewal_id: String,
+    pub stage: Stage,
+    /// When the renewal started and when this record was written (Unix seconds).
+    pub started_at: i64,
+    pub updated_at: i64,
+    /// The store's name ("USB token", "this PC") and the token's label, for people.
+    pub store: String,
+    pub token_label: String,
+    /// The identity being replaced, by SHA-256 fingerprint.
+    pub old_fingerprint: String,
+    /// The label the old identity had (the new one gets it).
+    pub old_label: String,
+    /// The label the new key carries until its certificate is installed.
+    pub key_label: String,
+    #[serde(with = "b64_opt", default)]
+    pub key_id: Option<Vec<u8>>,
+    /// The new key's public key, as the key handle reports it.
+    #[serde(with = "b64_opt", default)]
+    pub new_public_key: Option<Vec<u8>>,
+    /// The PKCS#10 request (DER), sent again unchanged when polling.
+    #[serde(with = "b64_opt", default)]
+    pub csr: Option<Vec<u8>>,
+    #[serde(default)]
+    pub polls: u32,
+    #[serde(default)]
+    pub next_poll_at: Option<i64>,
+    /// The verified certificate (DER) and its fingerprint.
+    #[serde(with = "b64_opt", default)]
+    pub issued: Option<Vec<u8>>,
+    #[serde(default)]
+    pub new_fingerprint: Option<String>,
+}
+
+impl Record {
+    pub fn decode(bytes: &[u8]) -> Result<Record, String> {
+        #[derive(Deserialize)]
+        struct Version {
+            format: u32,
+        }
+        let version: Version = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        if version.format != FORMAT {
+            return Err(format!(
+                "journal format {} (this version reads {FORMAT})",
+                version.format
+            ));
+        }
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+
+    /// Move to `stage`, stamping the time.
+    pub fn at(&mut self, stage: Stage, now: i64) -> &Self {
+        self.stage = stage;
+        self.updated_at = now;
+        self
+    }
+}
+
+mod b64_opt {
+    use super::*;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(bytes) => s.serialize_some(&B64.encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| B64.decode(text).map_err(serde::de::Error::custom))
+            .transpose()
+    }
+}

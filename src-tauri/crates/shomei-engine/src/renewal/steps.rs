@@ -1,0 +1,66 @@
+//! Progress events around each step, and the small things every step shares.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use shomei_store::Token;
+
+use super::ProgressSink;
+use crate::error::{EngineError, Result};
+use crate::model::{ProgressEvent, RenewalStep, StepPhase};
+
+/// Emits started/finished/failed around each step.
+pub(super) struct Steps<'a> {
+    pub id: String,
+    pub sink: &'a ProgressSink,
+}
+
+impl Steps<'_> {
+    fn emit(&self, step: RenewalStep, phase: StepPhase, error: Option<&EngineError>) {
+        (self.sink)(ProgressEvent {
+            renewal_id: self.id.clone(),
+            step,
+            phase,
+            error: error.map(EngineError::view),
+        });
+    }
+
+    pub fn started(&self, step: RenewalStep) {
+        self.emit(step, StepPhase::Started, None);
+    }
+
+    pub fn finish<T>(&self, step: RenewalStep, result: Result<T>) -> Result<T> {
+        match &result {
+            Ok(_) => self.emit(step, StepPhase::Finished, None),
+            Err(e) => {
+                tracing::warn!(renewal = %self.id, ?step, error = %e, "renewal step failed");
+                self.emit(step, StepPhase::Failed, Some(e));
+            }
+        }
+        result
+    }
+
+    pub fn run<T>(&self, step: RenewalStep, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.started(step);
+        self.finish(step, f())
+    }
+}
+
+/// End the token login once a renewal is over, so the next one asks for the PIN.
+pub(super) fn log_out(token: &dyn Token) {
+    if let Err(e) = token.logout() {
+        tracing::warn!(error = %e, "could not log out of the token");
+    }
+}
+
+/// Unique, sortable by start time, and safe as a file name.
+pub(super) fn new_renewal_id() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{nanos:x}-{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The label a new key carries until its certificate is installed.
+pub(super) const PENDING_KEY_PREFIX: &str = "shomei-pending-";

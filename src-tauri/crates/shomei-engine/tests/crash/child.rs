@@ -1,0 +1,261 @@
+//! The crash harness's child process (built only with the `crash-hook` feature).
+//! Each run is a fresh process, as a restarted app would be:
+//!
+//! - `renew DIR token|nss`: renew the one identity in DIR's store; the parent
+//!   sets `SHOMEI_CRASH_AT=N`, so the process usually aborts at journal point N.
+//!   Prints `completed` if it did not.
+//! - `recover DIR token|nss`: what a restart finds, then carry every unfinished
+//!   renewal to its end with the PIN (consent 2 included, as the user would give
+//!   it), then what is left. Prints one JSON object (see `Report`).
+//!
+//! DIR holds the demo CA (ca.pem, ca-key.pem), the store (a SoftHSM token or an
+//! NSS database) and the journal; each process starts its own EST test CA with
+//! that CA, so a killed child takes only its own server with it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use serde_json::json;
+use shomei_engine::model::ProgressEvent;
+use shomei_engine::{demo, BankProfile, Engine, Journal, ProgressSink, Resumed};
+use shomei_store::{KeyAlgorithm, PcStore, SignatureScheme, Token};
+use shomei_testca::{EstServer, ServerOptions, TestCa};
+
+#[derive(Clone, Copy)]
+enum Store {
+    Token,
+    Nss,
+}
+
+impl Store {
+    fn pin(self) -> SecretString {
+        SecretString::from(match self {
+            Store::Token => demo::DEMO_PIN.to_owned(),
+            Store::Nss => String::new(),
+        })
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(mode), Some(dir), Some(store)) = (args.get(1), args.get(2), args.get(3)) else {
+        eprintln!("usage: shomei-crash-child renew|recover DIR token|nss");
+        return ExitCode::from(2);
+    };
+    let dir = PathBuf::from(dir);
+    let store = match store.as_str() {
+        "token" => Store::Token,
+        "nss" => Store::Nss,
+        other => {
+            eprintln!("unknown store {other}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Store::Token = store {
+        // SoftHSM's configuration must be set before any thread starts.
+        demo::prepare_token_directory(&dir).expect("token directory");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let result = runtime.block_on(async {
+        let (_server, engine) = environment(&dir, store).await;
+        match mode.as_str() {
+            "renew" => renew(&engine, store).await,
+            "recover" => recover(&engine, store).await,
+            other => Err(format!("unknown mode {other}")),
+        }
+    });
+    match result {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("shomei-crash-child: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The EST test CA for DIR's CA, and an engine on DIR's store and journal.
+async fn environment(dir: &Path, store: Store) -> (EstServer, Engine) {
+    // Certificates valid for 12 days: each renewal stays inside the window.
+    let options = ServerOptions {
+        validity_days: 12,
+        ..ServerOptions::default()
+    };
+    let (server, profile, roots) = match store {
+        Store::Token => {
+            let d = demo::start(dir).await.expect("demo starts");
+            let ca = Arc::new(load_ca(dir));
+            let server = EstServer::start(ca, options).await.expect("EST test CA");
+            let profile_path = dir.join("bank.toml");
+            let text = demo::profile_text(&server.base_url(), &d.profile.module_path().unwrap());
+            std::fs::write(&profile_path, text).unwrap();
+            let (profile, roots) = BankProfile::load(&profile_path).unwrap();
+            (server, profile, roots)
+        }
+        Store::Nss => {
+            let ca = Arc::new(load_ca(dir));
+            let nssdb = dir.join("nssdb");
+            if !nssdb.join("cert9.db").exists() {
+                std::fs::create_dir_all(&nssdb).unwrap();
+                let db = format!("sql:{}", nssdb.display());
+                let ok = Command::new("certutil")
+                    .args(["-N", "-d", &db, "--empty-password"])
+                    .status()
+                    .expect("certutil runs")
+                    .success();
+                assert!(ok, "certutil -N");
+                let nss = PcStore::open_at(&nssdb).unwrap();
+                nss.login(&Store::Nss.pin()).unwrap();
+                demo::create_demo_identity(nss.as_ref(), &ca).unwrap();
+            }
+            let server = EstServer::start(ca, options).await.expect("EST test CA");
+            let profile_path = dir.join("bank.toml");
+            std::fs::write(
+                &profile_path,
+                format!(
+                    "name = \"テスト信用金庫\"\n[est]\nbase_url = \"{}\"\nca_file = \"ca.pem\"\n\
+                     [pc_store]\nnss_database = \"{}\"\n",
+                    server.base_url(),
+                    nssdb.display()
+                ),
+            )
+            .unwrap();
+            let (profile, roots) = BankProfile::load(&profile_path).unwrap();
+            (server, profile, roots)
+        }
+    };
+    let journal = Journal::open(&dir.join("journal")).expect("journal");
+    (server, Engine::new(profile, roots).with_journal(journal))
+}
+
+/// The CA the parent created (demo::start reuses the same files).
+fn load_ca(dir: &Path) -> TestCa {
+    let cert = std::fs::read_to_string(dir.join("ca.pem")).expect("ca.pem");
+    let key = std::fs::read_to_string(dir.join("ca-key.pem")).expect("ca-key.pem");
+    TestCa::from_pem(&cert, &key).expect("CA loads")
+}
+
+fn quiet() -> ProgressSink {
+    Arc::new(|_: ProgressEvent| {})
+}
+
+async fn renew(engine: &Engine, store: Store) -> Result<String, String> {
+    let listing = engine.list();
+    let [old] = listing.identities.as_slice() else {
+        return Err(format!(
+            "expected one identity, found {:?}",
+            listing.identities
+        ));
+    };
+    let issued = engine
+        .start_renewal(&old.fingerprint, store.pin(), false, quiet())
+        .await
+        .map_err(|e| format!("start: {e}"))?;
+    engine
+        .install_renewal(&issued.renewal_id, quiet())
+        .await
+        .map_err(|e| format!("install: {e}"))?;
+    Ok("completed".into())
+}
+
+async fn recover(engine: &Engine, store: Store) -> Result<String, String> {
+    let before = inspect(engine, store)?;
+    let mut outcomes = Vec::new();
+    for unfinished in engine.list().unfinished {
+        let resumed = engine
+            .resume_renewal(&unfinished.renewal_id, store.pin(), false, quiet())
+            .await
+            .map_err(|e| format!("resume {}: {e}", unfinished.renewal_id))?;
+        let outcome = match resumed {
+            Resumed::RolledBack => "rolled back",
+            Resumed::Installed(_) => "installed",
+            Resumed::AwaitingInstall(issued) => {
+                engine
+                    .install_renewal(&issued.renewal_id, quiet())
+                    .await
+                    .map_err(|e| format!("install {}: {e}", issued.renewal_id))?;
+                "issued, then installed"
+            }
+        };
+        outcomes.push(json!({"stage": unfinished.stage, "outcome": outcome}));
+    }
+    let after = inspect(engine, store)?;
+    Ok(json!({"before": before, "resumed": outcomes, "after": after}).to_string())
+}
+
+/// What the store and the journal hold now: usable identities, and private keys
+/// that belong to no certificate and that no journal record names.
+fn inspect(engine: &Engine, store: Store) -> Result<serde_json::Value, String> {
+    let token = open(engine, store)?;
+    token
+        .login(&store.pin())
+        .map_err(|e| format!("login: {e}"))?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let listing = token.list_identities();
+    let mut usable = Vec::new();
+    for identity in &listing.identities {
+        let cert = &identity.certificate;
+        let valid = cert.not_before <= now && now < cert.not_after;
+        let signs = token.private_key(identity).is_ok_and(|key| {
+            let scheme = match key.algorithm() {
+                KeyAlgorithm::EcP256 => SignatureScheme::EcdsaP256Sha256,
+                _ => SignatureScheme::RsaPkcs1Sha256,
+            };
+            key.public_key() == cert.public_key.as_slice()
+                && key.sign(scheme, b"crash harness probe").is_ok()
+        });
+        if valid && signs {
+            usable.push(cert.fingerprint.clone());
+        }
+    }
+    let (records, unreadable) = engine.journal().load();
+    let keys = token
+        .keys_labelled("")
+        .map_err(|e| format!("list keys: {e}"))?;
+    let unnamed: Vec<String> = keys
+        .iter()
+        .filter(|(id, label)| {
+            let has_certificate = listing.identities.iter().any(|i| &i.key_id == id);
+            let journaled = records
+                .iter()
+                .any(|r| r.key_id.as_ref() == Some(id) || &r.key_label == label);
+            !has_certificate && !journaled
+        })
+        .map(|(_, label)| label.clone())
+        .collect();
+    let _ = token.logout();
+    Ok(json!({
+        "identities": listing.identities.len(),
+        "usable": usable,
+        "keys": keys.len(),
+        "unnamedKeys": unnamed,
+        "journal": records.iter().map(|r| format!("{:?}", r.stage)).collect::<Vec<_>>(),
+        "unreadableJournal": unreadable,
+    }))
+}
+
+fn open(engine: &Engine, store: Store) -> Result<Box<dyn Token>, String> {
+    let profile = engine.profile();
+    match store {
+        Store::Token => {
+            let module = shomei_store::pkcs11::Pkcs11Module::load(profile.module_path().unwrap())
+                .map_err(|e| e.to_string())?;
+            let token = module
+                .open_token(&profile.token.as_ref().unwrap().selector())
+                .map_err(|e| e.to_string())?;
+            Ok(Box::new(token))
+        }
+        Store::Nss => {
+            let dir = profile.pc_store.nss_database.clone().unwrap();
+            PcStore::open_at(&dir).map_err(|e| e.to_string())
+        }
+    }
+}

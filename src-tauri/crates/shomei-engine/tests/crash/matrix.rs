@@ -1,0 +1,186 @@
+//! The crash matrix (issue 5, SPEC §4): for every journal point N and for both
+//! the USB token (SoftHSM2) and the Linux PC store (a real NSS database), a child
+//! process renews and is aborted at point N; a fresh child then checks what a
+//! restart finds, carries every unfinished renewal to its end with the PIN, and
+//! checks again. Each row must show a usable identity before and after, no key
+//! that neither a certificate nor a journal record names, and an empty journal
+//! at the end. The matrix is printed (`--nocapture`).
+//!
+//! Needs the `crash-hook` feature: `cargo test -p shomei-engine --features
+//! crash-hook --test crash_matrix -- --nocapture` (`.ci/test crash-matrix`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use shomei_store::softhsm;
+use shomei_testca::TestCa;
+
+const CHILD: &str = env!("CARGO_BIN_EXE_shomei-crash-child");
+
+fn run(mode: &str, dir: &Path, store: &str, crash_at: Option<u32>) -> Output {
+    let mut cmd = Command::new(CHILD);
+    cmd.args([mode, dir.to_str().unwrap(), store])
+        .env("SHOMEI_CRASH_TRACE", "1")
+        .env_remove("SOFTHSM2_CONF");
+    match crash_at {
+        Some(n) => cmd.env("SHOMEI_CRASH_AT", n.to_string()),
+        None => cmd.env_remove("SHOMEI_CRASH_AT"),
+    };
+    cmd.output().expect("the crash child runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A directory with the demo CA's files, as every child expects.
+fn fresh_dir(ca: &TestCa) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ca.pem"), ca.cert_pem()).unwrap();
+    std::fs::write(dir.path().join("ca-key.pem"), ca.key_pem()).unwrap();
+    dir
+}
+
+/// The journal points an uninterrupted renewal passes, by name.
+fn points(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("crash-point "))
+        .map(|l| l.split_once(": ").map_or(l, |(_, name)| name).to_owned())
+        .collect()
+}
+
+fn stores_available() -> Vec<&'static str> {
+    let mut stores = Vec::new();
+    if Path::new(&softhsm::module_path()).exists() {
+        stores.push("token");
+    } else {
+        assert!(
+            !softhsm::required_by_environment(),
+            "SoftHSM2 required (SHOMEI_REQUIRE_SOFTHSM=1) but missing"
+        );
+        eprintln!("\n*** SKIPPED crash matrix for the token: SoftHSM2 is not installed. ***\n");
+    }
+    if Command::new("certutil").arg("-H").output().is_ok() {
+        stores.push("nss");
+    } else {
+        assert!(
+            std::env::var_os("SHOMEI_REQUIRE_NSS").is_none_or(|v| v != "1"),
+            "NSS required (SHOMEI_REQUIRE_NSS=1) but certutil is missing"
+        );
+        eprintln!("\n*** SKIPPED crash matrix for NSS: certutil is not installed. ***\n");
+    }
+    stores
+}
+
+#[test]
+fn every_journal_point_ends_with_a_usable_identity() {
+    let ca = TestCa::generate("Crash Matrix Bank CA").unwrap();
+    let mut table = Vec::new();
+    let mut problems = Vec::new();
+    for store in stores_available() {
+        // An uninterrupted renewal names the points.
+        let dir = fresh_dir(&ca);
+        let out = run("renew", dir.path(), store, None);
+        let stderr = text(&out.stderr);
+        assert!(
+            out.status.success() && text(&out.stdout).contains("completed"),
+            "{store}: uninterrupted renewal failed:\n{stderr}"
+        );
+        let names = points(&stderr);
+        assert!(
+            names.len() >= 12,
+            "{store}: too few journal points: {names:?}"
+        );
+
+        for (i, name) in names.iter().enumerate() {
+            let n = u32::try_from(i + 1).unwrap();
+            let dir = fresh_dir(&ca);
+            let killed = run("renew", dir.path(), store, Some(n));
+            let killed_err = text(&killed.stderr);
+            assert!(
+                !killed.status.success()
+                    && killed_err.contains(&format!("aborting at journal point {n} ")),
+                "{store} #{n}: the child was not aborted at this point:\n{killed_err}"
+            );
+            let recovered = run("recover", dir.path(), store, None);
+            let report: Value = match serde_json::from_slice(&recovered.stdout) {
+                Ok(v) if recovered.status.success() => v,
+                _ => {
+                    problems.push(format!(
+                        "{store} #{n} ({name}): recovery failed:\n{}",
+                        text(&recovered.stderr)
+                    ));
+                    continue;
+                }
+            };
+            let (before, after) = (&report["before"], &report["after"]);
+            let mut row_problems = Vec::new();
+            let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
+            if empty(&before["usable"]) {
+                row_problems.push("no usable identity after the crash");
+            }
+            if !empty(&before["unnamedKeys"]) {
+                row_problems.push("a key no journal record names after the crash");
+            }
+            if empty(&after["usable"]) {
+                row_problems.push("no usable identity after recovery");
+            }
+            if !empty(&after["unnamedKeys"]) {
+                row_problems.push("a key no journal record names after recovery");
+            }
+            if !empty(&after["journal"]) || !empty(&after["unreadableJournal"]) {
+                row_problems.push("the journal is not empty after recovery");
+            }
+            if after["keys"] != after["identities"] {
+                row_problems.push("keys left over after recovery");
+            }
+            for p in &row_problems {
+                problems.push(format!("{store} #{n} ({name}): {p}: {report}"));
+            }
+            let outcome = report["resumed"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .map(|o| {
+                            format!(
+                                "{} → {}",
+                                o["stage"].as_str().unwrap_or("?"),
+                                o["outcome"].as_str().unwrap_or("?")
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "nothing to resume".into());
+            table.push(format!(
+                "| {store:<5} | {n:>2} | {name:<28} | {:>6} | {:>6} | {outcome:<40} | {} |",
+                before["usable"].as_array().map_or(0, Vec::len),
+                after["usable"].as_array().map_or(0, Vec::len),
+                if row_problems.is_empty() {
+                    "ok"
+                } else {
+                    "FAIL"
+                },
+            ));
+        }
+    }
+    println!("\nCrash matrix: abort at journal point N, restart, recover with the PIN");
+    println!(
+        "| store |  N | point                        | usable | usable | resumed (stage → outcome)                | result |"
+    );
+    println!(
+        "|       |    |                              | crash  | after  |                                          |        |"
+    );
+    println!("|---|---:|---|---:|---:|---|---|");
+    for row in &table {
+        println!("{row}");
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(
+        !table.is_empty(),
+        "no store was available for the crash matrix"
+    );
+}
