@@ -349,10 +349,20 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
         "new certificate removed"
     );
 
-    // The bank is down: classified, the new key removed, the old identity intact.
+    // The bank is down: classified, the old identity intact. The request may have
+    // reached the bank, so the key and the request are kept for the next attempt.
     demo.server.shutdown();
     let (code, failed) = expect_failure(&engine, &old, false).await;
     assert_eq!(code, ErrorCode::BankUnreachable);
     assert_eq!(failed, vec![RenewalStep::Request]);
-    assert_untouched(&engine, &profile, &old, "bank down");
+    let listing = engine.list();
+    assert_eq!(listing.identities.len(), 1);
+    assert_eq!(listing.identities[0].fingerprint, old.fingerprint);
+    assert_eq!(listing.unfinished.len(), 1, "{:?}", listing.unfinished);
+    assert_eq!(listing.unfinished[0].stage, UnfinishedStage::Pending);
+    assert_eq!(
+        token_objects(&profile).private_keys.len(),
+        2,
+        "key kept for the retry"
+    );
 }

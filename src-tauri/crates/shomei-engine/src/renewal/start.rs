@@ -8,7 +8,7 @@ use rustls_pki_types::{CertificateDer, UnixTime};
 use secrecy::SecretString;
 use shomei_est::{
     accept_issued, build_csr, check_subject, ClientIdentity, Enrollment, EstClient, EstEndpoint,
-    Expectation,
+    EstError, Expectation,
 };
 use shomei_store::{CertificateInfo, Identity, KeyHandle, KeySpec, StoreError, Token};
 
@@ -184,6 +184,12 @@ impl Engine {
         let issued = match issued {
             Ok(issued) => issued,
             Err(e @ EngineError::StillPending(_)) => return Err(e),
+            // The request may have reached the bank (a dropped connection, a timeout):
+            // keep the key and the request, so the next attempt asks again with the
+            // same request instead of a second one the bank might refuse.
+            Err(e @ EngineError::Est(EstError::Unreachable(_))) if record.csr.is_some() => {
+                return Err(e)
+            }
             Err(e) => {
                 self.abandon(token.as_ref(), &record);
                 return Err(e);
