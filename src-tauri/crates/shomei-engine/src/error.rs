@@ -23,6 +23,9 @@ pub enum EngineError {
     /// certificate with this fingerprint replaced it.
     #[error("already renewed: the new certificate is {0}")]
     AlreadyRenewed(String),
+    /// Another call is renewing this identity right now.
+    #[error("a renewal of certificate {0} is already running")]
+    Busy(String),
     #[error("the bank has not issued yet: {0}")]
     StillPending(String),
     #[error("not supported: {0}")]
@@ -56,6 +59,7 @@ impl EngineError {
             EngineError::PinFinalTry => ErrorCode::PinFinalTry,
             EngineError::StillPending(_) => ErrorCode::StillPending,
             EngineError::AlreadyRenewed(_) => ErrorCode::AlreadyRenewed,
+            EngineError::Busy(_) => ErrorCode::Internal,
             EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }

@@ -187,11 +187,6 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
             RenewalStep::Request,
         ),
         (
-            Behaviour::Fail { status: 500 },
-            ErrorCode::BankRejected,
-            RenewalStep::Request,
-        ),
-        (
             Behaviour::Fail { status: 403 },
             ErrorCode::BankRejected,
             RenewalStep::Request,
@@ -348,6 +343,33 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
         1,
         "new certificate removed"
     );
+
+    // A server error: the bank may still issue for this request, so its key and the
+    // request are kept, and the next attempt (here: the bank is fine again) asks
+    // again with the same request and gets it issued.
+    demo.server.set_behaviour(Behaviour::Fail { status: 500 });
+    let (code, failed) = expect_failure(&engine, &old, false).await;
+    assert_eq!(
+        (code, failed),
+        (ErrorCode::BankRejected, vec![RenewalStep::Request])
+    );
+    let unfinished = engine.list().unfinished;
+    assert_eq!(unfinished.len(), 1, "{unfinished:?}");
+    let kept = unfinished[0].renewal_id.clone();
+    assert_eq!(
+        token_objects(&profile).private_keys.len(),
+        2,
+        "key kept after a 500"
+    );
+    demo.server.set_behaviour(Behaviour::Normal);
+    let (sink, _) = recorder();
+    let issued = engine
+        .start_renewal(&old.fingerprint, pin(), false, sink)
+        .await
+        .expect("the kept request is issued");
+    assert_eq!(issued.renewal_id, kept, "the same renewal, carried on");
+    engine.cancel_renewal(&issued.renewal_id).unwrap();
+    assert_untouched(&engine, &profile, &old, "500 then cancelled");
 
     // The bank is down: classified, the old identity intact. The request may have
     // reached the bank, so the key and the request are kept for the next attempt.

@@ -2,7 +2,7 @@
 //! (temp file, fsync, atomic rename, fsync of the directory) BEFORE each step
 //! that changes a store or talks to the bank, and removed once the renewal is
 //! over. After a crash, the records say what may exist and what to do next
-//! (see [`crate::recovery`]).
+//! (see `crate::renewal`, its `resume` module).
 //!
 //! Owns: the record format and its durability. Must never: hold a PIN or a
 //! private key (a record holds only public things: fingerprints, key ids, the
@@ -19,6 +19,9 @@ use std::sync::Mutex;
 pub use record::{Record, Stage, FORMAT};
 
 use crate::error::{EngineError, Result};
+
+/// Numbers each write's temp file within this process.
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Where records live: a directory (the app, the CLI, the demo), or memory
 /// (tests that do not care about restarts; the same code paths otherwise).
@@ -62,7 +65,12 @@ impl Journal {
                 let json = serde_json::to_vec_pretty(record)
                     .map_err(|e| EngineError::Internal(format!("journal: encode: {e}")))?;
                 let path = record_path(dir, &record.renewal_id)?;
-                let tmp = path.with_extension("json.tmp");
+                // Unique per write: two writers (the app and the CLI) never share one.
+                let tmp = path.with_extension(format!(
+                    "json.{}-{}.tmp",
+                    std::process::id(),
+                    WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                ));
                 let mut file = std::fs::File::create(&tmp).map_err(|e| io("create", &tmp, e))?;
                 file.write_all(&json).map_err(|e| io("write", &tmp, e))?;
                 file.sync_all().map_err(|e| io("fsync", &tmp, e))?;
@@ -111,8 +119,17 @@ impl Journal {
             let path = entry.path();
             if path.extension().is_some_and(|x| x == "tmp") {
                 // A write that never reached its rename: the previous record (or
-                // none) is what counts. Tidy it away.
-                let _ = std::fs::remove_file(&path);
+                // none) is what counts. Another process may be writing it right now,
+                // so only an old one is tidied away.
+                let stale = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > std::time::Duration::from_secs(3600));
+                if stale {
+                    let _ = std::fs::remove_file(&path);
+                }
                 continue;
             }
             if path.extension().is_none_or(|x| x != "json") {
@@ -174,9 +191,13 @@ fn io(what: &str, path: &Path, e: std::io::Error) -> EngineError {
 /// The rename is durable only once the directory entry is.
 #[cfg(unix)]
 fn sync_dir(dir: &Path) -> Result<()> {
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| io("fsync", dir, e))
+    match std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        Ok(()) => Ok(()),
+        // Some network and FUSE file systems cannot fsync a directory; the rename
+        // itself is still atomic there.
+        Err(e) if e.raw_os_error() == Some(22) => Ok(()), // EINVAL
+        Err(e) => Err(io("fsync", dir, e)),
+    }
 }
 
 /// Windows cannot open a directory as a file; NTFS journals its metadata and

@@ -53,10 +53,12 @@ fn a_write_that_never_reached_its_rename_leaves_the_previous_record() {
     let journal = Journal::open(dir.path()).unwrap();
     let r = record("2b-0");
     journal.write(&r).unwrap();
-    std::fs::write(dir.path().join("2b-0.json.tmp"), b"{\"format\":1,\"renew").unwrap();
+    let tmp = dir.path().join("2b-0.json.1-0.tmp");
+    std::fs::write(&tmp, b"{\"format\":1,\"renew").unwrap();
     let (records, errors) = journal.load();
     assert_eq!((records, errors), (vec![r], vec![]));
-    assert!(!dir.path().join("2b-0.json.tmp").exists());
+    // It may be another process's write in progress: left alone while fresh.
+    assert!(tmp.exists());
 }
 
 #[test]

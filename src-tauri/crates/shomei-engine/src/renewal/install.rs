@@ -45,10 +45,8 @@ impl Engine {
             .unwrap_or_else(|p| p.into_inner())
             .remove(renewal_id)
             .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
-        let removed = remove_new_keys(token.as_ref(), &record);
-        if removed.is_ok() {
-            self.journal.remove(renewal_id)?;
-        }
+        let removed =
+            remove_new_keys(token.as_ref(), &record).and_then(|()| self.journal.remove(renewal_id));
         log_out(token.as_ref());
         removed
     }
@@ -60,7 +58,7 @@ impl Engine {
         record: &mut Record,
     ) -> Result<RenewalOutcome> {
         let issued = issued_certificate(record)?;
-        let key_id = record.key_id.clone().unwrap_or_default();
+        let key_id = key_id(record)?;
         self.journal
             .write(record.at(Stage::Installing, views::now_unix()))?;
         let label = self.new_label(record, &issued);
@@ -99,7 +97,7 @@ impl Engine {
         record: &mut Record,
     ) -> Result<RenewalOutcome> {
         let issued = issued_certificate(record)?;
-        let key_id = record.key_id.clone().unwrap_or_default();
+        let key_id = key_id(record)?;
         let found = match token.find_identity(&issued.fingerprint) {
             Ok(found) => Ok(found),
             Err(StoreError::NotFound(_)) if record.stage == Stage::Installing => {
@@ -116,6 +114,9 @@ impl Engine {
         match installed {
             Ok(_) => self.archive(steps, token.as_ref(), record, &found),
             Err(e @ EngineError::Store(_)) => Err(e), // try again next time
+            // Once `installed` was journaled the replaced identity may be archived
+            // already: the new one must stay, whatever the read-back says now.
+            Err(e) if record.stage != Stage::Installing => Err(e),
             Err(e) => {
                 // Stored but not as required: it must not stay. The old identity is
                 // still there (archiving comes only after a good read-back).
@@ -172,6 +173,15 @@ impl Engine {
             record.old_label.clone()
         }
     }
+}
+
+/// The new key's id; never empty (an empty CKA_ID would match unrelated keys).
+fn key_id(record: &Record) -> Result<Vec<u8>> {
+    record
+        .key_id
+        .clone()
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| EngineError::Internal("journal record has no key id".into()))
 }
 
 fn issued_certificate(record: &Record) -> Result<CertificateInfo> {

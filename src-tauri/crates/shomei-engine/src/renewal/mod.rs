@@ -15,7 +15,7 @@ mod resume;
 mod start;
 mod steps;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -68,6 +68,23 @@ pub struct Engine {
     poll: PollPolicy,
     journal: Journal,
     awaiting: Mutex<HashMap<String, AwaitingInstall>>,
+    /// Fingerprints (lower case) whose renewal is running a call right now.
+    busy: Arc<Mutex<HashSet<String>>>,
+}
+
+/// Releases a claimed fingerprint when the call ends, however it ends.
+pub(super) struct Claim {
+    busy: Arc<Mutex<HashSet<String>>>,
+    fingerprint: String,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.busy
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.fingerprint);
+    }
 }
 
 impl Engine {
@@ -81,6 +98,7 @@ impl Engine {
             poll: PollPolicy::default(),
             journal: Journal::in_memory(),
             awaiting: Mutex::new(HashMap::new()),
+            busy: Arc::new(Mutex::new(HashSet::new())),
         }
     }
 
@@ -195,6 +213,20 @@ impl Engine {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .contains_key(renewal_id)
+    }
+
+    /// One call at a time per identity in this process (a double click, the tray
+    /// and the window): a second would undo or repeat the first one's steps.
+    pub(super) fn claim(&self, fingerprint: &str) -> Result<Claim> {
+        let fingerprint = fingerprint.to_ascii_lowercase();
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        if !busy.insert(fingerprint.clone()) {
+            return Err(EngineError::Busy(fingerprint));
+        }
+        Ok(Claim {
+            busy: self.busy.clone(),
+            fingerprint,
+        })
     }
 
     /// The store holding the identity with this fingerprint, and the identity.

@@ -49,6 +49,7 @@ impl Engine {
             .journal
             .get(renewal_id)
             .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
+        let _busy = self.claim(&record.old_fingerprint)?;
         let steps = Steps {
             id: renewal_id.to_owned(),
             sink: &progress,

@@ -39,6 +39,7 @@ impl Engine {
         confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
+        let _busy = self.claim(fingerprint)?;
         let unfinished = self.journal.find_for(fingerprint);
         let mut steps = Steps {
             id: unfinished
@@ -63,7 +64,8 @@ impl Engine {
             match self.carry_on(&steps, token.clone(), record).await {
                 Ok(Resumed::AwaitingInstall(issued)) => return Ok(issued),
                 Ok(Resumed::Installed(outcome)) => {
-                    return Err(EngineError::AlreadyRenewed(outcome.installed.fingerprint))
+                    log_out(token.as_ref());
+                    return Err(EngineError::AlreadyRenewed(outcome.installed.fingerprint));
                 }
                 Ok(Resumed::RolledBack) => {
                     // Nothing of the old attempt is left: start afresh, same login.
@@ -184,10 +186,11 @@ impl Engine {
         let issued = match issued {
             Ok(issued) => issued,
             Err(e @ EngineError::StillPending(_)) => return Err(e),
-            // The request may have reached the bank (a dropped connection, a timeout):
-            // keep the key and the request, so the next attempt asks again with the
-            // same request instead of a second one the bank might refuse.
-            Err(e @ EngineError::Est(EstError::Unreachable(_))) if record.csr.is_some() => {
+            // The request may have reached the bank (a dropped connection, a timeout,
+            // a server error or maintenance): keep the key and the request, so the
+            // next attempt asks again with the same request instead of a second one
+            // the bank might refuse.
+            Err(e @ EngineError::Est(_)) if record.csr.is_some() && answer_may_come(&e) => {
                 return Err(e)
             }
             Err(e) => {
@@ -358,7 +361,18 @@ impl Engine {
         if !unreadable.is_empty() {
             return; // an unreadable record might name one of them: leave them
         }
+        // A key that has a certificate is an identity, whatever its label says (a
+        // process stopped between storing the certificate and relabelling the key).
+        let linked: Vec<Vec<u8>> = token
+            .list_identities()
+            .identities
+            .into_iter()
+            .map(|i| i.key_id)
+            .collect();
         for (key_id, label) in pending {
+            if linked.contains(&key_id) {
+                continue;
+            }
             let named = records
                 .iter()
                 .any(|r| r.key_label == label || r.key_id.as_deref() == Some(&key_id));
@@ -369,6 +383,18 @@ impl Engine {
                 }
             }
         }
+    }
+}
+
+/// Whether the bank may still answer the request that got this error: the
+/// answer was lost, or the bank failed or was busy rather than refusing.
+fn answer_may_come(error: &EngineError) -> bool {
+    match error {
+        EngineError::Est(EstError::Unreachable(_)) => true,
+        EngineError::Est(EstError::Http { status, .. }) => {
+            *status >= 500 || *status == 408 || *status == 429
+        }
+        _ => false,
     }
 }
 
