@@ -41,8 +41,7 @@ fn internal(what: &str) -> impl Fn(String) -> EngineError + '_ {
 /// Point SoftHSM at the demo's private token directory. Call it while the process
 /// has one thread: it sets `SOFTHSM2_CONF`. [`start`] does it too if not done.
 pub fn prepare_token_directory(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| internal("create directory")(e.to_string()))?;
-    restrict_to_owner(dir);
+    crate::private_dir::create(dir).map_err(|e| internal("create directory")(e.to_string()))?;
     SoftHsm::create(&dir.join("softhsm"))?;
     Ok(())
 }
@@ -162,12 +161,3 @@ pub fn create_identity(token: &dyn Token, ca: &TestCa, spec: KeySpec) -> Result<
     token.install_certificate(&key.key_id, DEMO_COMPANY, &cert)?;
     Ok(())
 }
-
-#[cfg(unix)]
-fn restrict_to_owner(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-}
-
-#[cfg(not(unix))]
-fn restrict_to_owner(_dir: &Path) {}

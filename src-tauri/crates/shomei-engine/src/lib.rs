@@ -11,6 +11,7 @@ pub mod guidance;
 pub mod journal;
 pub mod model;
 pub mod network;
+mod private_dir;
 pub mod profile;
 pub mod renewal;
 pub mod rules;

@@ -41,8 +41,7 @@ impl Journal {
 
     /// A journal in `dir` (created, owner-only).
     pub fn open(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|e| io("create the journal directory", dir, e))?;
-        restrict_to_owner(dir);
+        crate::private_dir::create(dir).map_err(|e| io("create the journal directory", dir, e))?;
         Ok(Journal {
             dir: Some(dir.to_path_buf()),
             memory: Mutex::new(BTreeMap::new()),
@@ -206,15 +205,6 @@ fn sync_dir(dir: &Path) -> Result<()> {
 fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }
-
-#[cfg(unix)]
-fn restrict_to_owner(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-}
-
-#[cfg(not(unix))]
-fn restrict_to_owner(_dir: &Path) {}
 
 #[cfg(test)]
 mod tests;
