@@ -58,7 +58,7 @@ pub enum ProxyChoice {
     /// `HTTPS_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment, and the OS's
     /// proxy settings on Windows and macOS (reqwest's system proxy); on Linux, when
     /// the environment names no https proxy, the desktop's manual proxy setting
-    /// (GNOME or KDE, see `desktop_proxy.rs`).
+    /// (GNOME or KDE, see `desktop_proxy/`).
     #[default]
     System,
     /// This proxy for every request, `http://[user:password@]host:port`; a password

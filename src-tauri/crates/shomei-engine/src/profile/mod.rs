@@ -5,7 +5,7 @@
 //! line, column and dotted key, in Japanese and English ([`ProfileIssue`]);
 //! [`BankProfile::load`] also reads the pinned CA file(s) next to it.
 //! Unknown keys are errors. This module only describes the bank: the rules that
-//! use the window, reminders and grace days live in `rules.rs` / `renewal.rs`.
+//! use the window, reminders and grace days live in `rules/` / `renewal/`.
 
 mod dates;
 mod issue;
