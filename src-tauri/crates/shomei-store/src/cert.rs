@@ -19,8 +19,10 @@ pub struct CertificateInfo {
     pub subject: String,
     pub subject_cn: String,
     pub issuer: String,
-    /// The subject's DER, to compare names exactly.
+    /// The subject's DER, to compare names (RFC 5280 §7.1, `shomei_est::same_name`).
     pub subject_der: Vec<u8>,
+    /// The issuer's DER: which CA's subject this certificate names as its issuer.
+    pub issuer_der: Vec<u8>,
     /// Serial number as colon-separated uppercase hex.
     pub serial: String,
     pub not_before: i64,
@@ -100,6 +102,7 @@ impl CertificateInfo {
             subject_cn,
             issuer: cert.issuer().to_string(),
             subject_der: cert.subject().as_raw().to_vec(),
+            issuer_der: cert.issuer().as_raw().to_vec(),
             serial: cert
                 .raw_serial()
                 .iter()

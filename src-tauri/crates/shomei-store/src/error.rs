@@ -31,6 +31,10 @@ pub enum StoreError {
     /// The object asked for does not exist (for example no key for a certificate).
     #[error("not found: {0}")]
     NotFound(String),
+    /// A certificate uses this key: it is an identity's key, never removed as a
+    /// leftover (whatever a journal record says).
+    #[error("the key is in use by a certificate: {0}")]
+    InUse(String),
     /// The store holds something we cannot read (a malformed certificate).
     #[error("malformed {what}: {reason}")]
     Malformed { what: &'static str, reason: String },

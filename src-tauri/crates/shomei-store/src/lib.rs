@@ -7,6 +7,7 @@
 //! the one named by its fingerprint.
 
 pub mod cert;
+pub mod crash;
 mod ecdsa;
 pub mod error;
 pub mod key;
@@ -21,4 +22,7 @@ pub use cert::{fingerprint, CertificateInfo, KeyAlgorithm};
 pub use error::{Result, StoreError};
 pub use key::{KeyHandle, KeySpec, SignatureScheme};
 pub use platform::PcStore;
-pub use token::{Identity, KeyProtection, Listing, NewKey, PinStatus, StorageKind, Token};
+pub use token::{
+    DataObject, Identity, KeyPresence, KeyProtection, Listing, NewKey, PinStatus, StorageKind,
+    Token,
+};

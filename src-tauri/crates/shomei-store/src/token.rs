@@ -54,6 +54,24 @@ pub struct KeyProtection {
     pub never_extractable: bool,
 }
 
+/// Whether a certificate's private key is in the store, as far as the store can
+/// tell without (or before) a login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPresence {
+    Present,
+    Absent,
+    /// Private keys are hidden until login and nothing else tells.
+    Unknown,
+}
+
+/// A small public object an application keeps in the store beside the keys
+/// (PKCS#11: CKO_DATA with CKA_APPLICATION). It travels with a USB token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataObject {
+    pub label: String,
+    pub value: Vec<u8>,
+}
+
 /// A freshly generated key, not yet linked to any certificate.
 #[derive(Debug, Clone)]
 pub struct NewKey {
@@ -63,6 +81,11 @@ pub struct NewKey {
 
 pub trait Token: Send + Sync {
     fn label(&self) -> &str;
+    /// The token's serial number where it has one (PKCS#11), so that two tokens
+    /// with the same label are told apart. Empty for the OS stores.
+    fn serial(&self) -> &str {
+        ""
+    }
     fn storage(&self) -> StorageKind;
     /// What the store says about its PIN. Stores whose keys the OS protects (CNG with
     /// the user's logon, the Keychain with its own prompt) have no counter to read.
@@ -107,7 +130,8 @@ pub trait Token: Send + Sync {
     /// Generate a non-extractable key pair in the store, labelled `label`.
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey>;
     fn key_protection(&self, key_id: &[u8]) -> Result<KeyProtection>;
-    /// Remove a generated key that never got its certificate (rollback).
+    /// Remove a generated key that never got its certificate (rollback). Refuses
+    /// with [`StoreError::InUse`] a key that a certificate in the store uses.
     fn delete_key(&self, key_id: &[u8]) -> Result<()>;
     /// Private keys whose label starts with `label_prefix`, as (key id, label)
     /// (needs login). The engine labels a key it generates `shomei-pending-<renewal>`
@@ -119,6 +143,30 @@ pub trait Token: Send + Sync {
     /// Store `cert_der` next to the key `key_id` and relabel the key; returns the
     /// identity as read back from the store.
     fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity>;
+    /// Give the key `key_id` (both halves) the label `label`: what
+    /// `install_certificate` does after storing the certificate, for an install a
+    /// stopped process did not finish. Stores whose keys carry no label of their
+    /// own have nothing to do.
+    fn label_key(&self, _key_id: &[u8], _label: &str) -> Result<()> {
+        Ok(())
+    }
+    /// Whether the private key of `identity` is in the store. Stores that list only
+    /// certificates with a linked key (CNG) need not answer.
+    fn key_presence(&self, _identity: &Identity) -> KeyPresence {
+        KeyPresence::Unknown
+    }
+    /// The public data objects of `application` (no login needed).
+    fn data_objects(&self, _application: &str) -> Result<Vec<DataObject>> {
+        Err(StoreError::Unsupported("data objects"))
+    }
+    /// Create or replace the data object of `application` labelled `label`.
+    fn put_data_object(&self, _application: &str, _label: &str, _value: &[u8]) -> Result<()> {
+        Err(StoreError::Unsupported("data objects"))
+    }
+    /// Remove the data object of `application` labelled `label`; absent is fine.
+    fn remove_data_object(&self, _application: &str, _label: &str) -> Result<()> {
+        Err(StoreError::Unsupported("data objects"))
+    }
     /// Remove exactly the identity with this fingerprint: its certificate, and its
     /// key unless another certificate still uses it.
     fn remove_identity(&self, fingerprint: &str) -> Result<()>;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use secrecy::SecretString;
 use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
 use shomei_store::softhsm::{for_tests_or_skip, SoftHsm};
-use shomei_store::{KeySpec, StoreError, Token};
+use shomei_store::{KeyPresence, KeySpec, StoreError, Token};
 
 const USER_PIN: &str = "123456";
 
@@ -175,4 +175,92 @@ fn absent_token_and_missing_module_are_told_apart() {
         Err(StoreError::ModuleMissing { .. }) => {}
         other => panic!("expected ModuleMissing, got {other:?}"),
     }
+}
+
+#[test]
+fn data_objects_travel_with_the_token_and_need_no_login_to_read() {
+    let Some((hsm, token)) = token("data-objects") else {
+        return;
+    };
+    const APP: &str = "Shomei test";
+    assert!(token.data_objects(APP).unwrap().is_empty());
+    token.login(&pin(USER_PIN)).unwrap();
+    token.put_data_object(APP, "r1", b"first").unwrap();
+    token.put_data_object(APP, "r2", b"second").unwrap();
+    // Replacing keeps one object per label.
+    token.put_data_object(APP, "r1", b"first, again").unwrap();
+    token
+        .put_data_object("another application", "r1", b"theirs")
+        .unwrap();
+    token.logout().unwrap();
+
+    // Another session (another process would see the same): public, no login.
+    let other = hsm
+        .module()
+        .open_token(&TokenSelector::by_label(token.label()))
+        .unwrap();
+    let mut found = other.data_objects(APP).unwrap();
+    found.sort_by(|a, b| a.label.cmp(&b.label));
+    let found: Vec<(&str, &[u8])> = found
+        .iter()
+        .map(|o| (o.label.as_str(), o.value.as_slice()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("r1", &b"first, again"[..]), ("r2", &b"second"[..])]
+    );
+    assert_eq!(other.serial(), token.serial());
+    assert!(!token.serial().is_empty(), "SoftHSM tokens have a serial");
+
+    token.login(&pin(USER_PIN)).unwrap();
+    token.remove_data_object(APP, "r1").unwrap();
+    token.remove_data_object(APP, "r1").unwrap(); // absent is fine
+    let left: Vec<String> = other
+        .data_objects(APP)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.label)
+        .collect();
+    assert_eq!(left, vec!["r2".to_owned()]);
+    assert_eq!(other.data_objects("another application").unwrap().len(), 1);
+}
+
+#[test]
+fn key_presence_is_told_before_and_after_login() {
+    let Some((hsm, token)) = token("key-presence") else {
+        return;
+    };
+    token.login(&pin(USER_PIN)).unwrap();
+    let key = token.generate_key(KeySpec::Rsa2048, "with key").unwrap();
+    let with_key = token
+        .install_certificate(
+            &key.key_id,
+            "with key",
+            &contract::certificate_for(key.handle.as_ref(), "鍵あり", -1, 30),
+        )
+        .unwrap();
+    let without_key = token
+        .install_certificate(
+            b"no key",
+            "no key",
+            &contract::foreign_certificate("鍵なし"),
+        )
+        .unwrap();
+    assert_eq!(token.key_presence(&with_key), KeyPresence::Present);
+    assert_eq!(token.key_presence(&without_key), KeyPresence::Absent);
+    token.logout().unwrap();
+
+    // Before login the private half is hidden; its public half says a key exists.
+    let other = hsm
+        .module()
+        .open_token(&TokenSelector::by_label(token.label()))
+        .unwrap();
+    assert_eq!(other.key_presence(&with_key), KeyPresence::Unknown);
+    assert_eq!(other.key_presence(&without_key), KeyPresence::Absent);
+
+    // label_key relabels both halves (what an interrupted install still owes).
+    token.login(&pin(USER_PIN)).unwrap();
+    token.label_key(&key.key_id, "renamed").unwrap();
+    let labels = token.keys_labelled("renamed").unwrap();
+    assert_eq!(labels, vec![(key.key_id.clone(), "renamed".to_owned())]);
 }

@@ -147,7 +147,12 @@ impl Pkcs11Module {
                 Err(_) => continue,
             };
             if selector.matches(info.label(), info.serial_number()) {
-                return Pkcs11Token::open(self.ctx.clone(), slot, info.label().trim_end(), storage);
+                return Pkcs11Token::open(
+                    self.ctx.clone(),
+                    slot,
+                    (info.label().trim_end(), info.serial_number().trim_end()),
+                    storage,
+                );
             }
         }
         Err(StoreError::TokenAbsent(selector.to_string()))

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use cryptoki::context::Pkcs11;
 use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass, ObjectHandle};
-use cryptoki::session::{Session, UserType};
+use cryptoki::session::{Session, SessionState, UserType};
 use cryptoki::slot::Slot;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -17,7 +17,10 @@ use super::key::{generate, rsa_public_key, Pkcs11Key};
 use crate::cert::{CertificateInfo, KeyAlgorithm};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
-use crate::token::{Identity, KeyProtection, Listing, NewKey, PinStatus, StorageKind, Token};
+use crate::token::{
+    DataObject, Identity, KeyPresence, KeyProtection, Listing, NewKey, PinStatus, StorageKind,
+    Token,
+};
 
 /// Which token to open: by label, by serial, or both must match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,17 +63,24 @@ pub struct Pkcs11Token {
     ctx: Pkcs11,
     slot: Slot,
     label: String,
+    serial: String,
     storage: StorageKind,
     session: Arc<Mutex<Session>>,
 }
 
 impl Pkcs11Token {
-    pub(crate) fn open(ctx: Pkcs11, slot: Slot, label: &str, storage: StorageKind) -> Result<Self> {
+    pub(crate) fn open(
+        ctx: Pkcs11,
+        slot: Slot,
+        (label, serial): (&str, &str),
+        storage: StorageKind,
+    ) -> Result<Self> {
         let session = ctx.open_rw_session(slot).during("open session")?;
         Ok(Pkcs11Token {
             ctx,
             slot,
             label: label.to_owned(),
+            serial: serial.to_owned(),
             storage,
             session: Arc::new(Mutex::new(session)),
         })
@@ -148,6 +158,59 @@ impl Pkcs11Token {
         }
     }
 
+    fn data_objects_of(&self, session: &Session, application: &str) -> Result<Vec<ObjectHandle>> {
+        session
+            .find_objects(&[
+                Attribute::Class(ObjectClass::DATA),
+                Attribute::Token(true),
+                Attribute::Application(application.as_bytes().to_vec()),
+            ])
+            .during("find data objects")
+    }
+
+    fn data_object_labelled(
+        &self,
+        session: &Session,
+        application: &str,
+        label: &str,
+    ) -> Result<Vec<ObjectHandle>> {
+        session
+            .find_objects(&[
+                Attribute::Class(ObjectClass::DATA),
+                Attribute::Token(true),
+                Attribute::Application(application.as_bytes().to_vec()),
+                Attribute::Label(label.as_bytes().to_vec()),
+            ])
+            .during("find data object")
+    }
+
+    fn label_key_in(&self, session: &Session, key_id: &[u8], label: &str) -> Result<()> {
+        for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
+            for object in self.objects_with_id(session, class, key_id)? {
+                session
+                    .update_attributes(object, &[Attribute::Label(label.as_bytes().to_vec())])
+                    .during("label key")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether private objects are visible now: logged in, or a store that needs
+    /// no login (an NSS database without a password).
+    fn private_objects_visible(&self, session: &Session) -> bool {
+        let logged_in = session.get_session_info().is_ok_and(|info| {
+            matches!(
+                info.session_state(),
+                SessionState::RoUser | SessionState::RwUser
+            )
+        });
+        logged_in
+            || self
+                .ctx
+                .get_token_info(self.slot)
+                .is_ok_and(|info| !info.login_required())
+    }
+
     fn pin_status_now(&self) -> Result<PinStatus> {
         let info = self
             .ctx
@@ -172,6 +235,10 @@ fn der_integer(value: &[u8]) -> Vec<u8> {
 impl Token for Pkcs11Token {
     fn label(&self) -> &str {
         &self.label
+    }
+
+    fn serial(&self) -> &str {
+        &self.serial
     }
 
     fn storage(&self) -> StorageKind {
@@ -313,6 +380,13 @@ impl Token for Pkcs11Token {
 
     fn delete_key(&self, key_id: &[u8]) -> Result<()> {
         let session = self.session();
+        // Found by CKA_ID whether or not the certificate parses.
+        if !self
+            .objects_with_id(&session, ObjectClass::CERTIFICATE, key_id)?
+            .is_empty()
+        {
+            return Err(StoreError::InUse(format!("key id {}", hex::encode(key_id))));
+        }
         for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
             for object in self.objects_with_id(&session, class, key_id)? {
                 session.destroy_object(object).during("delete key")?;
@@ -373,15 +447,97 @@ impl Token for Pkcs11Token {
                     Attribute::Value(cert_der.to_vec()),
                 ])
                 .during("store certificate")?;
-            for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
-                for object in self.objects_with_id(&session, class, key_id)? {
-                    session
-                        .update_attributes(object, &[Attribute::Label(label.as_bytes().to_vec())])
-                        .during("label key")?;
-                }
-            }
+            // A process stopped here leaves a certificate whose key still has its
+            // pending label: the engine finishes it with `label_key`.
+            crate::crash::point("install: certificate stored, key not relabelled");
+            self.label_key_in(&session, key_id, label)?;
         }
         self.find_identity(&info.fingerprint)
+    }
+
+    fn label_key(&self, key_id: &[u8], label: &str) -> Result<()> {
+        let session = self.session();
+        self.label_key_in(&session, key_id, label)
+    }
+
+    /// A private key sharing the certificate's CKA_ID is proof. Without one: where
+    /// private objects are visible, there is none; before a login, a token that
+    /// holds no key object at all with that CKA_ID (not even the public half, which
+    /// every key pair generated on a token keeps beside the private one) has none.
+    fn key_presence(&self, identity: &Identity) -> KeyPresence {
+        if identity.key_id.is_empty() {
+            return KeyPresence::Absent;
+        }
+        let session = self.session();
+        let with_id = |class| {
+            self.objects_with_id(&session, class, &identity.key_id)
+                .map(|found| !found.is_empty())
+        };
+        match with_id(ObjectClass::PRIVATE_KEY) {
+            Ok(true) => KeyPresence::Present,
+            Ok(false) if self.private_objects_visible(&session) => KeyPresence::Absent,
+            Ok(false) => match with_id(ObjectClass::PUBLIC_KEY) {
+                Ok(true) => KeyPresence::Unknown,
+                Ok(false) => KeyPresence::Absent,
+                Err(_) => KeyPresence::Unknown,
+            },
+            Err(_) => KeyPresence::Unknown,
+        }
+    }
+
+    fn data_objects(&self, application: &str) -> Result<Vec<DataObject>> {
+        let session = self.session();
+        let mut found = Vec::new();
+        for object in self.data_objects_of(&session, application)? {
+            let (mut label, mut value) = (None, None);
+            for a in session
+                .get_attributes(object, &[AttributeType::Label, AttributeType::Value])
+                .during("read data object")?
+            {
+                match a {
+                    Attribute::Label(v) => label = String::from_utf8(v).ok(),
+                    Attribute::Value(v) => value = Some(v),
+                    _ => {}
+                }
+            }
+            if let (Some(label), Some(value)) = (label, value) {
+                found.push(DataObject { label, value });
+            }
+        }
+        Ok(found)
+    }
+
+    /// The new object is created before the old one is destroyed, so a token pulled
+    /// out in between keeps at least one copy (the reader takes the newest).
+    fn put_data_object(&self, application: &str, label: &str, value: &[u8]) -> Result<()> {
+        let session = self.session();
+        let old = self.data_object_labelled(&session, application, label)?;
+        session
+            .create_object(&[
+                Attribute::Class(ObjectClass::DATA),
+                Attribute::Token(true),
+                Attribute::Private(false),
+                Attribute::Application(application.as_bytes().to_vec()),
+                Attribute::Label(label.as_bytes().to_vec()),
+                Attribute::Value(value.to_vec()),
+            ])
+            .during("store data object")?;
+        for object in old {
+            session
+                .destroy_object(object)
+                .during("replace data object")?;
+        }
+        Ok(())
+    }
+
+    fn remove_data_object(&self, application: &str, label: &str) -> Result<()> {
+        let session = self.session();
+        for object in self.data_object_labelled(&session, application, label)? {
+            session
+                .destroy_object(object)
+                .during("remove data object")?;
+        }
+        Ok(())
     }
 
     fn remove_identity(&self, fingerprint: &str) -> Result<()> {

@@ -49,6 +49,7 @@ pub fn run(token: &dyn Token) {
     generated_keys_are_never_extractable_and_sign(token);
     install_list_find_and_remove_exactly_one(token);
     a_key_without_certificate_is_not_an_identity_and_rolls_back(token);
+    a_key_a_certificate_uses_is_never_deleted_as_a_leftover(token);
     a_certificate_without_key_is_listed_but_has_no_key(token);
     an_expired_certificate_is_listed_with_its_dates(token);
 }
@@ -179,6 +180,30 @@ fn a_key_without_certificate_is_not_an_identity_and_rolls_back(token: &dyn Token
         token.key_protection(&key.key_id),
         Err(StoreError::NotFound(_))
     ));
+}
+
+fn a_key_a_certificate_uses_is_never_deleted_as_a_leftover(token: &dyn Token) {
+    let key = token
+        .generate_key(KeySpec::Rsa2048, "contract-in-use")
+        .unwrap();
+    let identity = token
+        .install_certificate(
+            &key.key_id,
+            "contract in use",
+            &certificate_for(key.handle.as_ref(), "使用中", -1, 30),
+        )
+        .unwrap();
+    assert!(matches!(
+        token.delete_key(&key.key_id),
+        Err(StoreError::InUse(_))
+    ));
+    assert!(
+        token.private_key(&identity).is_ok(),
+        "the identity keeps its key"
+    );
+    token
+        .remove_identity(&identity.certificate.fingerprint)
+        .unwrap();
 }
 
 fn a_certificate_without_key_is_listed_but_has_no_key(token: &dyn Token) {

@@ -169,7 +169,19 @@ impl Token for KeychainToken {
     }
 
     fn delete_key(&self, key_id: &[u8]) -> Result<()> {
+        if self
+            .list_identities()
+            .identities
+            .iter()
+            .any(|i| i.key_id == key_id)
+        {
+            return Err(StoreError::InUse("a keychain key".into()));
+        }
         self.delete_keys(key_id)
+    }
+
+    fn label_key(&self, key_id: &[u8], label: &str) -> Result<()> {
+        self.relabel_key(key_id, label)
     }
 
     fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity> {

@@ -191,6 +191,14 @@ impl Token for CngToken {
 
     fn delete_key(&self, key_id: &[u8]) -> Result<()> {
         let name = key_name(key_id)?;
+        if self
+            .list_identities()
+            .identities
+            .iter()
+            .any(|i| i.key_id == key_id)
+        {
+            return Err(StoreError::InUse(format!("CNG key {name}")));
+        }
         let cached = lock(&self.generated).remove(name);
         let key = match &cached {
             Some(key) => key.clone(),
