@@ -307,6 +307,10 @@ fn unreachable(e: reqwest::Error) -> EstError {
     }
     if untrusted {
         EstError::ServerNotTrusted(text)
+    } else if e.is_connect() {
+        // reqwest reports name resolution, TCP, the proxy tunnel and the TLS
+        // handshake as the connection: no byte of the request was written.
+        EstError::NotSent(text)
     } else {
         EstError::Unreachable(text)
     }

@@ -6,10 +6,14 @@
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EstError {
-    /// Connection, DNS, timeout, or TLS failure (including a server certificate not
-    /// issued by the pinned CA).
+    /// The request may have reached the bank but no complete answer came back (the
+    /// connection dropped, a timeout): the bank may still act on it.
     #[error("bank unreachable: {0}")]
     Unreachable(String),
+    /// The connection could not be set up (name resolution, TCP, the proxy's
+    /// CONNECT, the TLS handshake): the request never left this computer.
+    #[error("bank unreachable, nothing was sent: {0}")]
+    NotSent(String),
     /// The server's certificate does not chain to the bank's pinned CA: typically a
     /// TLS-inspecting corporate proxy, which also breaks client authentication.
     #[error("the bank's server is not trusted: {0}")]
@@ -43,8 +47,22 @@ pub enum Rejection {
     WrongSubject,
     #[error("it does not chain to the bank's pinned CA: {0}")]
     Untrusted(String),
+    /// Past its notAfter: expired.
     #[error("it is not valid now")]
     NotValidNow,
+    /// Its validity starts later than this computer's clock allows (beyond the
+    /// tolerated skew): the bank's clock is ahead, or this computer's is behind.
+    /// Everything else about it was checked at its notBefore and is as required.
+    #[error(
+        "it is valid only from {not_before} (Unix time), later than this computer's clock allows"
+    )]
+    NotYetValid { not_before: i64 },
+    /// It expires no later than the certificate it would replace.
+    #[error("it expires ({issued_not_after}) no later than the certificate it replaces ({current_not_after}) (Unix times)")]
+    NotLonger {
+        issued_not_after: i64,
+        current_not_after: i64,
+    },
 }
 
 pub type Result<T, E = EstError> = std::result::Result<T, E>;

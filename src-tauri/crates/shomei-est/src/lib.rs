@@ -10,6 +10,7 @@ mod client;
 mod csr;
 mod desktop_proxy;
 mod error;
+mod names;
 pub mod pkcs7;
 mod proxy_url;
 pub mod retry_after;
@@ -19,5 +20,6 @@ pub use client::{ClientIdentity, Enrollment, EstClient, EstEndpoint, EstOptions,
 pub use csr::{build_csr, check_subject};
 pub use desktop_proxy::ProxyEnvironment;
 pub use error::{EstError, Rejection, Result};
+pub use names::same_name;
 pub use proxy_url::{ProxyAddress, ProxyUrlError};
-pub use verify::{accept_issued, Expectation};
+pub use verify::{accept_issued, issued_by, Expectation, CLOCK_SKEW};

@@ -1,6 +1,10 @@
 //! Acceptance of an issued certificate (SPEC §3): it is installed only if its
-//! public key is the new key, its subject is the old subject, it chains to the CA
-//! pinned for the bank, it is meant for client authentication and valid now.
+//! public key is the new key, its subject is the old subject (compared as X.509
+//! names, RFC 5280 §7.1), it chains to the CA pinned for the bank, it is meant for
+//! client authentication, it is valid now (a few minutes of clock skew allowed on
+//! notBefore), and it outlives the certificate it replaces.
+
+use std::time::Duration;
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 use shomei_store::CertificateInfo;
@@ -22,6 +26,11 @@ pub struct Expectation<'a> {
     pub now: UnixTime,
 }
 
+/// How far ahead of this computer's clock an issued certificate's notBefore may
+/// be: a PC clock a little behind the bank's must not throw a fresh certificate
+/// away. Beyond it the answer is [`Rejection::NotYetValid`].
+pub const CLOCK_SKEW: Duration = Duration::from_secs(5 * 60);
+
 /// Pick the issued certificate out of a certs-only answer and check it. Other
 /// certificates in the answer may serve as intermediates, never as anchors.
 pub fn accept_issued(certs: &[Vec<u8>], expect: &Expectation<'_>) -> Result<CertificateInfo> {
@@ -40,7 +49,7 @@ pub fn accept_issued(certs: &[Vec<u8>], expect: &Expectation<'_>) -> Result<Cert
     else {
         return reject(Rejection::WrongKey);
     };
-    if issued.subject_der != expect.current.subject_der {
+    if !crate::names::same_name(&issued.subject_der, &expect.current.subject_der) {
         return reject(Rejection::WrongSubject);
     }
     let intermediates: Vec<CertificateDer<'_>> = parsed
@@ -63,19 +72,58 @@ pub fn accept_issued(certs: &[Vec<u8>], expect: &Expectation<'_>) -> Result<Cert
     let issued_der = CertificateDer::from(issued.der.as_slice());
     let end_entity = EndEntityCert::try_from(&issued_der)
         .map_err(|e| EstError::Malformed(format!("issued certificate: {e:?}")))?;
+    // Checked a little ahead of the clock, so that a notBefore up to CLOCK_SKEW in
+    // the future passes; one further ahead is checked at its own notBefore, so
+    // that "not yet valid" is said only of a certificate that is right otherwise.
+    let now = expect.now.as_secs();
+    let ahead = now.saturating_add(CLOCK_SKEW.as_secs());
+    let future = u64::try_from(issued.not_before).is_ok_and(|nb| nb > ahead);
+    let at = if future {
+        u64::try_from(issued.not_before).unwrap_or(ahead)
+    } else {
+        ahead
+    };
     match end_entity.verify_for_usage(
         webpki::ALL_VERIFICATION_ALGS,
         &anchors,
         &intermediates,
-        expect.now,
+        UnixTime::since_unix_epoch(Duration::from_secs(at)),
         KeyUsage::client_auth(),
         None,
         None,
     ) {
-        Ok(_) => Ok(issued.clone()),
+        Ok(_) => {}
         Err(webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. }) => {
-            reject(Rejection::NotValidNow)
+            return reject(Rejection::NotValidNow)
         }
-        Err(e) => reject(Rejection::Untrusted(format!("{e:?}"))),
+        Err(e) => return reject(Rejection::Untrusted(format!("{e:?}"))),
     }
+    if i64::try_from(now).is_ok_and(|now| issued.not_after <= now) {
+        return reject(Rejection::NotValidNow);
+    }
+    // A renewal that shortens the user's time is no renewal: keep the old one.
+    if issued.not_after <= expect.current.not_after {
+        return reject(Rejection::NotLonger {
+            issued_not_after: issued.not_after,
+            current_not_after: expect.current.not_after,
+        });
+    }
+    if future {
+        return reject(Rejection::NotYetValid {
+            not_before: issued.not_before,
+        });
+    }
+    Ok(issued.clone())
+}
+
+/// Whether `cert` names one of the `pinned` CA certificates as its issuer
+/// (compared as X.509 names). This ties a certificate found in a store to the bank
+/// whose profile pins its CA, before any login; the signature itself is checked
+/// where it decides something, when a renewal's answer is accepted. A bank whose
+/// CA issues through an intermediate pins that intermediate too.
+pub fn issued_by(cert: &CertificateInfo, pinned: &[CertificateDer<'_>]) -> bool {
+    pinned.iter().any(|ca| {
+        CertificateInfo::parse(ca)
+            .is_ok_and(|ca| crate::names::same_name(&cert.issuer_der, &ca.subject_der))
+    })
 }

@@ -62,7 +62,9 @@ async fn client_auth_against_s_server(test: &str, tls: &str) {
     // above really was the client certificate's.
     let anonymous = EstClient::new(endpoint, None).expect("client");
     match bounded("anonymous cacerts", anonymous.cacerts()).await {
-        Err(EstError::Unreachable(_)) => {}
+        // TLS 1.2 fails the handshake (nothing sent); TLS 1.3 may fail only after the
+        // request was written, when the server's alert arrives.
+        Err(EstError::Unreachable(_) | EstError::NotSent(_)) => {}
         other => panic!(
             "{test}: s_server -Verify 1 -verify_return_error accepted a client without a certificate: {other:?}\n{}",
             server.log()

@@ -47,9 +47,35 @@ async fn an_expired_certificate_is_rejected() {
 }
 
 #[tokio::test]
-async fn a_not_yet_valid_certificate_is_rejected() {
+async fn a_not_yet_valid_certificate_is_told_apart() {
     let bank = bank(Behaviour::NotYetValid).await;
-    assert_eq!(rejection(bank.renew().await), Rejection::NotValidNow);
+    assert!(matches!(
+        rejection(bank.renew().await),
+        Rejection::NotYetValid { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_shorter_certificate_is_rejected() {
+    // The test CA's current certificate here expires in more than a day.
+    let bank = bank(Behaviour::ValidFor { days: 1 }).await;
+    assert!(matches!(
+        rejection(bank.renew().await),
+        Rejection::NotLonger { .. }
+    ));
+}
+
+#[tokio::test]
+async fn a_clock_slightly_behind_the_bank_and_a_reencoded_subject_are_accepted() {
+    for behaviour in [
+        Behaviour::NotBeforeIn { seconds: 120 },
+        Behaviour::ReencodedSubject,
+    ] {
+        let bank = bank(behaviour.clone()).await;
+        bank.renew()
+            .await
+            .unwrap_or_else(|e| panic!("{behaviour:?}: {e}"));
+    }
 }
 
 #[tokio::test]

@@ -40,7 +40,8 @@ async fn a_proxy_password_is_sent_and_never_shown() {
     let p = proxy(Some("s3cret-pw"), None).await;
     let refused = bank_via(format!("http://{}", p.addr)).await.renew().await;
     match refused {
-        Err(EstError::Unreachable(why)) => {
+        // The proxy refused the tunnel: nothing reached the bank.
+        Err(EstError::NotSent(why)) => {
             assert!(
                 why.contains("407") || why.to_lowercase().contains("proxy"),
                 "{why}"

@@ -44,6 +44,15 @@ pub enum Behaviour {
     Expired,
     /// Issue the requested certificate valid only from two days from now.
     NotYetValid,
+    /// Issue the requested certificate valid from `seconds` from now (a bank whose
+    /// clock is a little ahead of the client's).
+    NotBeforeIn { seconds: u32 },
+    /// Issue the requested certificate valid for `days` only (shorter than the one
+    /// it renews, when that has more left).
+    ValidFor { days: u32 },
+    /// Issue the requested certificate with every PrintableString of its subject
+    /// re-encoded as a UTF8String: the same name (RFC 5280 §7.1), other bytes.
+    ReencodedSubject,
     /// Answer 200 with `bytes` bytes of base64-looking text, streamed in chunks as fast as
     /// the client reads (the server never holds it whole); with `declare_length` the
     /// answer carries a `Content-Length`, otherwise it is chunked.
@@ -76,6 +85,10 @@ pub(crate) struct Shared {
     pub validity_days: u32,
     pub behaviour: Mutex<Behaviour>,
     pub issued: AtomicUsize,
+    /// The notAfter (Unix seconds) of the last certificate issued: the next one
+    /// expires at least a second later, so back-to-back renewals (the soak, the
+    /// crash matrix) each outlive the certificate they replace, as yearly ones do.
+    pub last_not_after: Mutex<i64>,
     /// `simplereenroll` requests received, whatever the answer.
     pub requests: AtomicUsize,
     /// Bytes of streamed (huge) answers handed to connections so far.

@@ -95,16 +95,40 @@ fn issue(
     style: Base64Style,
 ) -> Answer {
     let now = OffsetDateTime::now_utc();
+    let validity = Duration::days(i64::from(shared.validity_days));
     let (not_before, not_after) = match behaviour {
         Behaviour::Expired => (now - Duration::days(30), now - Duration::days(1)),
         Behaviour::NotYetValid => (now + Duration::days(2), now + Duration::days(365)),
+        Behaviour::NotBeforeIn { seconds } => (
+            now + Duration::seconds(i64::from(*seconds)),
+            later_than_the_last(shared, now + validity),
+        ),
+        Behaviour::ValidFor { days } => (
+            now - Duration::minutes(1),
+            now + Duration::days(i64::from(*days)),
+        ),
         _ => (
             now - Duration::minutes(1),
-            now + Duration::days(i64::from(shared.validity_days)),
+            later_than_the_last(shared, now + validity),
         ),
     };
     let request = match behaviour {
         Behaviour::WrongKey => throwaway_request(request.subject.clone()),
+        Behaviour::ReencodedSubject => {
+            let subject = reencoded(&request.subject);
+            throwaway_request(subject).and_then(|other| {
+                if other.subject_der == request.subject_der {
+                    return Err(TestCaError::UnsupportedSubject(
+                        "no attribute of this subject can be re-encoded".into(),
+                    ));
+                }
+                Ok(csr::VerifiedCsr {
+                    subject_der: other.subject_der,
+                    subject: other.subject,
+                    ..request
+                })
+            })
+        }
         Behaviour::WrongSubject => {
             let mut subject = request.subject.clone();
             subject.push(rcgen::DnType::CommonName, "別の会社 (wrong subject)");
@@ -135,6 +159,37 @@ fn issue(
         }
         Err(e) => failed(&e),
     }
+}
+
+/// `at`, or a second after the last notAfter this server gave, whichever is later.
+fn later_than_the_last(shared: &Shared, at: OffsetDateTime) -> OffsetDateTime {
+    let mut last = shared
+        .last_not_after
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let at = at.unix_timestamp().max(*last + 1);
+    *last = at;
+    OffsetDateTime::from_unix_timestamp(at).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// The same name in other string types: PrintableStrings as UTF8Strings, and
+/// UTF8Strings that a PrintableString can carry as PrintableStrings.
+fn reencoded(subject: &rcgen::DistinguishedName) -> rcgen::DistinguishedName {
+    let mut out = rcgen::DistinguishedName::new();
+    for (kind, value) in subject.iter() {
+        let value = match value {
+            rcgen::DnValue::PrintableString(s) => rcgen::DnValue::Utf8String(s.as_str().to_owned()),
+            rcgen::DnValue::Utf8String(s) => {
+                match rcgen::string::PrintableString::try_from(s.as_str()) {
+                    Ok(printable) => rcgen::DnValue::PrintableString(printable),
+                    Err(_) => value.clone(),
+                }
+            }
+            other => other.clone(),
+        };
+        out.push(kind.clone(), value);
+    }
+    out
 }
 
 fn failed(e: &TestCaError) -> Answer {

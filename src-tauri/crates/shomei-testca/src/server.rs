@@ -125,6 +125,7 @@ impl EstServer {
             validity_days: options.validity_days,
             behaviour: Mutex::new(options.behaviour),
             issued: AtomicUsize::new(0),
+            last_not_after: Mutex::new(0),
             requests: AtomicUsize::new(0),
             streamed: Arc::new(AtomicU64::new(0)),
         });
