@@ -78,10 +78,30 @@ pub fn cancel_renewal(state: State<'_, AppState>, renewal_id: String) -> Result<
         .map_err(|e| e.view())
 }
 
+/// Give up an unfinished renewal (`IdentityListing.unfinished`); the old identity
+/// stays as it is.
+#[tauri::command]
+pub async fn discard_renewal(
+    state: State<'_, AppState>,
+    renewal_id: String,
+    pin: String,
+    confirm_final_try: bool,
+) -> Result<(), ErrorView> {
+    let pin = SecretString::from(pin);
+    let engine = state.engine.clone();
+    // PKCS#11 calls block; keep them off the IPC thread.
+    tauri::async_runtime::spawn_blocking(move || {
+        engine
+            .discard_renewal(&renewal_id, pin, confirm_final_try)
+            .map_err(|e| e.view())
+    })
+    .await
+    .map_err(|e| internal(&e))?
+}
+
 fn internal(e: &dyn std::fmt::Display) -> ErrorView {
-    ErrorView {
-        code: shomei_engine::model::ErrorCode::Internal,
-        retries_left: None,
-        detail: Some(e.to_string()),
-    }
+    ErrorView::of(
+        shomei_engine::model::ErrorCode::Internal,
+        Some(e.to_string()),
+    )
 }

@@ -32,7 +32,17 @@ pub fn run() -> i32 {
     // The demo must start before anything else loads SoftHSM, and its test CA
     // must run on the runtime that lives as long as the app: Tauri's.
     let started = if options.demo {
-        let dir = options.demo_dir.clone().unwrap_or_else(fresh_demo_dir);
+        let dir = match options
+            .demo_dir
+            .clone()
+            .map_or_else(demo::fresh_directory, Ok)
+        {
+            Ok(dir) => dir,
+            Err(e) => {
+                eprintln!("shomei: demo: {e}");
+                return 1;
+            }
+        };
         // SoftHSM's configuration is an environment variable: set it (and load the
         // module) now, while this is the only thread, before any runtime starts.
         if let Err(e) = demo::prepare_token_directory(&dir) {
@@ -84,6 +94,7 @@ pub fn run() -> i32 {
             commands::start_renewal,
             commands::install_renewal,
             commands::cancel_renewal,
+            commands::discard_renewal,
         ])
         .run(tauri::generate_context!());
     match result {
@@ -97,14 +108,6 @@ pub fn run() -> i32 {
 
 /// Keeps the demo's EST server alive as long as the app.
 struct DemoGuard(#[allow(dead_code)] Option<Demo>);
-
-fn fresh_demo_dir() -> PathBuf {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    std::env::temp_dir().join(format!("shomei-demo-{}-{stamp}", std::process::id()))
-}
 
 /// Per-user location of the deployed bank profile.
 /// Where unfinished renewals are journaled: the demo's own directory, or the

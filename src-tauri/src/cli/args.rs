@@ -15,6 +15,9 @@ usage:
                                        days left, state, store
   shomei [GLOBAL] renew --identity SHA256 (--pin-env VAR | --pin-stdin)
                         [--yes] [--confirm-final-try]
+  shomei [GLOBAL] discard RENEWAL_ID (--pin-env VAR | --pin-stdin)
+                        [--yes] [--confirm-final-try]
+                                       give up an unfinished renewal (status lists them)
   shomei profile check FILE            validate a bank profile; every problem with line:column
   shomei [GLOBAL] export-ical [--out FILE]
                                        expiry and renewal-window dates as iCalendar (RFC 5545)
@@ -28,6 +31,8 @@ global options:
 
 status:
   --json             the listing as the window gets it (camelCase JSON) on stdout
+  Unfinished renewals (中断された更新) are listed with what happened, and what renew
+  (carry it on) or discard (give it up) would do.
 
 renew:
   --identity SHA256  the certificate's SHA-256 fingerprint (拇印), as status shows it
@@ -37,7 +42,16 @@ renew:
   --confirm-final-try
                      spend the token's final PIN try (without it: exit 4, nothing tried)
   A PIN is never accepted as an argument (--pin is refused): argv is visible to every
-  user of the computer. Progress goes to stderr; the result to stdout.
+  user of the computer; --pin-env removes the variable from the environment once read.
+  Progress goes to stderr; the result to stdout. When the bank asked to be asked again
+  later, renew says when (JST) and exits 10 without asking for the PIN.
+
+discard:
+  RENEWAL_ID         the unfinished renewal, as status lists it
+  --pin-env, --pin-stdin, --yes, --confirm-final-try
+                     as for renew (the PIN logs in to remove the renewal's new key);
+                     without --yes the question is asked on the terminal
+  The old certificate stays as it is. Works when its certificate is gone.
 
 export-ical:
   --out FILE         write the calendar to FILE (default: stdout)
@@ -51,10 +65,17 @@ exit codes:
   4  the token is at its final PIN try and --confirm-final-try was not given (nothing tried)
   5  store: token absent or removed, PKCS#11 module missing, certificate not found
   6  bank: unreachable, not trusted (pinned CA; a TLS-inspecting proxy?), rejected the
-     request, issued a wrong certificate, or has not issued yet
+     request, or issued a wrong certificate (another key or subject, not this bank's CA,
+     or one expiring no later than the current one)
   7  outside the renewal window (更新期間外)
   8  bank profile unreadable or invalid
   9  cancelled: a consent was answered いいえ, or cancelled on the token (nothing changed)
+  10 pending: the bank has not issued yet (or issued a certificate valid only from a
+     later time); the request is kept; run renew again after the time printed
+  11 in progress: this renewal is being worked on in another window or command right
+     now; nothing was done
+  12 not renewable here: no private key, not issued by the bank's CA, or replaced by a
+     newer certificate of the same subject
   status prints what it could read and exits with the code of the first store it could
   not read (0 when every store was read).
 ";
@@ -64,6 +85,7 @@ pub enum Command {
     Help,
     Status { json: bool },
     Renew(RenewArgs),
+    Discard(DiscardArgs),
     ProfileCheck(PathBuf),
     ExportIcal { out: Option<PathBuf> },
 }
@@ -74,12 +96,24 @@ pub enum PinSource {
     Stdin,
 }
 
+/// How a command that logs in to the token gets its PIN and its consents.
 #[derive(Debug, PartialEq, Eq)]
-pub struct RenewArgs {
-    pub identity: String,
+pub struct Secured {
     pub pin: PinSource,
     pub yes: bool,
     pub confirm_final_try: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct RenewArgs {
+    pub identity: String,
+    pub secured: Secured,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct DiscardArgs {
+    pub renewal_id: String,
+    pub secured: Secured,
 }
 
 pub struct Parsed {
@@ -118,6 +152,7 @@ pub fn parse(lang: Option<String>, words: Vec<String>) -> Result<Parsed, String>
             _ => return Err(unexpected("status", args)),
         },
         "renew" => Command::Renew(renew(args)?),
+        "discard" => Command::Discard(discard(args)?),
         "profile" => match args {
             [check, file] if check == "check" => Command::ProfileCheck(file.into()),
             _ => return Err("usage: shomei profile check FILE".to_owned()),
@@ -139,11 +174,38 @@ fn unexpected(command: &str, args: &[String]) -> String {
 }
 
 fn renew(args: &[String]) -> Result<RenewArgs, String> {
-    let (mut identity, mut pin, mut yes, mut confirm_final_try) = (None, None, false, false);
+    let (secured, rest) = secured("renew", args)?;
+    let identity = match rest.as_slice() {
+        [flag, fp] if flag == "--identity" => fp.clone(),
+        [flag] if flag == "--identity" => return Err("--identity needs a fingerprint".into()),
+        [] => return Err("renew needs --identity SHA256 (see shomei status)".into()),
+        other => return Err(format!("renew: unknown argument: {}", other[0])),
+    };
+    Ok(RenewArgs { identity, secured })
+}
+
+fn discard(args: &[String]) -> Result<DiscardArgs, String> {
+    let (secured, rest) = secured("discard", args)?;
+    match rest.as_slice() {
+        [id] if !id.starts_with('-') => Ok(DiscardArgs {
+            renewal_id: id.clone(),
+            secured,
+        }),
+        [] => Err("discard needs the RENEWAL_ID that status lists".into()),
+        other => Err(format!(
+            "discard: unexpected arguments: {}",
+            other.join(" ")
+        )),
+    }
+}
+
+/// The PIN source and consent flags of `command`; the other arguments are
+/// returned in order for the command to read.
+fn secured(command: &str, args: &[String]) -> Result<(Secured, Vec<String>), String> {
+    let (mut pin, mut yes, mut confirm_final_try, mut rest) = (None, false, false, Vec::new());
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
-            "--identity" => identity = Some(it.next().ok_or("--identity needs a fingerprint")?),
             "--pin-env" => {
                 let var = it.next().ok_or("--pin-env needs a variable name")?;
                 if !is_variable_name(var) {
@@ -157,25 +219,34 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
             "--pin-stdin" => pin = replace_pin(pin, PinSource::Stdin)?,
             "--yes" | "-y" => yes = true,
             "--confirm-final-try" => confirm_final_try = true,
-            other => return Err(format!("renew: unknown argument: {other}")),
+            "--identity" => {
+                rest.push(arg.clone());
+                rest.extend(it.next().cloned());
+            }
+            other if other.starts_with('-') => {
+                return Err(format!("{command}: unknown argument: {other}"))
+            }
+            _ => rest.push(arg.clone()),
         }
     }
-    let identity = identity.ok_or("renew needs --identity SHA256 (see shomei status)")?;
-    let pin =
-        pin.ok_or("renew needs the PIN from --pin-env VAR or --pin-stdin (never as an argument)")?;
+    let pin = pin.ok_or_else(|| {
+        format!("{command} needs the PIN from --pin-env VAR or --pin-stdin (never as an argument)")
+    })?;
     if pin == PinSource::Stdin && !yes {
         return Err(
-            "--pin-stdin needs --yes: stdin carries the PIN, so the two consents \
+            "--pin-stdin needs --yes: stdin carries the PIN, so the consents \
                     cannot be asked there / --pin-stdin には --yes が必要です"
                 .to_owned(),
         );
     }
-    Ok(RenewArgs {
-        identity: identity.clone(),
-        pin,
-        yes,
-        confirm_final_try,
-    })
+    Ok((
+        Secured {
+            pin,
+            yes,
+            confirm_final_try,
+        },
+        rest,
+    ))
 }
 
 fn replace_pin(old: Option<PinSource>, new: PinSource) -> Result<Option<PinSource>, String> {
@@ -210,7 +281,11 @@ mod tests {
         let Command::Renew(r) = command("renew --identity ab --pin-env P --yes").unwrap() else {
             panic!("not renew");
         };
-        assert_eq!((r.pin, r.yes), (PinSource::Env("P".into()), true));
+        assert_eq!(r.identity, "ab");
+        assert_eq!(
+            (r.secured.pin, r.secured.yes),
+            (PinSource::Env("P".into()), true)
+        );
         assert!(command("renew --identity ab --pin 123456 --yes")
             .unwrap_err()
             .contains("--pin-env"));
@@ -221,6 +296,23 @@ mod tests {
             .contains("--yes"));
         assert!(command("renew --identity ab").is_err());
         assert!(command("renew --identity ab --pin-env A --pin-stdin --yes").is_err());
+        assert!(command("renew --identity ab --pin-env A extra").is_err());
+        assert!(command("renew --identity --pin-env A").is_err());
+    }
+
+    #[test]
+    fn discard_takes_a_renewal_id_and_the_pin_like_renew() {
+        let Command::Discard(d) = command("discard 18a-0 --pin-stdin --yes").unwrap() else {
+            panic!("not discard");
+        };
+        assert_eq!(d.renewal_id, "18a-0");
+        assert_eq!((d.secured.pin, d.secured.yes), (PinSource::Stdin, true));
+        assert!(command("discard --pin-env P").is_err());
+        assert!(command("discard a b --pin-env P").is_err());
+        assert!(command("discard a --pin 1234").is_err());
+        assert!(command("discard a --pin-stdin")
+            .unwrap_err()
+            .contains("--yes"));
     }
 
     #[test]

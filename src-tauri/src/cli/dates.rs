@@ -73,6 +73,24 @@ impl Ymd {
     }
 }
 
+/// A moment in Japan time, in the language's words: `2026年12月6日 14:05（日本時間）`
+/// or `2026-12-06 14:05 JST`; the RFC 3339 text itself if it does not parse.
+pub fn jst_moment(rfc3339: &str, lang: super::Lang) -> String {
+    let Some(unix) = parse_rfc3339(rfc3339) else {
+        return rfc3339.to_owned();
+    };
+    let at = shomei_engine::rules::jst(unix);
+    let day = Ymd(at.date());
+    let (hour, minute) = (at.hour(), at.minute());
+    match lang {
+        super::Lang::Ja => {
+            let (year, month, d) = (at.year(), u8::from(at.month()), at.day());
+            format!("{year}年{month}月{d}日 {hour:02}:{minute:02}（日本時間）")
+        }
+        super::Lang::En => format!("{} {hour:02}:{minute:02} JST", day.iso()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +112,19 @@ mod tests {
             jst_date(parse_rfc3339("2019-05-01T00:00:00+09:00").unwrap()).ja(),
             "2019年5月1日（令和元年5月1日）"
         );
+    }
+
+    #[test]
+    fn moments_are_said_in_japan_time() {
+        use super::super::Lang;
+        assert_eq!(
+            jst_moment("2026-12-06T05:05:00Z", Lang::Ja),
+            "2026年12月6日 14:05（日本時間）"
+        );
+        assert_eq!(
+            jst_moment("2026-12-06T15:30:00Z", Lang::En),
+            "2026-12-07 00:30 JST"
+        );
+        assert_eq!(jst_moment("soon", Lang::En), "soon");
     }
 }

@@ -14,6 +14,9 @@ pub const BANK: i32 = 6;
 pub const OUTSIDE_WINDOW: i32 = 7;
 pub const PROFILE: i32 = 8;
 pub const CANCELLED: i32 = 9;
+pub const PENDING: i32 = 10;
+pub const IN_PROGRESS: i32 = 11;
+pub const NOT_RENEWABLE: i32 = 12;
 
 pub fn for_error(code: ErrorCode) -> i32 {
     use ErrorCode::*;
@@ -21,9 +24,13 @@ pub fn for_error(code: ErrorCode) -> i32 {
         PinIncorrect | PinLocked => PIN,
         PinFinalTry => PIN_FINAL_TRY,
         TokenAbsent | ModuleMissing | TokenRemoved | NotFound => STORE,
-        BankUnreachable | BankNotTrusted | BankRejected | CertificateMismatch | StillPending => {
+        BankUnreachable | BankNotTrusted | BankRejected | CertificateMismatch | IssuedNotLonger => {
             BANK
         }
+        // Nothing is wrong: the bank (or the clock) says "later"; the request is kept.
+        StillPending | IssuedNotYetValid => PENDING,
+        RenewalInProgress => IN_PROGRESS,
+        NotRenewable => NOT_RENEWABLE,
         OutsideWindow => OUTSIDE_WINDOW,
         Cancelled => CANCELLED,
         // An interrupted renewal of this identity was just finished: it is renewed.
@@ -35,7 +42,31 @@ pub fn for_error(code: ErrorCode) -> i32 {
 /// One sentence for the terminal, then the technical detail for the helpdesk.
 pub fn message(error: &ErrorView, lang: Lang) -> String {
     use ErrorCode::*;
+    let at = error
+        .at
+        .as_deref()
+        .map(|at| super::dates::jst_moment(at, lang));
+    let timed = match (error.code, &at) {
+        (StillPending, Some(at)) => Some(match lang {
+            Lang::Ja => format!(
+                "銀行はまだ電子証明書を発行していません。申請は保存されています。{at}以降に、もう一度実行してください（同じ申請で問い合わせます）。"
+            ),
+            Lang::En => format!(
+                "The bank has not issued yet. The request is kept: run again after {at} and the same request is asked after."
+            ),
+        }),
+        (IssuedNotYetValid, Some(at)) => Some(match lang {
+            Lang::Ja => format!(
+                "銀行は電子証明書を発行しましたが、有効期間の開始（{at}）がこのパソコンの時計より先です。パソコンの時計を確認してください。新しい電子証明書は保存してあり、その時刻以降にもう一度実行すると続けられます。"
+            ),
+            Lang::En => format!(
+                "The bank issued the certificate, but it is valid only from {at}, later than this computer's clock. Check the clock. The new certificate is kept: run again after that time to carry on."
+            ),
+        }),
+        _ => None,
+    };
     let text = match error.code {
+        _ if timed.is_some() => "",
         TokenAbsent => lang.t(
             "専用USBが見つかりません。差し込んでから、もう一度実行してください。",
             "The USB token was not found. Insert it and run again.",
@@ -91,13 +122,33 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
             "中断されていた更新を完了しました。新しい電子証明書が使えます（shomei status で確認できます）。",
             "An interrupted renewal of this certificate has been completed; the new certificate is in place (see shomei status).",
         ),
+        IssuedNotYetValid => lang.t(
+            "銀行は電子証明書を発行しましたが、有効期間の開始がこのパソコンの時計より先です。パソコンの時計を確認してください。新しい電子証明書は保存してあります。",
+            "The bank issued the certificate, but it is valid only from a time later than this computer's clock. Check the clock. The new certificate is kept.",
+        ),
+        IssuedNotLonger => lang.t(
+            "銀行から届いた電子証明書の有効期限が、いまの電子証明書より後ではないため、保存しませんでした。いまの電子証明書はそのまま使えます。銀行にお問い合わせください。",
+            "The certificate from the bank expires no later than the current one, so it was not installed. The current certificate is unchanged. Contact the bank.",
+        ),
+        RenewalInProgress => lang.t(
+            "この電子証明書の更新は、別のウィンドウまたはコマンドで処理中です。何も変更していません。そちらが終わってから、もう一度実行してください。",
+            "This renewal is in progress in another window or command. Nothing was changed. Run again once that one has finished.",
+        ),
+        NotRenewable => lang.t(
+            "この電子証明書はここでは更新できません（秘密鍵がない、銀行の認証局の発行ではない、または新しい電子証明書に置き換え済み）。shomei status で理由を確認できます。",
+            "This certificate cannot be renewed here (no private key, not issued by the bank's CA, or replaced by a newer one). See shomei status for why.",
+        ),
         OutsideWindow => lang.t(
             "いまは更新期間ではありません。",
             "Renewal is not possible now (outside the renewal window).",
         ),
-        RenewalUnknown | Internal => lang.t("内部エラーが発生しました。", "Internal error."),
+        RenewalUnknown => lang.t(
+            "その更新は見つかりません。終わっているか、破棄されています（shomei status で確認できます）。",
+            "No such unfinished renewal: it has ended or was discarded (see shomei status).",
+        ),
+        Internal => lang.t("内部エラーが発生しました。", "Internal error."),
     };
-    let mut out = text.to_owned();
+    let mut out = timed.unwrap_or_else(|| text.to_owned());
     if let Some(n) = error.retries_left {
         out.push_str(&match lang {
             Lang::Ja => format!("（残り{n}回）"),
@@ -123,12 +174,28 @@ mod tests {
         assert_eq!(for_error(ErrorCode::BankNotTrusted), BANK);
         assert_eq!(for_error(ErrorCode::OutsideWindow), OUTSIDE_WINDOW);
         assert_eq!(for_error(ErrorCode::Internal), FAILURE);
-        let view = ErrorView {
-            code: ErrorCode::PinFinalTry,
-            retries_left: None,
-            detail: None,
-        };
+        assert_eq!(for_error(ErrorCode::StillPending), PENDING);
+        assert_eq!(for_error(ErrorCode::IssuedNotYetValid), PENDING);
+        assert_eq!(for_error(ErrorCode::BankRejected), BANK);
+        assert_eq!(for_error(ErrorCode::IssuedNotLonger), BANK);
+        assert_eq!(for_error(ErrorCode::RenewalInProgress), IN_PROGRESS);
+        assert_eq!(for_error(ErrorCode::NotRenewable), NOT_RENEWABLE);
+        let view = ErrorView::of(ErrorCode::PinFinalTry, None);
         assert!(message(&view, Lang::En).contains("--confirm-final-try"));
         assert!(message(&view, Lang::Ja).contains("--confirm-final-try"));
+    }
+
+    #[test]
+    fn a_pending_renewal_says_when_in_japan_time() {
+        let mut view = ErrorView::of(ErrorCode::StillPending, None);
+        view.at = Some("2026-12-06T05:05:00Z".into());
+        assert!(
+            message(&view, Lang::Ja).contains("2026年12月6日 14:05（日本時間）以降に"),
+            "{}",
+            message(&view, Lang::Ja)
+        );
+        assert!(message(&view, Lang::En).contains("after 2026-12-06 14:05 JST"));
+        view.code = ErrorCode::IssuedNotYetValid;
+        assert!(message(&view, Lang::Ja).contains("パソコンの時計"));
     }
 }

@@ -8,7 +8,7 @@ use shomei_engine::model::IdentityListing;
 
 use super::session::Session;
 use super::status::store_word;
-use super::{dates, exit, Lang};
+use super::{dates, exit, output, Lang};
 
 pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
     let listing = session.engine.list();
@@ -25,19 +25,25 @@ pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
     for error in &listing.errors {
         eprintln!("shomei: {}", exit::message(error, lang));
     }
-    let written = match out {
-        Some(path) => std::fs::write(path, &text),
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(text.as_bytes())
+    match out {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, &text) {
+                eprintln!("shomei: export-ical: {e}");
+                return exit::FAILURE;
+            }
         }
-    };
-    if let Err(e) = written {
-        eprintln!("shomei: export-ical: {e}");
-        return exit::FAILURE;
+        None => {
+            if let Err(code) = output::print(&text) {
+                return code;
+            }
+        }
     }
     if let Some(path) = out {
-        let events = 2 * listing.identities.len();
+        let events = 2 * listing
+            .identities
+            .iter()
+            .filter(|i| i.not_renewable.is_none())
+            .count();
         eprintln!("shomei: {} ({events} events)", path.display());
     }
     listing
@@ -59,7 +65,13 @@ pub fn calendar(listing: &IdentityListing, bank: &str, window_days: i64, now: i6
             escape(&format!("電子証明書の期限（{bank}）"))
         ),
     ];
-    for id in &listing.identities {
+    // A certificate that can never be renewed here (no key, another bank's, replaced
+    // by a newer one) gets no reminder, in the calendar either.
+    for id in listing
+        .identities
+        .iter()
+        .filter(|i| i.not_renewable.is_none())
+    {
         let Some(expiry) = dates::parse_rfc3339(&id.not_after).map(dates::jst_date) else {
             continue;
         };
@@ -172,13 +184,21 @@ mod tests {
                 storage: StorageKind::UsbToken,
                 store_label: String::new(),
                 expired: None,
+                not_renewable: None,
             }],
             errors: vec![],
             unfinished: vec![],
         };
+        let mut listing = listing;
+        // A certificate that can never be renewed gets no events.
+        let mut replaced = listing.identities[0].clone();
+        replaced.fingerprint = "EF:01".into();
+        replaced.not_renewable = Some(shomei_engine::model::NotRenewable::NoPrivateKey);
+        listing.identities.push(replaced);
         let cal = calendar(&listing, "デモ信用金庫", 30, 0);
         assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));
         assert_eq!(cal.matches("BEGIN:VEVENT\r\n").count(), 2);
+        assert!(!cal.contains("EF:01"));
         assert!(cal.contains("DTSTART;VALUE=DATE:20261206\r\nDTEND;VALUE=DATE:20261207\r\n"));
         assert!(cal.contains("DTSTART;VALUE=DATE:20261106\r\n"));
         assert!(cal.contains("UID:shomei-expiry-abcd@shomei.invalid\r\n"));

@@ -1,11 +1,14 @@
 //! The IT-staff command line on the same binary (SPEC §5): `status`, `renew`,
-//! `profile check`, `export-ical`. It drives the engine exactly as the window
+//! `discard`, `profile check`, `export-ical`. It drives the engine exactly as the window
 //! does and never creates a window. Exit codes are in [`exit`] and `--help`.
 
 mod args;
 mod dates;
+mod discard;
 mod exit;
 mod ical;
+mod output;
+mod pin;
 mod profile_check;
 mod renew;
 mod session;
@@ -45,17 +48,27 @@ pub fn run(options: Options) -> i32 {
         }
     };
     match command {
-        Command::Help => {
-            print!("{}", args::HELP);
-            exit::OK
-        }
+        Command::Help => output::print(args::HELP).err().unwrap_or(exit::OK),
         Command::ProfileCheck(file) => profile_check::run(&file, lang),
         Command::Status { json } => with_session(&options, lang, |s| status::run(s, json, lang)),
         Command::ExportIcal { out } => {
             with_session(&options, lang, |s| ical::run(s, out.as_deref(), lang))
         }
-        Command::Renew(renew) => with_session(&options, lang, |s| renew::run(s, &renew, lang)),
+        // The PIN leaves the environment before anything else runs (no thread yet).
+        Command::Renew(renew) => match pin::early(&renew.secured.pin, lang) {
+            Ok(pin) => with_session(&options, lang, |s| renew::run(s, &renew, pin, lang)),
+            Err(message) => usage(&message),
+        },
+        Command::Discard(discard) => match pin::early(&discard.secured.pin, lang) {
+            Ok(pin) => with_session(&options, lang, |s| discard::run(s, &discard, pin, lang)),
+            Err(message) => usage(&message),
+        },
     }
+}
+
+fn usage(message: &str) -> i32 {
+    eprintln!("shomei: {message}");
+    exit::USAGE
 }
 
 fn with_session(

@@ -6,7 +6,7 @@ use std::path::Path;
 use shomei_engine::profile::ProfileError;
 use shomei_engine::BankProfile;
 
-use super::{exit, Lang};
+use super::{exit, output, Lang};
 
 pub fn run(file: &Path, lang: Lang) -> i32 {
     match BankProfile::load(file) {
@@ -55,27 +55,31 @@ pub fn run(file: &Path, lang: Lang) -> i32 {
                     lang.t("再取得の猶予（日）", "Re-acquire grace (days)"),
                     r.reacquire_grace_days.to_string(),
                 ),
+                (
+                    lang.t("発行待ちの上限（日）", "Pending limit (days)"),
+                    r.pending_limit_days.to_string(),
+                ),
             ];
-            println!(
-                "{}: {}",
+            let mut text = format!(
+                "{}: {}\n",
                 file.display(),
                 lang.t("問題はありません", "valid")
             );
             for (label, value) in rows {
-                println!("  {label}: {value}");
+                text.push_str(&format!("  {label}: {value}\n"));
             }
-            exit::OK
+            output::print(&text).err().unwrap_or(exit::OK)
         }
         Err(ProfileError::Invalid { path, issues }) => {
             let n = issues.len();
-            println!(
-                "{}: 銀行プロファイルに {n} 件の問題があります / the bank profile has {n} problem(s)",
+            let mut text = format!(
+                "{}: 銀行プロファイルに {n} 件の問題があります / the bank profile has {n} problem(s)\n",
                 path.display()
             );
             for issue in issues {
-                println!("{}:{issue}", path.display());
+                text.push_str(&format!("{}:{issue}\n", path.display()));
             }
-            exit::PROFILE
+            output::print(&text).err().unwrap_or(exit::PROFILE)
         }
         Err(e) => {
             eprintln!("shomei: {e}");

@@ -1,66 +1,85 @@
 //! `renew`: the engine's two halves with the two consents in between, the PIN
 //! from an environment variable or stdin (never argv), progress on stderr.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::sync::Arc;
 
-use secrecy::SecretString;
-use shomei_engine::model::{ErrorView, ProgressEvent, RenewalStep, StepPhase};
+use shomei_engine::model::{ErrorCode, ErrorView, ProgressEvent, RenewalStep, StepPhase};
 use shomei_engine::ProgressSink;
 
-use super::args::{PinSource, RenewArgs};
+use super::args::RenewArgs;
+use super::pin::Pin;
 use super::session::Session;
 use super::status::{expiry, store_word};
-use super::{dates, exit, Lang};
+use super::{dates, exit, output, Lang};
 
-pub fn run(session: &Session, args: &RenewArgs, lang: Lang) -> i32 {
+pub fn run(session: &Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32 {
     let engine = &session.engine;
     let listing = engine.list();
-    let Some(current) = listing
+    let current = listing
         .identities
         .iter()
-        .find(|i| same_fingerprint(&i.fingerprint, &args.identity))
-    else {
-        let error = listing.errors.first().cloned().unwrap_or(ErrorView {
-            code: shomei_engine::model::ErrorCode::NotFound,
-            retries_left: None,
-            detail: Some(args.identity.clone()),
-        });
-        return fail(&error, lang);
+        .find(|i| same_fingerprint(&i.fingerprint, &args.identity));
+    // An identity that is gone can still have its unfinished renewal carried on.
+    let unfinished = listing
+        .unfinished
+        .iter()
+        .find(|u| same_fingerprint(&u.fingerprint, &args.identity));
+    let (fingerprint, question) = match (current, unfinished) {
+        (Some(current), _) => (
+            current.fingerprint.clone(),
+            match lang {
+                Lang::Ja => format!(
+                    "{}（{}、有効期限 {}）の電子証明書を更新します。よろしいですか？",
+                    current.subject_cn,
+                    store_word(current.storage, lang),
+                    expiry(current, lang)
+                ),
+                Lang::En => format!(
+                    "Renew the client certificate of {} ({}, expires {})?",
+                    current.subject_cn,
+                    store_word(current.storage, lang),
+                    expiry(current, lang)
+                ),
+            },
+        ),
+        (None, Some(u)) => (
+            u.fingerprint.clone(),
+            match lang {
+                Lang::Ja => format!("{} の中断された更新を続けます。よろしいですか？", u.label),
+                Lang::En => format!("Carry on the unfinished renewal of {}?", u.label),
+            },
+        ),
+        (None, None) => {
+            let error = listing.errors.first().cloned().unwrap_or(ErrorView::of(
+                ErrorCode::NotFound,
+                Some(args.identity.clone()),
+            ));
+            return fail(&error, lang);
+        }
     };
-    let pin = match read_pin(&args.pin, lang) {
+    // "Not before HH:MM" needs no PIN.
+    if let Err(e) = engine.not_before(&fingerprint) {
+        return fail(&e.view(), lang);
+    }
+    let pin = match pin.get(lang) {
         Ok(pin) => pin,
         Err(message) => {
             eprintln!("shomei: {message}");
             return exit::USAGE;
         }
     };
-    let question = match lang {
-        Lang::Ja => format!(
-            "{}（{}、有効期限 {}）の電子証明書を更新します。よろしいですか？",
-            current.subject_cn,
-            store_word(current.storage, lang),
-            expiry(current, lang)
-        ),
-        Lang::En => format!(
-            "Renew the client certificate of {} ({}, expires {})?",
-            current.subject_cn,
-            store_word(current.storage, lang),
-            expiry(current, lang)
-        ),
-    };
-    if !args.yes && !consent(&question, lang) {
+    if !args.secured.yes && !consent(&question, lang) {
         eprintln!(
             "shomei: {}",
             lang.t("更新を取り消しました。", "Renewal cancelled.")
         );
         return exit::CANCELLED;
     }
-    let fingerprint = current.fingerprint.clone();
     let started = session.runtime.block_on(engine.start_renewal(
         &fingerprint,
         pin,
-        args.confirm_final_try,
+        args.secured.confirm_final_try,
         progress(lang),
     ));
     let issued = match started {
@@ -76,19 +95,18 @@ pub fn run(session: &Session, args: &RenewArgs, lang: Lang) -> i32 {
                 Lang::En => format!("{} (JST)", d.iso()),
             },
         );
+    let store = current.map_or_else(String::new, |c| store_word(c.storage, lang).to_owned());
     let question = match lang {
         Lang::Ja => format!(
-            "銀行から新しい電子証明書が届きました（有効期限 {new_expiry}）。{}に保存し、古い電子証明書と置き換えます。よろしいですか？",
-            store_word(current.storage, lang)
+            "銀行から新しい電子証明書が届きました（有効期限 {new_expiry}）。{store}に保存し、古い電子証明書と置き換えます。よろしいですか？"
         ),
         Lang::En => format!(
-            "The bank issued the new certificate (expires {new_expiry}). Install it into the {} in place of the old one?",
-            store_word(current.storage, lang)
+            "The bank issued the new certificate (expires {new_expiry}). Install it ({store}) in place of the old one?"
         ),
     };
-    if !args.yes && !consent(&question, lang) {
+    if !args.secured.yes && !consent(&question, lang) {
         if let Err(e) = engine.cancel_renewal(&issued.renewal_id) {
-            eprintln!("shomei: {}", exit::message(&e.view(), lang));
+            return fail(&e.view(), lang);
         }
         eprintln!(
             "shomei: {}",
@@ -104,30 +122,37 @@ pub fn run(session: &Session, args: &RenewArgs, lang: Lang) -> i32 {
         .block_on(engine.install_renewal(&issued.renewal_id, progress(lang)));
     match installed {
         Ok(outcome) => {
-            println!(
-                "{}: {new_expiry}",
+            if let Some(e) = &outcome.archive_error {
+                eprintln!(
+                    "shomei: {}\n  ({})",
+                    lang.t(
+                        "新しい電子証明書は使えます。古い電子証明書を削除できなかったため残っています（次の更新の妨げにはなりません。shomei status で確認できます）。",
+                        "The new certificate is in place. The old one could not be removed and is still there (this never blocks a renewal; see shomei status)."
+                    ),
+                    e.detail.as_deref().unwrap_or_default()
+                );
+            }
+            let text = format!(
+                "{}: {new_expiry}\n{}: {}\n",
                 lang.t(
                     "電子証明書を更新しました。新しい有効期限",
                     "Renewed. New expiry date"
-                )
-            );
-            println!(
-                "{}: {}",
+                ),
                 lang.t("拇印 (SHA-256)", "Fingerprint (SHA-256)"),
                 outcome.installed.fingerprint
             );
-            exit::OK
+            output::print(&text).err().unwrap_or(exit::OK)
         }
         Err(e) => fail(&e.view(), lang),
     }
 }
 
-fn fail(error: &ErrorView, lang: Lang) -> i32 {
+pub fn fail(error: &ErrorView, lang: Lang) -> i32 {
     eprintln!("shomei: {}", exit::message(error, lang));
     exit::for_error(error.code)
 }
 
-fn same_fingerprint(a: &str, b: &str) -> bool {
+pub fn same_fingerprint(a: &str, b: &str) -> bool {
     let hex = |s: &str| -> String {
         s.chars()
             .filter(char::is_ascii_hexdigit)
@@ -137,36 +162,12 @@ fn same_fingerprint(a: &str, b: &str) -> bool {
     !hex(b).is_empty() && hex(a) == hex(b)
 }
 
-/// The PIN, straight into a `SecretString`; it is never printed or logged.
-fn read_pin(source: &PinSource, lang: Lang) -> Result<SecretString, String> {
-    let pin = match source {
-        PinSource::Env(var) => std::env::var(var).map_err(|_| match lang {
-            Lang::Ja => format!("環境変数 {var} に PIN が設定されていません。"),
-            Lang::En => format!("the environment variable {var} holds no PIN."),
-        })?,
-        PinSource::Stdin => {
-            let mut line = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut line)
-                .map_err(|e| format!("stdin: {e}"))?;
-            let len = line.trim_end_matches(['\r', '\n']).len();
-            line.truncate(len);
-            line
-        }
-    };
-    if pin.is_empty() {
-        return Err(lang.t("PIN が空です。", "the PIN is empty.").to_owned());
-    }
-    Ok(SecretString::from(pin))
-}
-
 /// Asks on the terminal; only はい / yes / y is a yes.
-fn consent(question: &str, lang: Lang) -> bool {
+pub fn consent(question: &str, lang: Lang) -> bool {
     eprint!("{question} [{}] ", lang.t("はい/いいえ", "y/n"));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
-    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+    if std::io::stdin().read_line(&mut answer).is_err() {
         return false;
     }
     matches!(

@@ -17,12 +17,17 @@ pub struct Session {
 
 /// Opens the engine; on failure the message is printed and the exit code returned.
 pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
-    let demo_dir = options.demo.then(|| {
-        options
-            .demo_dir
-            .clone()
-            .unwrap_or_else(crate::fresh_demo_dir)
-    });
+    let demo_dir = match (options.demo, &options.demo_dir) {
+        (false, _) => None,
+        (true, Some(dir)) => Some(dir.clone()),
+        (true, None) => match demo::fresh_directory() {
+            Ok(dir) => Some(dir),
+            Err(e) => {
+                eprintln!("shomei: demo: {e}");
+                return Err(exit::FAILURE);
+            }
+        },
+    };
     // SoftHSM's configuration is an environment variable: set it while this is
     // still the only thread, before the runtime starts its workers.
     if let Some(dir) = &demo_dir {

@@ -9,8 +9,10 @@
 //! each one `Engine::list` → `start_renewal` → `install_renewal`, as the app does,
 //! with the journal on disk (in the temporary directory), so every step is written
 //! and fsynced as in the app.
-//! The test CA issues 12-day certificates, so every renewed certificate is again
-//! inside the renewal window; the profile removes the replaced identity
+//! The test CA issues 13-day certificates, so every renewed certificate is again
+//! inside the renewal window and outlives the one it replaces (the engine refuses a
+//! renewal that shortens it; the test CA gives each certificate a later notAfter
+//! than the last); the profile removes the replaced identity
 //! (`replaced = "remove"`), so the token should end as it began: one identity, one key.
 //!
 //! Prints failures (count and the first messages; a failed renewal does not stop the
@@ -39,8 +41,9 @@ use shomei_testca::{EstServer, ServerOptions, TestCa};
 
 const DEFAULT_RENEWALS: usize = 200;
 /// Days the test CA's certificates are valid: inside the 30-day window, so the
-/// renewed certificate can be renewed again at once.
-const VALIDITY_DAYS: u32 = 12;
+/// renewed certificate can be renewed again at once, and longer than the first
+/// identity's 12 days.
+const VALIDITY_DAYS: u32 = 13;
 const SO_PIN: &str = "soak-so-0000";
 /// How many failure messages are printed in full.
 const SHOWN_FAILURES: usize = 5;

@@ -38,6 +38,13 @@ fn internal(what: &str) -> impl Fn(String) -> EngineError + '_ {
     move |e| EngineError::Internal(format!("demo: {what}: {e}"))
 }
 
+/// A new private directory for a demo (owner-only, a name nobody can guess) in
+/// the system's temporary directory.
+pub fn fresh_directory() -> Result<PathBuf> {
+    crate::private_dir::create_fresh(&std::env::temp_dir(), "shomei-demo-")
+        .map_err(|e| internal("create directory")(e.to_string()))
+}
+
 /// Point SoftHSM at the demo's private token directory. Call it while the process
 /// has one thread: it sets `SOFTHSM2_CONF`. [`start`] does it too if not done.
 pub fn prepare_token_directory(dir: &Path) -> Result<()> {

@@ -1,9 +1,10 @@
 //! Engine errors and their translation to the UI's [`ErrorView`] codes.
 
-use shomei_est::EstError;
+use shomei_est::{EstError, Rejection};
 use shomei_store::StoreError;
 
-use crate::model::{ErrorCode, ErrorView};
+use crate::model::{ErrorCode, ErrorView, NotRenewable};
+use crate::views::rfc3339;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -23,11 +24,25 @@ pub enum EngineError {
     /// certificate with this fingerprint replaced it.
     #[error("already renewed: the new certificate is {0}")]
     AlreadyRenewed(String),
-    /// Another call is renewing this identity right now.
+    /// Another call of this process is renewing this identity right now.
     #[error("a renewal of certificate {0} is already running")]
     Busy(String),
-    #[error("the bank has not issued yet: {0}")]
-    StillPending(String),
+    /// Another process (the window, the command line) holds this renewal.
+    #[error("the renewal of certificate {0} is in progress in another window or command")]
+    InProgressElsewhere(String),
+    /// The bank answered "later"; the request is kept and asked again from
+    /// `next_poll_at` (Unix seconds).
+    #[error("the bank has not issued yet: {detail}")]
+    StillPending {
+        next_poll_at: Option<i64>,
+        detail: String,
+    },
+    /// The issued certificate is valid only from `not_before` (Unix seconds), later
+    /// than this computer's clock allows. It is kept with its key.
+    #[error("the issued certificate is valid only from {}: this computer's clock may be behind; it is kept and checked again then", rfc3339(*.not_before))]
+    IssuedInFuture { not_before: i64 },
+    #[error("this certificate cannot be renewed here: {0:?}")]
+    NotRenewable(NotRenewable),
     #[error("not supported: {0}")]
     Unsupported(String),
     #[error("{0}")]
@@ -48,8 +63,9 @@ impl EngineError {
                 _ => ErrorCode::Internal,
             },
             EngineError::Est(e) => match e {
-                EstError::Unreachable(_) => ErrorCode::BankUnreachable,
+                EstError::Unreachable(_) | EstError::NotSent(_) => ErrorCode::BankUnreachable,
                 EstError::ServerNotTrusted(_) => ErrorCode::BankNotTrusted,
+                EstError::Rejected(Rejection::NotLonger { .. }) => ErrorCode::IssuedNotLonger,
                 EstError::Rejected(_) => ErrorCode::CertificateMismatch,
                 EstError::Http { .. } | EstError::Malformed(_) => ErrorCode::BankRejected,
                 _ => ErrorCode::Internal,
@@ -57,9 +73,13 @@ impl EngineError {
             EngineError::OutsideWindow(_) => ErrorCode::OutsideWindow,
             EngineError::UnknownRenewal(_) => ErrorCode::RenewalUnknown,
             EngineError::PinFinalTry => ErrorCode::PinFinalTry,
-            EngineError::StillPending(_) => ErrorCode::StillPending,
+            EngineError::StillPending { .. } => ErrorCode::StillPending,
+            EngineError::IssuedInFuture { .. } => ErrorCode::IssuedNotYetValid,
             EngineError::AlreadyRenewed(_) => ErrorCode::AlreadyRenewed,
-            EngineError::Busy(_) => ErrorCode::Internal,
+            EngineError::Busy(_) | EngineError::InProgressElsewhere(_) => {
+                ErrorCode::RenewalInProgress
+            }
+            EngineError::NotRenewable(_) => ErrorCode::NotRenewable,
             EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }
@@ -70,9 +90,15 @@ impl EngineError {
             EngineError::Store(StoreError::PinIncorrect { retries_left }) => *retries_left,
             _ => None,
         };
+        let at = match self {
+            EngineError::StillPending { next_poll_at, .. } => next_poll_at.map(rfc3339),
+            EngineError::IssuedInFuture { not_before } => Some(rfc3339(*not_before)),
+            _ => None,
+        };
         ErrorView {
             code: self.code(),
             retries_left,
+            at,
             detail: Some(self.to_string()),
         }
     }

@@ -53,6 +53,30 @@ pub struct IdentityView {
     pub store_label: String,
     /// Once expired: 再取得 until a date, or 再発行 at the bank. `None` before expiry.
     pub expired: Option<ExpiredGuidance>,
+    /// Why this certificate can never be renewed here; `None` when it can (in its
+    /// window). Such a certificate gets no 更新 and no reminder.
+    pub not_renewable: Option<NotRenewable>,
+}
+
+/// Why a listed certificate cannot be renewed, whatever the date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(
+    tag = "reason",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum NotRenewable {
+    /// The store holds the certificate but not its private key (an imported
+    /// certificate, a key deleted by a tool): the bank login cannot sign with it.
+    NoPrivateKey,
+    /// Its issuer is not a CA the bank profile pins: not this bank's certificate.
+    UnknownIssuer,
+    /// A newer certificate of the same subject and issuer is in the same store (the
+    /// profile keeps replaced certificates): that one is renewed, not this one.
+    Superseded {
+        by_fingerprint: String,
+        by_not_after: String,
+    },
 }
 
 /// What an expired certificate still allows (SPEC §1), from the profile's grace days
@@ -127,32 +151,58 @@ pub struct IdentityListing {
     pub unfinished: Vec<UnfinishedRenewal>,
 }
 
-/// Where an unfinished renewal stands, as far as the user is concerned.
+/// Where an unfinished renewal stands, as far as the user is concerned. Carrying
+/// it on is renewing the same identity again; discarding it (`discard_renewal`)
+/// leaves the old identity as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum UnfinishedStage {
-    /// Stopped before the request was sent: it will be undone.
+    /// Stopped before the request was sent: carrying on undoes it and starts
+    /// afresh; discarding removes the new key.
     Interrupted,
-    /// Sent; the bank has not issued yet (or the answer was lost): it will be
-    /// asked again with the same request.
+    /// Sent; the bank has not issued yet (or the answer was lost): carrying on asks
+    /// again with the same request (from `next_poll_at`); discarding removes the
+    /// new key, and whatever the bank issues later for it is never used.
     Pending,
-    /// Issued and verified: waiting for consent 2.
+    /// Issued, but valid only from `next_poll_at`, ahead of this computer's clock:
+    /// carrying on checks it again then; discarding throws it away.
+    NotYetValid,
+    /// Issued and verified: carrying on comes back to consent 2; discarding throws
+    /// the new certificate away.
     AwaitingInstall,
-    /// Consent 2 was given; the install will be finished.
+    /// Consent 2 was given; carrying on finishes the install; discarding removes
+    /// the new certificate and key again (the old identity was never touched).
     Installing,
+    /// The new identity is installed; the replaced one is still to be removed
+    /// (`archive_error`: it failed). Carrying on tries again; discarding keeps both.
+    /// The new identity renews normally meanwhile.
+    Archiving,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UnfinishedRenewal {
     pub renewal_id: String,
-    /// The identity being renewed (SHA-256).
+    /// The identity being renewed (SHA-256); it may be gone from the store.
     pub fingerprint: String,
+    /// Its label when the renewal started (usually the subject's name).
+    pub label: String,
+    /// The new identity's fingerprint, once issued.
+    pub new_fingerprint: Option<String>,
     pub store: String,
+    pub store_label: String,
+    /// Where it happens: whether discarding it needs the token PIN.
+    pub storage: StorageKind,
     pub stage: UnfinishedStage,
     pub started_at: String,
-    /// When the bank asked to be asked again (pending only).
+    /// When the bank asked to be asked again (pending), or when the issued
+    /// certificate becomes valid (not yet valid).
     pub next_poll_at: Option<String>,
+    /// Pending for longer than the bank profile's `pending_limit_days`: ask the
+    /// bank, or discard it.
+    pub stuck: bool,
+    /// Why removing the replaced identity failed (archiving only).
+    pub archive_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -197,6 +247,17 @@ pub enum ErrorCode {
     /// A renewal of this identity that a previous run left unfinished has just
     /// been completed: the list shows the new certificate.
     AlreadyRenewed,
+    /// Another window or command (or another call of this one) is working on this
+    /// renewal right now; nothing was done.
+    RenewalInProgress,
+    /// This certificate can never be renewed here (`NotRenewable` in the list).
+    NotRenewable,
+    /// The bank issued a certificate that expires no later than the one it would
+    /// replace; it was not installed.
+    IssuedNotLonger,
+    /// The bank issued, but the certificate is valid only from `at`, later than this
+    /// computer's clock allows; it is kept, and checked again then.
+    IssuedNotYetValid,
     Internal,
 }
 
@@ -205,8 +266,24 @@ pub enum ErrorCode {
 pub struct ErrorView {
     pub code: ErrorCode,
     pub retries_left: Option<u32>,
+    /// The time the error is about (RFC 3339): when the bank asked to be asked
+    /// again (stillPending), when the issued certificate becomes valid
+    /// (issuedNotYetValid).
+    pub at: Option<String>,
     /// Technical detail for the helpdesk; shown small, never as the message.
     pub detail: Option<String>,
+}
+
+impl ErrorView {
+    /// An error with only a code and its technical detail.
+    pub fn of(code: ErrorCode, detail: Option<String>) -> Self {
+        ErrorView {
+            code,
+            retries_left: None,
+            at: None,
+            detail,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -222,6 +299,9 @@ pub struct RenewalOutcome {
     pub renewal_id: String,
     pub installed: CertificateDetails,
     pub replaced_fingerprint: String,
+    /// The new identity is installed, but the replaced one could not be removed: it
+    /// stays (reported in the list, tried again later; never blocking).
+    pub archive_error: Option<ErrorView>,
     /// What to do next, for the 完了 screen (`guidance::post_renewal_checklist`).
     pub checklist: Vec<ChecklistItem>,
 }
@@ -271,6 +351,7 @@ pub fn typescript_bindings() -> String {
         IdentityListing::decl(&cfg),
         IdentityView::decl(&cfg),
         IssuedCertificate::decl(&cfg),
+        NotRenewable::decl(&cfg),
         ProgressEvent::decl(&cfg),
         RenewalOutcome::decl(&cfg),
         RenewalStep::decl(&cfg),

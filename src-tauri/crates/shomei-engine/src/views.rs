@@ -62,6 +62,8 @@ pub fn identity_view(
         storage: storage(kind),
         store_label: store_label.to_owned(),
         expired: guidance::for_state(state, profile.support.as_ref()),
+        // Decided by the engine, which knows the store and the pinned CAs.
+        not_renewable: None,
     }
 }
 

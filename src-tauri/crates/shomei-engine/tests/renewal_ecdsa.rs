@@ -77,6 +77,24 @@ async fn renews_an_ecdsa_p256_identity_on_the_token() {
         "exactly the replaced one removed"
     );
 
+    // The RSA identity has the P-256 one's subject and issuer: as long as that newer
+    // certificate is in the store, the RSA one is replaced, not renewable.
+    let listed = engine.list();
+    let rsa_view = listed
+        .identities
+        .iter()
+        .find(|i| i.fingerprint == old_rsa.fingerprint)
+        .unwrap();
+    assert!(
+        matches!(
+            &rsa_view.not_renewable,
+            Some(shomei_engine::model::NotRenewable::Superseded { by_fingerprint, .. })
+                if *by_fingerprint == issued.details.fingerprint
+        ),
+        "{rsa_view:?}"
+    );
+    token.remove_identity(&issued.details.fingerprint).unwrap();
+
     // A profile that asks for P-256 (key_policy = "p256") renews the RSA identity
     // with a P-256 key: stronger than the current key, never weaker.
     let mut p256_profile = demo.profile.clone();

@@ -22,6 +22,11 @@ export interface Backend {
   installRenewal(renewalId: string): Promise<RenewalOutcome>;
   cancelRenewal(renewalId: string): Promise<void>;
   /**
+   * Gives up an unfinished renewal (`IdentityListing.unfinished`): its new key goes, the old
+   * identity stays. The PIN logs in to the token ('' for a store without one).
+   */
+  discardRenewal(renewalId: string, pin: string, confirmFinalTry: boolean): Promise<void>;
+  /**
    * Resolves once the listener is registered: callers await it before starting a renewal,
    * otherwise the first progress events could be emitted before anyone listens.
    */

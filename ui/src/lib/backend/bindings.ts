@@ -29,9 +29,15 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "internal";
+export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
+/**
+ * The time the error is about (RFC 3339): when the bank asked to be asked
+ * again (stillPending), when the issued certificate becomes valid
+ * (issuedNotYetValid).
+ */
+at: string | null, 
 /**
  * Technical detail for the helpdesk; shown small, never as the message.
  */
@@ -58,13 +64,25 @@ daysLeft: number, status: CertStatus, storage: StorageKind, storeLabel: string,
 /**
  * Once expired: 再取得 until a date, or 再発行 at the bank. `None` before expiry.
  */
-expired: ExpiredGuidance | null, };
+expired: ExpiredGuidance | null, 
+/**
+ * Why this certificate can never be renewed here; `None` when it can (in its
+ * window). Such a certificate gets no 更新 and no reminder.
+ */
+notRenewable: NotRenewable | null, };
 
 export type IssuedCertificate = { renewalId: string, details: CertificateDetails, };
+
+export type NotRenewable = { "reason": "noPrivateKey" } | { "reason": "unknownIssuer" } | { "reason": "superseded", byFingerprint: string, byNotAfter: string, };
 
 export type ProgressEvent = { renewalId: string, step: RenewalStep, phase: StepPhase, error: ErrorView | null, };
 
 export type RenewalOutcome = { renewalId: string, installed: CertificateDetails, replacedFingerprint: string, 
+/**
+ * The new identity is installed, but the replaced one could not be removed: it
+ * stays (reported in the list, tried again later; never blocking).
+ */
+archiveError: ErrorView | null, 
 /**
  * What to do next, for the 完了 screen (`guidance::post_renewal_checklist`).
  */
@@ -78,15 +96,37 @@ export type StorageKind = "usbToken" | "thisPc";
 
 export type UnfinishedRenewal = { renewalId: string, 
 /**
- * The identity being renewed (SHA-256).
+ * The identity being renewed (SHA-256); it may be gone from the store.
  */
-fingerprint: string, store: string, stage: UnfinishedStage, startedAt: string, 
+fingerprint: string, 
 /**
- * When the bank asked to be asked again (pending only).
+ * Its label when the renewal started (usually the subject's name).
  */
-nextPollAt: string | null, };
+label: string, 
+/**
+ * The new identity's fingerprint, once issued.
+ */
+newFingerprint: string | null, store: string, storeLabel: string, 
+/**
+ * Where it happens: whether discarding it needs the token PIN.
+ */
+storage: StorageKind, stage: UnfinishedStage, startedAt: string, 
+/**
+ * When the bank asked to be asked again (pending), or when the issued
+ * certificate becomes valid (not yet valid).
+ */
+nextPollAt: string | null, 
+/**
+ * Pending for longer than the bank profile's `pending_limit_days`: ask the
+ * bank, or discard it.
+ */
+stuck: boolean, 
+/**
+ * Why removing the replaced identity failed (archiving only).
+ */
+archiveError: string | null, };
 
-export type UnfinishedStage = "interrupted" | "pending" | "awaitingInstall" | "installing";
+export type UnfinishedStage = "interrupted" | "pending" | "notYetValid" | "awaitingInstall" | "installing" | "archiving";
 
 export type SupportContactView = { name: string | null, phone: string | null, url: string | null, 
 /**

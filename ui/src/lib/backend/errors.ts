@@ -21,6 +21,10 @@ export const ERROR_CODES = [
   'outsideWindow',
   'renewalUnknown',
   'alreadyRenewed',
+  'renewalInProgress',
+  'notRenewable',
+  'issuedNotLonger',
+  'issuedNotYetValid',
   'internal',
 ] as const satisfies readonly ErrorCode[];
 
@@ -39,9 +43,10 @@ export function toErrorView(err: unknown): ErrorView {
     return {
       code: e.code,
       retriesLeft: typeof e.retriesLeft === 'number' ? e.retriesLeft : null,
+      at: typeof e.at === 'string' ? e.at : null,
       detail: typeof e.detail === 'string' ? e.detail : null,
     };
   }
   const detail = err instanceof Error ? err.message : typeof err === 'string' ? err : null;
-  return { code: 'internal', retriesLeft: null, detail };
+  return { code: 'internal', retriesLeft: null, at: null, detail };
 }

@@ -21,9 +21,11 @@ import type {
   RenewalStep,
   StorageKind,
   SupportContactView,
+  UnfinishedRenewal,
+  UnfinishedStage,
 } from './bindings';
 
-export type FakeStage = 'list' | 'start' | 'install' | 'cancel';
+export type FakeStage = 'list' | 'start' | 'install' | 'cancel' | 'discard';
 
 export interface FakeOptions {
   /** Pause before each progress event, so a human can watch the demo. 0 in tests. */
@@ -39,6 +41,16 @@ export interface FakeOptions {
   reacquireGraceDays?: number;
   /** The bank's support contact; default: the demo's. */
   support?: SupportContactView | null;
+  /** Renewals a previous run left unfinished, by the index of the identity they renew (or
+   * `gone: true` for one whose certificate is no longer listed). */
+  unfinished?: FakeUnfinished[];
+}
+
+export interface FakeUnfinished {
+  identity?: number;
+  gone?: boolean;
+  stage: UnfinishedStage;
+  stuck?: boolean;
 }
 
 export interface FakeIdentity {
@@ -115,6 +127,7 @@ function identity(
     storage,
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
+    notRenewable: null,
   };
 }
 
@@ -148,6 +161,7 @@ export class FakeBackend implements Backend {
   private identities: IdentityView[];
   private listeners = new Set<(e: ProgressEvent) => void>();
   private pending = new Map<string, { old: IdentityView; issued: CertificateDetails }>();
+  private unfinished: UnfinishedRenewal[];
   /** What the token knows; the UI only ever learns whether it is at the final try. */
   private pinTries: number;
   private seq = 0;
@@ -161,6 +175,23 @@ export class FakeBackend implements Backend {
     this.identities = (options.identities ?? DEFAULT_IDENTITIES).map((spec, i) =>
       identity(i + 1, spec, this.now, expiredGuidance(spec.days, this.now, grace, support)),
     );
+    this.unfinished = (options.unfinished ?? []).map((u, n) => {
+      const of = this.identities[u.identity ?? 0];
+      return {
+        renewalId: `unfinished-${n + 1}`,
+        fingerprint: u.gone ? hex(900 + n, 32) : of.fingerprint,
+        label: of.subjectCn,
+        newFingerprint: null,
+        store: of.storage === 'usbToken' ? 'USB token' : 'this PC',
+        storeLabel: of.storeLabel,
+        storage: of.storage,
+        stage: u.stage,
+        startedAt: new Date(this.now.getTime() - 20 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
+        nextPollAt: u.stage === 'pending' || u.stage === 'notYetValid' ? endOfJstDay(this.now, 0) : null,
+        stuck: u.stuck ?? false,
+        archiveError: null,
+      };
+    });
   }
 
   async appInfo(): Promise<AppInfo> {
@@ -170,7 +201,11 @@ export class FakeBackend implements Backend {
   async listIdentities(): Promise<IdentityListing> {
     this.failIf('list');
     const errors: ErrorView[] = [];
-    return { identities: this.identities.map((i) => ({ ...i })), errors, unfinished: [] };
+    return {
+      identities: this.identities.map((i) => ({ ...i })),
+      errors,
+      unfinished: this.unfinished.map((u) => ({ ...u })),
+    };
   }
 
   async startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate> {
@@ -215,6 +250,7 @@ export class FakeBackend implements Backend {
       renewalId,
       installed: p.issued,
       replacedFingerprint: p.old.fingerprint,
+      archiveError: null,
       checklist: checklist(p.issued, this.identities, this.now),
     };
   }
@@ -222,6 +258,14 @@ export class FakeBackend implements Backend {
   async cancelRenewal(renewalId: string): Promise<void> {
     this.failIf('cancel');
     if (!this.pending.delete(renewalId)) throw this.error('renewalUnknown');
+  }
+
+  async discardRenewal(renewalId: string, pin: string, confirmFinalTry: boolean): Promise<void> {
+    this.failIf('discard');
+    const u = this.unfinished.find((x) => x.renewalId === renewalId);
+    if (!u) throw this.error('renewalUnknown');
+    if (u.storage === 'usbToken') await this.login(renewalId, pin, confirmFinalTry);
+    this.unfinished = this.unfinished.filter((x) => x.renewalId !== renewalId);
   }
 
   async onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe> {
@@ -279,6 +323,6 @@ export class FakeBackend implements Backend {
   }
 
   private error(code: ErrorCode, retriesLeft: number | null = null): ErrorView {
-    return { code, retriesLeft, detail: `fake back end: ${code}` };
+    return { code, retriesLeft, at: null, detail: `fake back end: ${code}` };
   }
 }

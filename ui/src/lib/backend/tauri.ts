@@ -38,6 +38,9 @@ export class TauriBackend implements Backend {
   async cancelRenewal(renewalId: string): Promise<void> {
     await call<null>('cancel_renewal', { renewalId });
   }
+  async discardRenewal(renewalId: string, pin: string, confirmFinalTry: boolean): Promise<void> {
+    await call<null>('discard_renewal', { renewalId, pin, confirmFinalTry });
+  }
   async onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe> {
     return listen<ProgressEvent>(PROGRESS_EVENT, (e) => cb(e.payload));
   }

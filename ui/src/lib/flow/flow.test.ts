@@ -218,4 +218,41 @@ describe('RenewalFlow', () => {
     flow.renew('no such fingerprint');
     screen(flow, 'list');
   });
+
+  it('discards an unfinished renewal on the token after its consent and the PIN', async () => {
+    const { flow } = await started({ unfinished: [{ identity: 0, stage: 'pending', stuck: true }] });
+    const [u] = screen(flow, 'list').listing.unfinished;
+    expect(u.storage).toBe('usbToken');
+
+    flow.discard(u.renewalId);
+    await flow.answerDiscardConsent(false);
+    expect(screen(flow, 'list').listing.unfinished).toHaveLength(1);
+
+    flow.discard(u.renewalId);
+    expect(screen(flow, 'consentDiscard').unfinished.stage).toBe('pending');
+    await flow.answerDiscardConsent(true);
+    screen(flow, 'discardPin');
+    await flow.submitDiscardPin('0000');
+    expect(screen(flow, 'discardPin').error?.code).toBe('pinIncorrect');
+    await flow.submitDiscardPin(FAKE_PIN);
+    expect(screen(flow, 'list').listing.unfinished).toHaveLength(0);
+  });
+
+  it('discards a renewal in the PC store without a PIN, and shows a failure as an error', async () => {
+    const { flow } = await started({ unfinished: [{ identity: 1, stage: 'archiving' }] });
+    const [u] = screen(flow, 'list').listing.unfinished;
+    expect(u.storage).toBe('thisPc');
+    flow.discard(u.renewalId);
+    await flow.answerDiscardConsent(true);
+    expect(screen(flow, 'list').listing.unfinished).toHaveLength(0);
+
+    const failing = await started({
+      unfinished: [{ identity: 1, stage: 'interrupted' }],
+      failWith: { stage: 'discard', code: 'renewalInProgress' },
+    });
+    const [v] = screen(failing.flow, 'list').listing.unfinished;
+    failing.flow.discard(v.renewalId);
+    await failing.flow.answerDiscardConsent(true);
+    expect(screen(failing.flow, 'error').error.code).toBe('renewalInProgress');
+  });
 });

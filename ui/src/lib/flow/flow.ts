@@ -10,6 +10,7 @@ import type {
   IssuedCertificate,
   ProgressEvent,
   RenewalOutcome,
+  UnfinishedRenewal,
 } from '../backend/bindings';
 import { toErrorView } from '../backend/errors';
 import { applyProgress, installingSteps, issuingSteps, type StepView } from './steps';
@@ -24,6 +25,9 @@ export type Screen =
   | { kind: 'consentInstall'; identity: IdentityView; issued: IssuedCertificate; busy: boolean }
   | { kind: 'installing'; identity: IdentityView; issued: IssuedCertificate; steps: StepView[] }
   | { kind: 'done'; identity: IdentityView; outcome: RenewalOutcome }
+  // 破棄 of an unfinished renewal: what it does, then (on a token) the PIN.
+  | { kind: 'consentDiscard'; unfinished: UnfinishedRenewal; busy: boolean }
+  | { kind: 'discardPin'; unfinished: UnfinishedRenewal; error: ErrorView | null; finalTry: boolean }
   | { kind: 'error'; error: ErrorView };
 
 export type ScreenKind = Screen['kind'];
@@ -90,6 +94,47 @@ export class RenewalFlow {
     const identity = this.listing.identities.find((i) => i.fingerprint === fingerprint);
     if (identity) this.set({ kind: 'consentRequest', identity });
   }
+
+  /** 破棄 on an unfinished renewal: first say what it does. */
+  discard(renewalId: string): void {
+    if (this.current.kind !== 'list') return;
+    const unfinished = this.listing.unfinished.find((u) => u.renewalId === renewalId);
+    if (unfinished) this.set({ kind: 'consentDiscard', unfinished, busy: false });
+  }
+
+  async answerDiscardConsent(yes: boolean): Promise<void> {
+    const s = this.current;
+    if (s.kind !== 'consentDiscard' || s.busy) return;
+    if (!yes) this.set({ kind: 'list', listing: this.listing });
+    else if (s.unfinished.storage === 'usbToken') {
+      this.set({ kind: 'discardPin', unfinished: s.unfinished, error: null, finalTry: false });
+    } else {
+      this.set({ ...s, busy: true });
+      await this.runDiscard(s.unfinished, '', false);
+    }
+  }
+
+  async submitDiscardPin(pin: string, confirmFinalTry = false): Promise<void> {
+    const s = this.current;
+    if (s.kind === 'discardPin') await this.runDiscard(s.unfinished, pin, s.finalTry && confirmFinalTry);
+  }
+
+  cancelDiscardPin(): void {
+    if (this.current.kind === 'discardPin') this.set({ kind: 'list', listing: this.listing });
+  }
+
+  private async runDiscard(unfinished: UnfinishedRenewal, pin: string, confirmFinalTry: boolean): Promise<void> {
+    try {
+      await this.backend.discardRenewal(unfinished.renewalId, pin, confirmFinalTry);
+      await this.reload();
+    } catch (err) {
+      const error = toErrorView(err);
+      if (error.code === 'pinIncorrect' || error.code === 'pinFinalTry') {
+        this.set({ kind: 'discardPin', unfinished, error, finalTry: atFinalTry(error) });
+      } else this.set({ kind: 'error', error });
+    }
+  }
+
 
   /** Consent 1. "No" changes nothing, so the list already in memory is still true. */
   async answerRequestConsent(yes: boolean): Promise<void> {

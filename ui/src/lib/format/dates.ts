@@ -16,6 +16,17 @@ const time = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
+const dateTimeJa = new Intl.DateTimeFormat('ja-JP', {
+  timeZone: TIME_ZONE,
+  dateStyle: 'long',
+  timeStyle: 'short',
+});
+const dateTimeEn = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  dateStyle: 'long',
+  timeStyle: 'short',
+});
+
 function parse(iso: string): Date | null {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? null : d;
@@ -32,4 +43,11 @@ export function formatDate(iso: string, locale: Locale): string {
 export function formatTime(iso: string): string {
   const d = parse(iso);
   return d ? time.format(d) : '';
+}
+
+/** A moment in Japan time: 「2026年12月6日 14:05」, "6 December 2026 at 14:05". */
+export function formatMoment(iso: string, locale: Locale): string {
+  const d = parse(iso);
+  if (!d) return iso;
+  return (locale === 'ja' ? dateTimeJa : dateTimeEn).format(d);
 }

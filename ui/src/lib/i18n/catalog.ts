@@ -1,6 +1,15 @@
 // Typed message lookup. Keys are dotted paths ('list.renew') checked at compile time against
 // the Japanese catalog; placeholders are {name}.
-import type { CertStatus, ErrorCode, ErrorView, RenewalStep, StorageKind, UnfinishedStage } from '../backend/bindings';
+import type {
+  CertStatus,
+  ErrorCode,
+  ErrorView,
+  NotRenewable,
+  RenewalStep,
+  StorageKind,
+  UnfinishedStage,
+} from '../backend/bindings';
+import { formatMoment } from '../format/dates';
 import { en } from './en';
 import { ja } from './ja';
 
@@ -55,6 +64,10 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   outsideWindow: 'errors.outsideWindow',
   renewalUnknown: 'errors.renewalUnknown',
   alreadyRenewed: 'errors.alreadyRenewed',
+  renewalInProgress: 'errors.renewalInProgress',
+  notRenewable: 'errors.notRenewable',
+  issuedNotLonger: 'errors.issuedNotLonger',
+  issuedNotYetValid: 'errors.issuedNotYetValid',
   internal: 'errors.internal',
 };
 
@@ -78,8 +91,26 @@ export const STATUS_KEYS: Record<CertStatus, MessageKey> = {
 export const UNFINISHED_KEYS: Record<UnfinishedStage, MessageKey> = {
   interrupted: 'list.unfinishedInterrupted',
   pending: 'list.unfinishedPending',
+  notYetValid: 'list.unfinishedNotYetValid',
   awaitingInstall: 'list.unfinishedAwaitingInstall',
   installing: 'list.unfinishedInstalling',
+  archiving: 'list.unfinishedArchiving',
+};
+
+/** What 破棄 does, per stage (shown before the user confirms). */
+export const DISCARD_KEYS: Record<UnfinishedStage, MessageKey> = {
+  interrupted: 'discard.interrupted',
+  pending: 'discard.pending',
+  notYetValid: 'discard.issued',
+  awaitingInstall: 'discard.issued',
+  installing: 'discard.installing',
+  archiving: 'discard.archiving',
+};
+
+export const NOT_RENEWABLE_KEYS: Record<NotRenewable['reason'], MessageKey> = {
+  noPrivateKey: 'list.notRenewableNoPrivateKey',
+  unknownIssuer: 'list.notRenewableUnknownIssuer',
+  superseded: 'list.notRenewableSuperseded',
 };
 
 export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {
@@ -91,6 +122,13 @@ export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {
 export function errorMessage(locale: Locale, error: ErrorView): string {
   if (error.code === 'pinIncorrect' && error.retriesLeft !== null) {
     return translate(locale, 'pin.incorrect', { n: error.retriesLeft });
+  }
+  // "Later" says when, in Japan time.
+  if (error.at !== null && error.code === 'stillPending') {
+    return translate(locale, 'errors.stillPendingAt', { time: formatMoment(error.at, locale) });
+  }
+  if (error.at !== null && error.code === 'issuedNotYetValid') {
+    return translate(locale, 'errors.issuedNotYetValidAt', { time: formatMoment(error.at, locale) });
   }
   return translate(locale, ERROR_KEYS[error.code]);
 }

@@ -28,6 +28,18 @@ export const en: typeof ja = {
     unfinishedPending: 'Waiting for the bank to issue. Renew asks again with the same request.',
     unfinishedAwaitingInstall: 'The new client certificate was issued but not installed. Renew continues at the install consent.',
     unfinishedInstalling: 'The last install was interrupted. Renew finishes it.',
+    unfinishedNotYetValid:
+      "The new client certificate was issued, but it is valid only from {time}, ahead of this PC's clock. Check the clock. After that time, Renew carries on.",
+    unfinishedArchiving:
+      'The new client certificate is installed; removing the previous one has not finished. Renew tries again (this never blocks renewing the new one).',
+    unfinishedNextPoll: 'Next question to the bank: after {time}',
+    unfinishedStuck: "Pending for longer than the bank's limit. Ask the bank, or Discard it.",
+    unfinishedHeading: 'Unfinished renewals',
+    unfinishedGone: 'The client certificate of "{name}" (no longer listed)',
+    discard: 'Discard',
+    notRenewableNoPrivateKey: 'Its private key is missing, so it cannot be renewed.',
+    notRenewableUnknownIssuer: "It was not issued by this bank's CA, so it cannot be renewed here.",
+    notRenewableSuperseded: 'Replaced by a newer client certificate (expires {date}).',
     empty: 'No client certificate was found.',
     warnings: 'Some client certificates could not be read',
     tokenAbsent: 'The USB token is not connected.',
@@ -65,6 +77,15 @@ export const en: typeof ja = {
     installMessage: 'The issued client certificate will be installed. Continue?',
     yes: 'Yes',
     no: 'No',
+  },
+  discard: {
+    message: 'Discard this unfinished renewal?',
+    interrupted: 'The half-made new key is removed. Your current client certificate is unchanged.',
+    pending:
+      'The new key of the request is removed; whatever the bank issues for it later is never used. Your current client certificate is unchanged.',
+    issued: 'The issued client certificate and its key are thrown away. Your current client certificate is unchanged.',
+    installing: 'The half-installed new client certificate and key are removed. The previous one is unchanged.',
+    archiving: 'Only the record is forgotten; both client certificates stay.',
   },
   pin: {
     title: 'Token PIN',
@@ -146,6 +167,17 @@ export const en: typeof ja = {
     outsideWindow: 'The client certificate cannot be renewed now: renewal is only possible in the renewal period before the expiry date.',
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
     alreadyRenewed: 'An interrupted renewal of this client certificate has been completed. Reload the list to see the new one.',
+    renewalInProgress:
+      'This renewal is in progress in another window or command. Nothing was changed. Try again once that one has finished.',
+    notRenewable: 'This client certificate cannot be renewed here. The list says why.',
+    issuedNotLonger:
+      'The client certificate from the bank expires no later than your current one, so it was not installed. Your current client certificate still works. Please contact your bank.',
+    issuedNotYetValid:
+      "The bank issued the client certificate, but it is valid only from a time ahead of this PC's clock. Check the clock. The new certificate is kept.",
+    issuedNotYetValidAt:
+      "The bank issued the client certificate, but it is valid only from {time}, ahead of this PC's clock. Check the clock. The new certificate is kept; after that time, Renew carries on.",
+    stillPendingAt:
+      'The bank accepted the request but has not issued the client certificate yet. Try again after {time}. Your current client certificate still works.',
     internal: 'An unexpected error occurred. Your current client certificate still works.',
   },
 };

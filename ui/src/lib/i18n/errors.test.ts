@@ -6,6 +6,7 @@ import { ERROR_KEYS, errorMessage, type Locale } from './catalog';
 const view = (code: ErrorView['code'], retriesLeft: number | null = null): ErrorView => ({
   code,
   retriesLeft,
+  at: null,
   detail: 'C_Login failed: CKR_PIN_INCORRECT (0xa0)',
 });
 
@@ -45,6 +46,17 @@ describe('error messages', () => {
   });
 });
 
+describe('errors that say when', () => {
+  it('says in Japan time when the bank will be asked again, or when the certificate becomes valid', () => {
+    const pending = { ...view('stillPending'), at: '2026-12-06T05:05:00Z' };
+    expect(errorMessage('ja', pending)).toContain('2026年12月6日 14:05以降に、もう一度お試しください');
+    expect(errorMessage('en', pending)).toContain('Try again after 6 December 2026 at 14:05');
+    const future = { ...view('issuedNotYetValid'), at: '2026-12-06T05:05:00Z' };
+    expect(errorMessage('ja', future)).toContain('有効期間の開始（2026年12月6日 14:05）');
+    expect(errorMessage('ja', view('stillPending'))).not.toContain('{time}');
+  });
+});
+
 describe('toErrorView', () => {
   it('keeps a well-formed ErrorView', () => {
     expect(toErrorView(view('pinIncorrect', 1))).toEqual(view('pinIncorrect', 1));
@@ -54,6 +66,7 @@ describe('toErrorView', () => {
     expect(toErrorView('command start_renewal not found')).toEqual({
       code: 'internal',
       retriesLeft: null,
+      at: null,
       detail: 'command start_renewal not found',
     });
     expect(toErrorView({ code: 'somethingNew' }).code).toBe('internal');

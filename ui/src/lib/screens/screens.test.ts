@@ -14,9 +14,9 @@ import ProgressScreen from './ProgressScreen.svelte';
 
 const NOW = new Date('2026-11-24T03:00:00Z');
 const noop = () => {};
-const locked: ErrorView = { code: 'pinLocked', retriesLeft: 0, detail: 'CKR_PIN_LOCKED' };
+const locked: ErrorView = { code: 'pinLocked', retriesLeft: 0, at: null, detail: 'CKR_PIN_LOCKED' };
 
-const absent: ErrorView = { code: 'tokenAbsent', retriesLeft: null, detail: 'C_GetSlotList: no token present' };
+const absent: ErrorView = { code: 'tokenAbsent', retriesLeft: null, at: null, detail: 'C_GetSlotList: no token present' };
 
 async function listing(errors: ErrorView[] = [locked]) {
   const l = await new FakeBackend({ now: NOW }).listIdentities();
@@ -25,7 +25,7 @@ async function listing(errors: ErrorView[] = [locked]) {
 
 describe('screens', () => {
   it('list: rows, expiry with 和暦, renew buttons, the notice and store warnings', async () => {
-    const { body } = render(ListScreen, { props: { listing: await listing(), onRenew: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await listing(), onRenew: noop, onDiscard: noop, onReload: noop } });
     expect(body.match(/data-testid="identity-row"/g)).toHaveLength(2);
     expect(body).toMatch(/data-fingerprint="[0-9A-F]{64}"/);
     expect(body).toContain('data-testid="identity-expiry">2026年12月6日（令和8年12月6日）');
@@ -43,8 +43,8 @@ describe('screens', () => {
   });
 
   it('list: a missing token or token software gets its own words and the preparation text', async () => {
-    const missing: ErrorView = { code: 'moduleMissing', retriesLeft: null, detail: 'libeToken.so: not found' };
-    const { body } = render(ListScreen, { props: { listing: await listing([absent, absent, missing]), onRenew: noop, onReload: noop } });
+    const missing: ErrorView = { code: 'moduleMissing', retriesLeft: null, at: null, detail: 'libeToken.so: not found' };
+    const { body } = render(ListScreen, { props: { listing: await listing([absent, absent, missing]), onRenew: noop, onDiscard: noop, onReload: noop } });
     expect(body).not.toContain('読み込めなかった電子証明書があります');
     expect(body.match(/専用USBが接続されていません。/g)).toHaveLength(1);
     expect(body).toContain('専用USBの管理ソフトがインストールされていません。');
@@ -58,19 +58,74 @@ describe('screens', () => {
     const pending = {
       renewalId: '1a-0',
       fingerprint: valid.fingerprint.toLowerCase(),
+      label: valid.subjectCn,
+      newFingerprint: null,
       store: 'USB token',
+      storeLabel: 'Demo eToken',
+      storage: 'usbToken' as const,
       stage: 'pending' as const,
       startedAt: '2026-11-24T01:00:00Z',
       nextPollAt: '2026-11-24T05:00:00Z',
+      stuck: false,
+      archiveError: null,
     };
-    const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onReload: noop } }).body;
+    const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onDiscard: noop, onReload: noop } }).body;
     expect(without).not.toContain('data-testid="unfinished-hint"');
     expect(without).toMatch(/data-testid="renew-button"\s+disabled/);
     const { body } = render(ListScreen, {
-      props: { listing: { ...l, identities: [valid], unfinished: [pending] }, onRenew: noop, onReload: noop },
+      props: { listing: { ...l, identities: [valid], unfinished: [pending] }, onRenew: noop, onDiscard: noop, onReload: noop },
     });
     expect(body).toContain('銀行の発行待ちです。「更新」で同じ申請を問い合わせます。');
+    expect(body).toContain('次の問い合わせ：2026年11月24日 14:00以降');
     expect(body).not.toMatch(/data-testid="renew-button"\s+disabled/);
+    expect(body).toContain('data-testid="discard-button"');
+    const stuck = render(ListScreen, {
+      props: {
+        listing: { ...l, identities: [valid], unfinished: [{ ...pending, stuck: true }] },
+        onRenew: noop,
+        onDiscard: noop,
+        onReload: noop,
+      },
+    }).body;
+    expect(stuck).toContain('発行待ちの期間が銀行の上限を超えています。銀行に確認するか、「破棄」してください。');
+  });
+
+  it('list: a certificate that can never be renewed says why, gets no 更新 and no notice', async () => {
+    const l = await listing([]);
+    const [due] = l.identities;
+    const cases = [
+      [{ reason: 'noPrivateKey' as const }, 'この電子証明書の秘密鍵がないため、更新できません。'],
+      [{ reason: 'unknownIssuer' as const }, 'この銀行の認証局が発行した電子証明書ではないため、ここでは更新できません。'],
+      [
+        { reason: 'superseded' as const, byFingerprint: 'AB', byNotAfter: '2027-12-06T14:59:59Z' },
+        '新しい電子証明書に置き換え済みです（有効期限 2027年12月6日（令和9年12月6日））。',
+      ],
+    ] as const;
+    expect(due.status).toBe('renewalOpen');
+    for (const [notRenewable, words] of cases) {
+      const { body } = render(ListScreen, {
+        props: {
+          listing: { ...l, identities: [{ ...due, notRenewable }] },
+          onRenew: noop,
+          onDiscard: noop,
+          onReload: noop,
+        },
+      });
+      expect(body).toContain(words);
+      expect(body).toMatch(/data-testid="renew-button"\s+disabled/);
+      expect(body).not.toContain('電子証明書の更新をお願いします');
+    }
+  });
+
+  it('list: an unfinished renewal whose certificate is gone can be discarded', async () => {
+    const backend = new FakeBackend({ now: NOW, unfinished: [{ gone: true, stage: 'archiving' }] });
+    const { body } = render(ListScreen, {
+      props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop },
+    });
+    expect(body).toContain('data-testid="unfinished-orphans"');
+    expect(body).toContain('（もう一覧にはありません）');
+    expect(body).toContain('以前の電子証明書の削除が終わっていません');
+    expect(body.match(/data-testid="discard-button"/g)).toHaveLength(1);
   });
 
   it('consent: はい / いいえ hooks', () => {
@@ -81,8 +136,8 @@ describe('screens', () => {
 
   it('pin: input and submit, a wrong PIN without an invented count', async () => {
     const identity = (await listing()).identities[0]!;
-    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: null, detail: null };
-    const { body } = render(PinScreen, { props: { identity, error, finalTry: false, onSubmit: noop, onCancel: noop } });
+    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: null, at: null, detail: null };
+    const { body } = render(PinScreen, { props: { subject: identity.subjectCn, error, finalTry: false, onSubmit: noop, onCancel: noop } });
     expect(body).toContain('data-testid="pin-input"');
     expect(body).toContain('type="password"');
     expect(body).toContain('data-testid="pin-submit"');
@@ -92,8 +147,8 @@ describe('screens', () => {
 
   it('pin: at the final try, the warning and a distinct confirmation instead of OK', async () => {
     const identity = (await listing()).identities[0]!;
-    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: 1, detail: null };
-    const { body } = render(PinScreen, { props: { identity, error, finalTry: true, onSubmit: noop, onCancel: noop } });
+    const error: ErrorView = { code: 'pinIncorrect', retriesLeft: 1, at: null, detail: null };
+    const { body } = render(PinScreen, { props: { subject: identity.subjectCn, error, finalTry: true, onSubmit: noop, onCancel: noop } });
     expect(body).toContain('パスワードが正しくありません。残り1回');
     expect(body).toContain('次が最後の入力です。間違えると専用USBがロックされ');
     expect(body).toMatch(/data-testid="pin-confirm-final"[^>]*>最後の1回を使う</);
@@ -114,7 +169,7 @@ describe('screens', () => {
         { cn: 'LONG AGO (管理者)', days: -120, storage: 'usbToken' },
       ],
     });
-    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop } });
     expect(body).toContain('重要なお知らせ');
     expect(body).not.toContain('電子証明書の更新をお願いします');
     expect(body.match(/data-testid="expired-notice"/g)).toHaveLength(2);
@@ -131,7 +186,7 @@ describe('screens', () => {
 
   it('list: without a support contact, an expired certificate says to contact the bank', async () => {
     const backend = new FakeBackend({ now: NOW, support: null, identities: [{ cn: 'X', days: -1, storage: 'thisPc' }] });
-    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop } });
     expect(body).toContain('お取引の銀行にお問い合わせください。');
     expect(body).not.toContain('電話：');
   });

@@ -30,6 +30,7 @@ fn cert(seed: u8, cn: &str, not_after: i64) -> CertificateInfo {
         subject_cn: cn.to_owned(),
         issuer: ISSUER.to_owned(),
         subject_der: Vec::new(),
+        issuer_der: Vec::new(),
         serial: format!("{seed:02X}"),
         not_before: not_after - 2 * 365 * 86_400,
         not_after,

@@ -9,6 +9,8 @@
 //! CSR, the issued certificate).
 
 mod crash;
+mod lock;
+pub mod on_token;
 mod record;
 
 use std::collections::BTreeMap;
@@ -16,7 +18,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub use record::{Record, Stage, FORMAT};
+pub use lock::RenewalLock;
+pub use record::{Record, Stage, FORMAT, PENDING_KEY_PREFIX};
 
 use crate::error::{EngineError, Result};
 
@@ -146,21 +149,21 @@ impl Journal {
         (records, errors)
     }
 
-    /// The unfinished renewal of the identity with this fingerprint, if any.
-    pub fn find_for(&self, fingerprint: &str) -> Option<Record> {
-        self.load().0.into_iter().find(|r| {
-            r.old_fingerprint.eq_ignore_ascii_case(fingerprint)
-                || r.new_fingerprint
-                    .as_deref()
-                    .is_some_and(|f| f.eq_ignore_ascii_case(fingerprint))
-        })
-    }
-
     pub fn get(&self, renewal_id: &str) -> Option<Record> {
         self.load()
             .0
             .into_iter()
             .find(|r| r.renewal_id == renewal_id)
+    }
+
+    /// The lock on the renewal of the identity with this fingerprint, if no other
+    /// process holds it (see [`RenewalLock`]). A journal in memory has no other
+    /// process to keep out.
+    pub fn try_lock(&self, fingerprint: &str) -> Result<Option<RenewalLock>> {
+        match &self.dir {
+            None => Ok(Some(RenewalLock::in_process())),
+            Some(dir) => lock::try_lock(dir, fingerprint),
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Record>> {

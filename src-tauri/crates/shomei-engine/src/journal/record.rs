@@ -9,10 +9,15 @@ use serde::{Deserialize, Serialize};
 /// never guessed at.
 pub const FORMAT: u32 = 1;
 
+/// The label a new key carries until its certificate is installed:
+/// `shomei-pending-<renewal id>`.
+pub const PENDING_KEY_PREFIX: &str = "shomei-pending-";
+
 /// The step a renewal is about to take (or, for `Pending`/`Issued`, is waiting in).
 /// Written before the step runs, so after a crash the step may or may not have
 /// happened; recovery must handle both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// In the order a renewal passes them (the derived order is that order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Stage {
     /// Checks passed; a key labelled `key_label` is about to be generated.
@@ -22,6 +27,8 @@ pub enum Stage {
     /// The request (`csr`) is about to be sent; the bank may issue for it.
     Requested,
     /// The bank answered 202: ask again with the same request from `next_poll_at`.
+    /// With `issued` set, the bank did issue, but the certificate is valid only from
+    /// a time ahead of this computer's clock: it is checked again from `next_poll_at`.
     Pending,
     /// The issued certificate passed every check; waiting for consent 2.
     Issued,
@@ -43,9 +50,18 @@ pub struct Record {
     /// When the renewal started and when this record was written (Unix seconds).
     pub started_at: i64,
     pub updated_at: i64,
-    /// The store's name ("USB token", "this PC") and the token's label, for people.
+    /// The store's name ("USB token", "this PC") and the token's label and serial:
+    /// for people, and to find the token again when the identity is gone.
     pub store: String,
     pub token_label: String,
+    #[serde(default)]
+    pub token_serial: String,
+    /// A copy of this record is kept on the USB token itself (a public data object),
+    /// so the renewal can be carried on wherever the token goes. Once set, a copy
+    /// that has vanished from a present token means another computer finished or
+    /// discarded the renewal.
+    #[serde(default)]
+    pub on_token: bool,
     /// The identity being replaced, by SHA-256 fingerprint.
     pub old_fingerprint: String,
     /// The label the old identity had (the new one gets it).
@@ -69,6 +85,10 @@ pub struct Record {
     pub issued: Option<Vec<u8>>,
     #[serde(default)]
     pub new_fingerprint: Option<String>,
+    /// Why removing the replaced identity failed (installed stage): reported, tried
+    /// again, and never a reason to block the new identity's next renewal.
+    #[serde(default)]
+    pub archive_error: Option<String>,
 }
 
 impl Record {
@@ -85,6 +105,12 @@ impl Record {
             ));
         }
         serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+
+    /// Of two copies of one record (the journal's and the token's), the one further
+    /// along: the later stage, then the later write.
+    pub fn newer_than(&self, other: &Record) -> bool {
+        (self.stage, self.updated_at) > (other.stage, other.updated_at)
     }
 
     /// Move to `stage`, stamping the time.

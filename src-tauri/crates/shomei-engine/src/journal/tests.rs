@@ -9,6 +9,8 @@ fn record(id: &str) -> Record {
         updated_at: 1,
         store: "USB token".into(),
         token_label: "Shomei Demo USB".into(),
+        token_serial: "0123".into(),
+        on_token: false,
         old_fingerprint: "AB".repeat(32),
         old_label: "株式会社デモ商事".into(),
         key_label: format!("shomei-pending-{id}"),
@@ -19,6 +21,7 @@ fn record(id: &str) -> Record {
         next_poll_at: None,
         issued: None,
         new_fingerprint: None,
+        archive_error: None,
     }
 }
 
@@ -37,7 +40,6 @@ fn a_record_survives_reopening_the_directory_and_removal_forgets_it() {
     let (records, errors) = reopened.load();
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(records, vec![r.clone()]);
-    assert_eq!(reopened.find_for(&"ab".repeat(32)), Some(r.clone()));
     assert_eq!(reopened.get("1a-0"), Some(r));
 
     reopened.remove("1a-0").unwrap();
@@ -100,6 +102,7 @@ fn records_hold_no_secret_fields() {
     assert_eq!(
         keys,
         [
+            "archiveError",
             "csr",
             "format",
             "issued",
@@ -110,12 +113,14 @@ fn records_hold_no_secret_fields() {
             "nextPollAt",
             "oldFingerprint",
             "oldLabel",
+            "onToken",
             "polls",
             "renewalId",
             "stage",
             "startedAt",
             "store",
             "tokenLabel",
+            "tokenSerial",
             "updatedAt"
         ]
     );
@@ -129,4 +134,28 @@ fn the_memory_journal_behaves_like_the_directory() {
     assert_eq!(journal.load().0, vec![r]);
     journal.remove("5e-0").unwrap();
     assert!(journal.load().0.is_empty());
+}
+
+#[test]
+fn a_renewal_lock_keeps_out_every_other_holder_until_it_is_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::open(dir.path()).unwrap();
+    let fp = "ab".repeat(32);
+    let held = journal.try_lock(&fp).unwrap().expect("free at first");
+    // Another open file description is another holder, as another process is.
+    let other = Journal::open(dir.path()).unwrap();
+    assert!(other.try_lock(&fp).unwrap().is_none(), "held elsewhere");
+    assert!(
+        other.try_lock(&fp.to_uppercase()).unwrap().is_none(),
+        "case does not matter"
+    );
+    assert!(
+        other.try_lock(&"cd".repeat(32)).unwrap().is_some(),
+        "another identity is free"
+    );
+    drop(held);
+    assert!(other.try_lock(&fp).unwrap().is_some(), "free once dropped");
+    assert!(journal.try_lock("../x").is_err());
+    // The lock files stay out of the records.
+    assert!(journal.load().0.is_empty() && journal.load().1.is_empty());
 }

@@ -10,6 +10,8 @@ pub const WINDOW_OPENS_DAYS: std::ops::RangeInclusive<u32> = 28..=40;
 pub const GRACE_DAYS_MAX: u32 = 400;
 /// Reminders earlier than this make no sense for a certificate.
 pub const REMINDER_DAYS_MAX: u32 = 60;
+/// A bank that takes longer than this to issue does not issue.
+pub const PENDING_LIMIT_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
 
 pub(crate) fn read(ctx: &mut Ctx, s: &mut Section, out: &mut RenewalSection) {
     if let Some(f) = s.get("window_opens_days") {
@@ -29,6 +31,13 @@ pub(crate) fn read(ctx: &mut Ctx, s: &mut Section, out: &mut RenewalSection) {
     if let Some(f) = s.get("reacquire_grace_days") {
         if let Some(days) = ctx.int(&f, 0..i64::from(GRACE_DAYS_MAX) + 1) {
             out.reacquire_grace_days = days;
+        }
+    }
+    if let Some(f) = s.get("pending_limit_days") {
+        let range =
+            i64::from(*PENDING_LIMIT_DAYS.start())..i64::from(*PENDING_LIMIT_DAYS.end()) + 1;
+        if let Some(days) = ctx.int(&f, range) {
+            out.pending_limit_days = days;
         }
     }
 }

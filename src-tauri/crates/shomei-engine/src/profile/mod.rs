@@ -102,10 +102,14 @@ pub struct RenewalSection {
     /// Days after expiry during which re-acquisition (再取得) is still possible
     /// (0..=400; 0: after expiry only a reissue (再発行) at the bank).
     pub reacquire_grace_days: u32,
+    /// Days a request may stay pending at the bank (202) before it is reported as
+    /// stuck (14; 1..=90).
+    pub pending_limit_days: u32,
 }
 
 pub const DEFAULT_WINDOW_OPENS_DAYS: u32 = 30;
 pub const DEFAULT_REMINDER_DAYS: [u32; 5] = [30, 10, 3, 1, 0];
+pub const DEFAULT_PENDING_LIMIT_DAYS: u32 = 14;
 
 impl Default for RenewalSection {
     fn default() -> Self {
@@ -114,6 +118,7 @@ impl Default for RenewalSection {
             last_day_cutoff: None,
             reminder_days: DEFAULT_REMINDER_DAYS.to_vec(),
             reacquire_grace_days: 0,
+            pending_limit_days: DEFAULT_PENDING_LIMIT_DAYS,
         }
     }
 }

@@ -136,6 +136,7 @@ pub(crate) fn build(text: &str, origin: &Path) -> Built {
             "last_day_cutoff",
             "reminder_days",
             "reacquire_grace_days",
+            "pending_limit_days",
         ];
         ctx.finish(s, &known);
     }

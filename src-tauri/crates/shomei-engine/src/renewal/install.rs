@@ -1,18 +1,16 @@
-//! Second half, after consent 2: install, read back, archive the replaced
-//! identity. Also used to finish an install a previous run was cut out of.
+//! Second half, after consent 2: install and read back; then `archive`. Also
+//! used to finish an install a previous run was cut out of.
 
 use std::sync::Arc;
 
 use shomei_store::{CertificateInfo, Identity, StoreError, Token};
 
-use super::start::remove_new_keys;
 use super::steps::{log_out, Steps};
+use super::undo::{remove_new_keys, roll_back_install};
 use super::{AwaitingInstall, Engine, ProgressSink};
 use crate::error::{EngineError, Result};
-use crate::guidance;
-use crate::journal::{Record, Stage};
+use crate::journal::{Record, Stage, PENDING_KEY_PREFIX};
 use crate::model::{RenewalOutcome, RenewalStep};
-use crate::profile::Replaced;
 use crate::views;
 
 impl Engine {
@@ -22,12 +20,14 @@ impl Engine {
         renewal_id: &str,
         progress: ProgressSink,
     ) -> Result<RenewalOutcome> {
-        let AwaitingInstall { token, mut record } = self
-            .awaiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(renewal_id)
-            .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
+        let (
+            AwaitingInstall {
+                token,
+                mut record,
+                lock: _lock,
+            },
+            _claim,
+        ) = self.take_awaiting(renewal_id)?;
         let steps = Steps {
             id: renewal_id.to_owned(),
             sink: &progress,
@@ -39,16 +39,25 @@ impl Engine {
 
     /// Abandon a renewal before install: the new key goes, the old identity stays.
     pub fn cancel_renewal(&self, renewal_id: &str) -> Result<()> {
-        let AwaitingInstall { token, record } = self
-            .awaiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(renewal_id)
-            .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
-        let removed =
-            remove_new_keys(token.as_ref(), &record).and_then(|()| self.journal.remove(renewal_id));
+        let (
+            AwaitingInstall {
+                token,
+                record,
+                lock: _lock,
+            },
+            _claim,
+        ) = self.take_awaiting(renewal_id)?;
+        let removed = remove_new_keys(token.as_ref(), &record)
+            .and_then(|()| self.journal_remove(token.as_ref(), &record));
         log_out(token.as_ref());
-        removed
+        match removed {
+            // A certificate uses the new key: whatever installed it, the renewal is
+            // done and the old identity may be gone. Saying "unchanged" would lie.
+            Err(EngineError::Store(StoreError::InUse(_))) => Err(EngineError::AlreadyRenewed(
+                record.new_fingerprint.unwrap_or_default(),
+            )),
+            other => other,
+        }
     }
 
     fn install(
@@ -59,14 +68,15 @@ impl Engine {
     ) -> Result<RenewalOutcome> {
         let issued = issued_certificate(record)?;
         let key_id = key_id(record)?;
-        self.journal
-            .write(record.at(Stage::Installing, views::now_unix()))?;
-        let label = self.new_label(record, &issued);
+        record.at(Stage::Installing, views::now_unix());
+        self.journal_write(token.as_ref(), record)?;
+        let label = new_label(record, &issued);
         let installed = steps
             .run(RenewalStep::Install, || {
                 Ok(token.install_certificate(&key_id, &label, &issued.der)?)
             })
             .and_then(|_| {
+                shomei_store::crash::point("install: stored, not read back");
                 steps.run(RenewalStep::ReadBack, || {
                     read_back(token.as_ref(), &issued, &key_id)
                 })
@@ -78,7 +88,7 @@ impl Engine {
                 // one away. If that fails too (token pulled out), the journal
                 // still says "installing" and the next run finishes the install.
                 if roll_back_install(token.as_ref(), &issued, &key_id) {
-                    if let Err(e) = self.journal.remove(&record.renewal_id) {
+                    if let Err(e) = self.journal_remove(token.as_ref(), record) {
                         tracing::error!(error = %e, "could not remove the journal record");
                     }
                 }
@@ -89,7 +99,8 @@ impl Engine {
     }
 
     /// Carry on an install a previous run did not finish: the certificate may or
-    /// may not be in the store. Consent 2 was given then.
+    /// may not be in the store, and its key may still carry its pending label.
+    /// Consent 2 was given then.
     pub(super) fn finish_install(
         &self,
         steps: &Steps<'_>,
@@ -98,14 +109,18 @@ impl Engine {
     ) -> Result<RenewalOutcome> {
         let issued = issued_certificate(record)?;
         let key_id = key_id(record)?;
+        let label = new_label(record, &issued);
         let found = match token.find_identity(&issued.fingerprint) {
-            Ok(found) => Ok(found),
-            Err(StoreError::NotFound(_)) if record.stage == Stage::Installing => {
-                let label = self.new_label(record, &issued);
-                steps.run(RenewalStep::Install, || {
-                    Ok(token.install_certificate(&key_id, &label, &issued.der)?)
-                })
+            Ok(found) => {
+                if found.label.starts_with(PENDING_KEY_PREFIX) || found.label.is_empty() {
+                    token.label_key(&key_id, &label)?;
+                }
+                Ok(found)
             }
+            Err(StoreError::NotFound(_)) if record.stage == Stage::Installing => steps
+                .run(RenewalStep::Install, || {
+                    Ok(token.install_certificate(&key_id, &label, &issued.der)?)
+                }),
             Err(e) => Err(e.into()),
         }?;
         let installed = steps.run(RenewalStep::ReadBack, || {
@@ -121,57 +136,20 @@ impl Engine {
                 // Stored but not as required: it must not stay. The old identity is
                 // still there (archiving comes only after a good read-back).
                 if roll_back_install(token.as_ref(), &issued, &key_id) {
-                    let _ = self.journal.remove(&record.renewal_id);
+                    let _ = self.journal_remove(token.as_ref(), record);
                 }
                 Err(e)
             }
         }
     }
+}
 
-    /// The new identity is installed and verified: from here a failure only means
-    /// the replaced one is still there, which is safe. It is reported, not fatal.
-    fn archive(
-        &self,
-        steps: &Steps<'_>,
-        token: &dyn Token,
-        record: &mut Record,
-        installed: &Identity,
-    ) -> Result<RenewalOutcome> {
-        self.journal
-            .write(record.at(Stage::Installed, views::now_unix()))?;
-        let archived = steps.run(RenewalStep::Archive, || {
-            if self.profile.replaced == Replaced::Remove {
-                match token.remove_identity(&record.old_fingerprint) {
-                    // Already gone: a previous run archived it before it stopped.
-                    Ok(()) | Err(StoreError::NotFound(_)) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            Ok(())
-        });
-        if archived.is_ok() {
-            self.journal.remove(&record.renewal_id)?;
-        }
-        Ok(RenewalOutcome {
-            renewal_id: record.renewal_id.clone(),
-            installed: views::details(&installed.certificate),
-            replaced_fingerprint: record.old_fingerprint.clone(),
-            checklist: guidance::post_renewal_checklist(
-                &self.profile,
-                &installed.certificate,
-                &self.list().identities,
-                views::now_unix(),
-            ),
-        })
-    }
-
-    /// The new identity keeps the old one's label (the subject's CN if it had none).
-    fn new_label(&self, record: &Record, issued: &CertificateInfo) -> String {
-        if record.old_label.is_empty() {
-            issued.subject_cn.clone()
-        } else {
-            record.old_label.clone()
-        }
+/// The new identity keeps the old one's label (the subject's CN if it had none).
+fn new_label(record: &Record, issued: &CertificateInfo) -> String {
+    if record.old_label.is_empty() {
+        issued.subject_cn.clone()
+    } else {
+        record.old_label.clone()
     }
 }
 
@@ -212,25 +190,4 @@ fn read_back(token: &dyn Token, issued: &CertificateInfo, key_id: &[u8]) -> Resu
         return Err(mismatch("stored key does not match the certificate"));
     }
     Ok(found)
-}
-
-/// Remove a new certificate that may have been stored, and the new key.
-/// Whether both are gone now.
-fn roll_back_install(token: &dyn Token, issued: &CertificateInfo, key_id: &[u8]) -> bool {
-    let mut clean = true;
-    match token.remove_identity(&issued.fingerprint) {
-        Ok(()) | Err(StoreError::NotFound(_)) => {}
-        Err(e) => {
-            tracing::error!(error = %e, "could not remove the half-installed certificate");
-            clean = false;
-        }
-    }
-    match token.delete_key(key_id) {
-        Ok(()) | Err(StoreError::NotFound(_)) => {}
-        Err(e) => {
-            tracing::error!(error = %e, "could not remove the new key after a failed install");
-            clean = false;
-        }
-    }
-    clean
 }

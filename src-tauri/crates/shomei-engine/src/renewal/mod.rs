@@ -5,15 +5,32 @@
 //!
 //! The two halves are separate calls because the user consents in between (the
 //! manual's second "Web アクセスの確認"). Every step that changes a store or talks
-//! to the bank is journaled first ([`crate::journal`]), so a renewal cut short
-//! (a crash, a closed laptop, a bank that says "later") is carried on or undone
-//! the next time ([`resume`]). Until the new identity has been read back from the
-//! store, the old one is untouched; so at every moment one of them is usable.
+//! to the bank is journaled first ([`crate::journal`]; on a USB token the record
+//! travels with the token too), so a renewal cut short (a crash, a closed laptop,
+//! a bank that says "later", a token carried to another computer) is carried on,
+//! undone or discarded the next time ([`resume`], [`discard`]). One process at a
+//! time works on a renewal ([`claim`]). Until the new identity has been read back
+//! from the store, the old one is untouched; so at every moment one of them is
+//! usable.
+//!
+//! Modules: `start` (first half) and `request` (ask the bank, poll, verify);
+//! `install` (second half) and `archive` (the replaced identity); `resume` and
+//! `discard` (a journaled renewal); `records` (the journal and the token's copies),
+//! `claim` (locks), `undo` (removing a new key), `poll` (when to ask again),
+//! `listing` (what the list shows), `steps` (progress events).
 
+mod archive;
+mod claim;
+mod discard;
 mod install;
+mod listing;
+mod poll;
+mod records;
+mod request;
 mod resume;
 mod start;
 mod steps;
+mod undo;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -23,26 +40,27 @@ use rustls_pki_types::CertificateDer;
 use shomei_store::{Identity, StoreError, Token};
 
 use crate::error::{EngineError, Result};
-use crate::journal::{Journal, Record, Stage};
-use crate::model::{
-    ErrorCode, ErrorView, IdentityListing, ProgressEvent, UnfinishedRenewal, UnfinishedStage,
-};
+use crate::journal::{Journal, Record, RenewalLock};
 use crate::profile::BankProfile;
-use crate::rules::RenewalRules;
 use crate::stores::{self, StoreSource};
-use crate::views;
 
+pub use poll::{next_poll_at, MAX_POLL_INTERVAL};
 pub use resume::Resumed;
 
 /// Where progress events go (the Tauri shell emits them; tests collect them).
-pub type ProgressSink = Arc<dyn Fn(ProgressEvent) + Send + Sync>;
+pub type ProgressSink = Arc<dyn Fn(crate::model::ProgressEvent) + Send + Sync>;
 
-/// How long to keep polling a "pending" (202) answer within one call. Beyond
-/// it the renewal stays journaled as pending and is carried on by the next call.
+/// How long to keep polling a "pending" (202) answer within one call, and how the
+/// wait between polls grows. Beyond `max_polls` or `max_wait_each` the renewal
+/// stays journaled as pending and is carried on by the next call.
 #[derive(Debug, Clone, Copy)]
 pub struct PollPolicy {
     pub max_polls: u32,
     pub max_wait_each: Duration,
+    /// The least wait after the first "pending"; it doubles with every further one
+    /// (whatever the bank's Retry-After says) up to `backoff_max`.
+    pub backoff_first: Duration,
+    pub backoff_max: Duration,
 }
 
 impl Default for PollPolicy {
@@ -50,15 +68,18 @@ impl Default for PollPolicy {
         PollPolicy {
             max_polls: 10,
             max_wait_each: Duration::from_secs(30),
+            backoff_first: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(3600),
         }
     }
 }
 
 /// A renewal between the two consents: issued, verified and journaled as such,
-/// with the token still logged in.
+/// with the token still logged in and the renewal's lock held.
 struct AwaitingInstall {
     token: Arc<dyn Token>,
     record: Record,
+    lock: RenewalLock,
 }
 
 pub struct Engine {
@@ -70,21 +91,6 @@ pub struct Engine {
     awaiting: Mutex<HashMap<String, AwaitingInstall>>,
     /// Fingerprints (lower case) whose renewal is running a call right now.
     busy: Arc<Mutex<HashSet<String>>>,
-}
-
-/// Releases a claimed fingerprint when the call ends, however it ends.
-pub(super) struct Claim {
-    busy: Arc<Mutex<HashSet<String>>>,
-    fingerprint: String,
-}
-
-impl Drop for Claim {
-    fn drop(&mut self) {
-        self.busy
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.fingerprint);
-    }
 }
 
 impl Engine {
@@ -126,109 +132,6 @@ impl Engine {
         &self.journal
     }
 
-    /// Every identity of every store of this bank, with what could not be read,
-    /// and the renewals a previous run left unfinished.
-    pub fn list(&self) -> IdentityListing {
-        let now = views::now_unix();
-        let rules = RenewalRules::from(&self.profile.renewal);
-        let mut listing = IdentityListing {
-            identities: Vec::new(),
-            errors: Vec::new(),
-            unfinished: Vec::new(),
-        };
-        for source in &self.sources {
-            let token = match source.open() {
-                Ok(token) => token,
-                Err(e) if source.worth_reporting(&e) => {
-                    listing.errors.push(EngineError::from(e).view());
-                    continue;
-                }
-                Err(e) => {
-                    tracing::debug!(store = source.name, error = %e, "store not available");
-                    continue;
-                }
-            };
-            let found = token.list_identities();
-            listing.identities.extend(found.identities.iter().map(|i| {
-                views::identity_view(
-                    &self.profile,
-                    &rules,
-                    i,
-                    token.storage(),
-                    token.label(),
-                    now,
-                )
-            }));
-            listing.errors.extend(
-                found
-                    .errors
-                    .into_iter()
-                    .map(|e| EngineError::from(e).view()),
-            );
-        }
-        let (unfinished, unreadable) = self.unfinished();
-        listing.unfinished = unfinished;
-        listing
-            .errors
-            .extend(unreadable.into_iter().map(|detail| ErrorView {
-                code: ErrorCode::Internal,
-                retries_left: None,
-                detail: Some(detail),
-            }));
-        listing
-    }
-
-    /// The renewals the journal holds, as the UI and the CLI show them, and the
-    /// records that could not be read.
-    pub fn unfinished(&self) -> (Vec<UnfinishedRenewal>, Vec<String>) {
-        let (records, errors) = self.journal.load();
-        let views = records
-            .iter()
-            .filter(|r| !self.awaiting_in_this_run(&r.renewal_id))
-            .map(|r| UnfinishedRenewal {
-                renewal_id: r.renewal_id.clone(),
-                fingerprint: r.old_fingerprint.clone(),
-                store: r.store.clone(),
-                stage: match r.stage {
-                    Stage::Begun | Stage::KeyGenerated => UnfinishedStage::Interrupted,
-                    Stage::Requested | Stage::Pending => UnfinishedStage::Pending,
-                    Stage::Issued => UnfinishedStage::AwaitingInstall,
-                    Stage::Installing | Stage::Installed | Stage::Done => {
-                        UnfinishedStage::Installing
-                    }
-                },
-                started_at: views::rfc3339(r.started_at),
-                next_poll_at: r.next_poll_at.map(views::rfc3339),
-            })
-            .collect();
-        let errors = errors
-            .into_iter()
-            .map(|e| format!("journal record not readable: {e}"))
-            .collect();
-        (views, errors)
-    }
-
-    fn awaiting_in_this_run(&self, renewal_id: &str) -> bool {
-        self.awaiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .contains_key(renewal_id)
-    }
-
-    /// One call at a time per identity in this process (a double click, the tray
-    /// and the window): a second would undo or repeat the first one's steps.
-    pub(super) fn claim(&self, fingerprint: &str) -> Result<Claim> {
-        let fingerprint = fingerprint.to_ascii_lowercase();
-        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
-        if !busy.insert(fingerprint.clone()) {
-            return Err(EngineError::Busy(fingerprint));
-        }
-        Ok(Claim {
-            busy: self.busy.clone(),
-            fingerprint,
-        })
-    }
-
     /// The store holding the identity with this fingerprint, and the identity.
     fn locate(&self, fingerprint: &str) -> Result<(Arc<dyn Token>, Identity, &'static str)> {
         let mut first_error = None;
@@ -248,5 +151,47 @@ impl Engine {
         Err(first_error
             .unwrap_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))
             .into())
+    }
+
+    /// The store a journaled renewal happens in: where its old identity is, or
+    /// its new one, or (both gone) the token the record names by label and serial.
+    fn token_of(&self, record: &Record) -> Result<Arc<dyn Token>> {
+        let by_identity = [
+            Some(&record.old_fingerprint),
+            record.new_fingerprint.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|fp| self.locate(fp).ok());
+        if let Some((token, _, _)) = by_identity {
+            return Ok(token);
+        }
+        let mut first_error = None;
+        for source in self.sources.iter().filter(|s| s.name == record.store) {
+            match source.open() {
+                Ok(token)
+                    if token.label() == record.token_label
+                        && token.serial() == record.token_serial =>
+                {
+                    return Ok(token)
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(first_error
+            .unwrap_or_else(|| StoreError::TokenAbsent(record.token_label.clone()))
+            .into())
+    }
+
+    /// Every store that opens now (for what their tokens hold).
+    fn open_all(&self) -> Vec<Arc<dyn Token>> {
+        self.sources.iter().filter_map(|s| s.open().ok()).collect()
+    }
+
+    fn internal(what: impl Into<String>) -> EngineError {
+        EngineError::Internal(what.into())
     }
 }

@@ -1,9 +1,10 @@
-//! Carrying on a renewal a previous run left in the journal.
+//! Carrying on a renewal a previous run left in the journal (or on the USB token).
 //!
 //! | journaled stage          | may exist now                      | what happens            |
 //! |--------------------------|------------------------------------|-------------------------|
 //! | begun, key generated     | a new key (by label or id)         | undone: key removed     |
 //! | requested, pending       | a new key; the bank may have issued| same request sent again |
+//! | pending, issued for later| a new key; a not yet valid cert.   | checked again           |
 //! | issued                   | a new key; a verified certificate  | back to consent 2       |
 //! | installing               | the certificate may be stored      | install finished        |
 //! | installed                | both identities                    | replaced one archived   |
@@ -18,8 +19,9 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use shomei_store::Token;
 
-use super::start::check_pin;
-use super::steps::{log_out, Steps};
+use super::claim::Claim;
+use super::steps::{check_pin, log_out, Steps};
+use super::undo::remove_new_keys;
 use super::{Engine, ProgressSink};
 use crate::error::{EngineError, Result};
 use crate::journal::{Record, Stage};
@@ -32,7 +34,8 @@ pub enum Resumed {
     RolledBack,
     /// Issued and verified: ask for consent 2, then `install_renewal`.
     AwaitingInstall(IssuedCertificate),
-    /// The new identity is installed and the replaced one archived.
+    /// The new identity is installed and the replaced one archived (or its
+    /// archiving reported, see `UnfinishedStage::Archiving`).
     Installed(RenewalOutcome),
 }
 
@@ -45,11 +48,8 @@ impl Engine {
         confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<Resumed> {
-        let record = self
-            .journal
-            .get(renewal_id)
-            .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
-        let _busy = self.claim(&record.old_fingerprint)?;
+        let (record, claim) = self.claim_record(renewal_id)?;
+        let mut claim = Some(claim);
         let steps = Steps {
             id: renewal_id.to_owned(),
             sink: &progress,
@@ -61,46 +61,60 @@ impl Engine {
         })?;
         steps.run(RenewalStep::Login, || Ok(token.login(&pin)?))?;
         drop(pin);
-        let resumed = self.carry_on(&steps, token.clone(), record).await;
+        let resumed = match self.adopt(&record) {
+            Ok(()) => {
+                self.carry_on(&steps, token.clone(), record, &mut claim)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
         if !matches!(resumed, Ok(Resumed::AwaitingInstall(_))) {
             log_out(token.as_ref());
         }
         resumed
     }
 
-    /// The store of a journaled renewal: where the old identity is, or (once it
-    /// was archived) the new one.
-    fn token_of(&self, record: &Record) -> Result<Arc<dyn Token>> {
-        match self.locate(&record.old_fingerprint) {
-            Ok((token, _, _)) => Ok(token),
-            Err(e) => match &record.new_fingerprint {
-                Some(new) => self.locate(new).map(|(token, _, _)| token).map_err(|_| e),
-                None => Err(e),
-            },
-        }
+    /// The unfinished renewal `renewal_id` (from the journal or any token), claimed.
+    pub(super) fn claim_record(&self, renewal_id: &str) -> Result<(Record, Claim)> {
+        let find = || {
+            let tokens = self.open_all();
+            self.known(&tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(), None)
+                .records
+                .into_iter()
+                .find(|r| r.renewal_id == renewal_id)
+                .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))
+        };
+        let claim = self.claim(&find()?.old_fingerprint)?;
+        // Read again under the claim: another process may have moved it on.
+        Ok((find()?, claim))
     }
 
     /// With the token logged in: take the renewal from its journaled stage to a
-    /// resting point. Leaves the login to the caller.
+    /// resting point. Leaves the login to the caller. Holding for consent 2 takes
+    /// the claim out of `claim`.
     pub(super) async fn carry_on(
         &self,
         steps: &Steps<'_>,
         token: Arc<dyn Token>,
         mut record: Record,
+        claim: &mut Option<Claim>,
     ) -> Result<Resumed> {
         tracing::info!(renewal = %record.renewal_id, stage = ?record.stage, "carrying on a journaled renewal");
         match record.stage {
             Stage::Begun | Stage::KeyGenerated => {
                 // Nothing was sent: undo. The key may or may not exist.
-                super::start::remove_new_keys(token.as_ref(), &record)?;
-                self.journal.remove(&record.renewal_id)?;
+                remove_new_keys(token.as_ref(), &record)?;
+                self.journal_remove(token.as_ref(), &record)?;
                 Ok(Resumed::RolledBack)
             }
             Stage::Requested | Stage::Pending => {
                 // The bank may have issued for this key already: ask again with the
                 // same request rather than throwing the key away.
                 let old = token.find_identity(&record.old_fingerprint)?;
-                self.request_until_issued(steps, &token, &old, record, None)
+                let claim = claim
+                    .take()
+                    .ok_or_else(|| Self::internal("renewal not claimed"))?;
+                self.request_until_issued(steps, &token, &old, record, None, claim)
                     .await
                     .map(Resumed::AwaitingInstall)
             }
@@ -108,8 +122,11 @@ impl Engine {
                 let issued = shomei_store::CertificateInfo::parse(
                     record.issued.as_deref().unwrap_or_default(),
                 )?;
+                let claim = claim
+                    .take()
+                    .ok_or_else(|| Self::internal("renewal not claimed"))?;
                 Ok(Resumed::AwaitingInstall(
-                    self.hold_for_install(token, record, &issued),
+                    self.hold_for_install(token, record, &issued, claim),
                 ))
             }
             Stage::Installing | Stage::Installed | Stage::Done => self

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use shomei_store::Token;
+use shomei_store::{StoreError, Token};
 
 use super::ProgressSink;
 use crate::error::{EngineError, Result};
@@ -62,5 +62,14 @@ pub(super) fn new_renewal_id() -> String {
     format!("{nanos:x}-{}", N.fetch_add(1, Ordering::Relaxed))
 }
 
-/// The label a new key carries until its certificate is installed.
-pub(super) const PENDING_KEY_PREFIX: &str = "shomei-pending-";
+/// Refuse before sending a PIN the token would lock on, unless confirmed.
+pub(super) fn check_pin(token: &dyn Token, confirm_final_try: bool) -> Result<()> {
+    let status = token.pin_status()?;
+    if status.locked {
+        return Err(StoreError::PinLocked.into());
+    }
+    if status.final_try && !confirm_final_try {
+        return Err(EngineError::PinFinalTry);
+    }
+    Ok(())
+}

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
 use shomei_store::{
-    Identity, KeyHandle, KeyProtection, KeySpec, Listing, NewKey, PinStatus, SignatureScheme,
-    StorageKind, StoreError, Token,
+    DataObject, Identity, KeyHandle, KeyPresence, KeyProtection, KeySpec, Listing, NewKey,
+    PinStatus, SignatureScheme, StorageKind, StoreError, Token,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,5 +154,28 @@ impl Token for FaultyToken {
     }
     fn remove_identity(&self, fingerprint: &str) -> shomei_store::Result<()> {
         self.inner.remove_identity(fingerprint)
+    }
+    fn serial(&self) -> &str {
+        self.inner.serial()
+    }
+    fn label_key(&self, key_id: &[u8], label: &str) -> shomei_store::Result<()> {
+        self.inner.label_key(key_id, label)
+    }
+    fn key_presence(&self, identity: &Identity) -> KeyPresence {
+        self.inner.key_presence(identity)
+    }
+    fn data_objects(&self, application: &str) -> shomei_store::Result<Vec<DataObject>> {
+        self.inner.data_objects(application)
+    }
+    fn put_data_object(
+        &self,
+        application: &str,
+        label: &str,
+        value: &[u8],
+    ) -> shomei_store::Result<()> {
+        self.inner.put_data_object(application, label, value)
+    }
+    fn remove_data_object(&self, application: &str, label: &str) -> shomei_store::Result<()> {
+        self.inner.remove_data_object(application, label)
     }
 }

@@ -3,10 +3,16 @@
 //!
 //! - `renew DIR token|nss`: renew the one identity in DIR's store; the parent
 //!   sets `SHOMEI_CRASH_AT=N`, so the process usually aborts at journal point N.
-//!   Prints `completed` if it did not.
+//!   Prints `completed` if it did not. With `SHOMEI_CRASH_PENDING=1` the bank
+//!   answers the first request "pending" (Retry-After 1 s) and the call polls.
 //! - `recover DIR token|nss`: what a restart finds, then carry every unfinished
-//!   renewal to its end with the PIN (consent 2 included, as the user would give
-//!   it), then what is left. Prints one JSON object (see `Report`).
+//!   renewal to its end the way the window and `shomei renew` do: renewing its
+//!   identity again with the PIN (`start_renewal`), consent 2 included, as the
+//!   user would give it; then what is left. Prints one JSON object.
+//! - `hold DIR token|nss`: renew up to consent 2 and wait there, as the window
+//!   does (prints `issued`), until stdin says `yes` (install) or `no` (cancel);
+//!   prints `installed`, `cancelled` or `failed CODE`.
+//! - `inspect DIR token|nss`: what the store and the journal hold (JSON).
 //!
 //! DIR holds the demo CA (ca.pem, ca-key.pem), the store (a SoftHSM token or an
 //! NSS database) and the journal; each process starts its own EST test CA with
@@ -18,8 +24,9 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 use serde_json::json;
-use shomei_engine::model::ProgressEvent;
-use shomei_engine::{demo, BankProfile, Engine, Journal, ProgressSink, Resumed};
+use shomei_engine::journal::on_token;
+use shomei_engine::model::{ErrorCode, ProgressEvent};
+use shomei_engine::{demo, BankProfile, Engine, Journal, ProgressSink};
 use shomei_store::{KeyAlgorithm, PcStore, SignatureScheme, Token};
 use shomei_testca::{EstServer, ServerOptions, TestCa};
 
@@ -41,7 +48,7 @@ impl Store {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(mode), Some(dir), Some(store)) = (args.get(1), args.get(2), args.get(3)) else {
-        eprintln!("usage: shomei-crash-child renew|recover DIR token|nss");
+        eprintln!("usage: shomei-crash-child renew|recover|hold|inspect DIR token|nss");
         return ExitCode::from(2);
     };
     let dir = PathBuf::from(dir);
@@ -64,9 +71,13 @@ fn main() -> ExitCode {
         .expect("runtime");
     let result = runtime.block_on(async {
         let (_server, engine) = environment(&dir, store).await;
+        // Crash points count from here: the set-up above is not the renewal.
+        shomei_store::crash::arm();
         match mode.as_str() {
             "renew" => renew(&engine, store).await,
             "recover" => recover(&engine, store).await,
+            "hold" => hold(&engine, store).await,
+            "inspect" => inspect(&engine, store).map(|v| v.to_string()),
             other => Err(format!("unknown mode {other}")),
         }
     });
@@ -84,9 +95,19 @@ fn main() -> ExitCode {
 
 /// The EST test CA for DIR's CA, and an engine on DIR's store and journal.
 async fn environment(dir: &Path, store: Store) -> (EstServer, Engine) {
-    // Certificates valid for 12 days: each renewal stays inside the window.
+    // Certificates valid for 13 days: each renewal stays inside the window and
+    // outlives the 12-day certificate it replaces.
+    let pending = std::env::var_os("SHOMEI_CRASH_PENDING").is_some();
     let options = ServerOptions {
-        validity_days: 12,
+        validity_days: 13,
+        behaviour: if pending {
+            shomei_testca::Behaviour::Pending {
+                times: 1,
+                retry_after_secs: 1,
+            }
+        } else {
+            shomei_testca::Behaviour::Normal
+        },
         ..ServerOptions::default()
     };
     let (server, profile, roots) = match store {
@@ -158,37 +179,76 @@ async fn renew(engine: &Engine, store: Store) -> Result<String, String> {
     let issued = engine
         .start_renewal(&old.fingerprint, store.pin(), false, quiet())
         .await
-        .map_err(|e| format!("start: {e}"))?;
+        .map_err(|e| format!("start: {:?}: {e}", e.code()))?;
     engine
         .install_renewal(&issued.renewal_id, quiet())
         .await
-        .map_err(|e| format!("install: {e}"))?;
+        .map_err(|e| format!("install: {:?}: {e}", e.code()))?;
     Ok("completed".into())
 }
 
+/// As the user does after a restart: the list shows the unfinished renewal on its
+/// identity's row, and 更新 (or `shomei renew --identity`) renews that identity
+/// again, which carries the renewal on; consent 2 is given when asked.
 async fn recover(engine: &Engine, store: Store) -> Result<String, String> {
     let before = inspect(engine, store)?;
     let mut outcomes = Vec::new();
     for unfinished in engine.list().unfinished {
-        let resumed = engine
-            .resume_renewal(&unfinished.renewal_id, store.pin(), false, quiet())
-            .await
-            .map_err(|e| format!("resume {}: {e}", unfinished.renewal_id))?;
-        let outcome = match resumed {
-            Resumed::RolledBack => "rolled back",
-            Resumed::Installed(_) => "installed",
-            Resumed::AwaitingInstall(issued) => {
+        let started = engine
+            .start_renewal(&unfinished.fingerprint, store.pin(), false, quiet())
+            .await;
+        let outcome = match started {
+            Ok(issued) => {
                 engine
                     .install_renewal(&issued.renewal_id, quiet())
                     .await
                     .map_err(|e| format!("install {}: {e}", issued.renewal_id))?;
-                "issued, then installed"
+                "renewed (consent 2 given)"
             }
+            Err(e) if e.code() == ErrorCode::AlreadyRenewed => "install finished",
+            Err(e) => return Err(format!("renew {}: {e}", unfinished.fingerprint)),
         };
         outcomes.push(json!({"stage": unfinished.stage, "outcome": outcome}));
     }
     let after = inspect(engine, store)?;
     Ok(json!({"before": before, "resumed": outcomes, "after": after}).to_string())
+}
+
+/// The window at consent 2: issued, holding the renewal, waiting for the user.
+async fn hold(engine: &Engine, store: Store) -> Result<String, String> {
+    let listing = engine.list();
+    let [old] = listing.identities.as_slice() else {
+        return Err(format!(
+            "expected one identity, found {:?}",
+            listing.identities
+        ));
+    };
+    let issued = match engine
+        .start_renewal(&old.fingerprint, store.pin(), false, quiet())
+        .await
+    {
+        Ok(issued) => issued,
+        Err(e) => return Ok(format!("failed {:?}", e.code())),
+    };
+    println!("issued {}", issued.renewal_id);
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    let result = if answer.trim() == "yes" {
+        engine
+            .install_renewal(&issued.renewal_id, quiet())
+            .await
+            .map(|_| "installed")
+    } else {
+        engine
+            .cancel_renewal(&issued.renewal_id)
+            .map(|()| "cancelled")
+    };
+    Ok(match result {
+        Ok(word) => word.to_owned(),
+        Err(e) => format!("failed {:?}", e.code()),
+    })
 }
 
 /// What the store and the journal hold now: usable identities, and private keys
@@ -226,11 +286,13 @@ fn inspect(engine: &Engine, store: Store) -> Result<serde_json::Value, String> {
             let has_certificate = listing.identities.iter().any(|i| &i.key_id == id);
             let journaled = records
                 .iter()
+                .chain(&on_token::load(token.as_ref()).0)
                 .any(|r| r.key_id.as_ref() == Some(id) || &r.key_label == label);
             !has_certificate && !journaled
         })
         .map(|(_, label)| label.clone())
         .collect();
+    let on_token = on_token::load(token.as_ref()).0;
     let _ = token.logout();
     Ok(json!({
         "identities": listing.identities.len(),
@@ -239,6 +301,7 @@ fn inspect(engine: &Engine, store: Store) -> Result<serde_json::Value, String> {
         "unnamedKeys": unnamed,
         "journal": records.iter().map(|r| format!("{:?}", r.stage)).collect::<Vec<_>>(),
         "unreadableJournal": unreadable,
+        "journalOnToken": on_token.iter().map(|r| format!("{:?}", r.stage)).collect::<Vec<_>>(),
     }))
 }
 

@@ -1,10 +1,14 @@
-//! The crash matrix (issue 5, SPEC §4): for every journal point N and for both
-//! the USB token (SoftHSM2) and the Linux PC store (a real NSS database), a child
-//! process renews and is aborted at point N; a fresh child then checks what a
-//! restart finds, carries every unfinished renewal to its end with the PIN, and
-//! checks again. Each row must show a usable identity before and after, no key
-//! that neither a certificate nor a journal record names, and an empty journal
-//! at the end. The matrix is printed (`--nocapture`).
+//! The crash matrix (issue 5 and 9, SPEC §4): for every crash point N (before and
+//! after each journal write, and inside the install: certificate stored before the
+//! key is relabelled, installed before it is read back), for both the USB token
+//! (SoftHSM2) and the Linux PC store (a real NSS database), and for a renewal the
+//! bank answers at once or first with "pending" (202), a child process renews and
+//! is aborted at point N; a fresh child then checks what a restart finds, carries
+//! every unfinished renewal to its end the way the window and `shomei renew` do
+//! (renewing the identity again with the PIN), and checks again. Each row must
+//! show a usable identity before and after, no key that neither a certificate nor
+//! a journal record names, and an empty journal (here and on the token) at the
+//! end. The matrix is printed (`--nocapture`).
 //!
 //! Needs the `crash-hook` feature: `cargo test -p shomei-engine --features
 //! crash-hook --test crash_matrix -- --nocapture` (`.ci/test crash-matrix`).
@@ -18,11 +22,16 @@ use shomei_testca::TestCa;
 
 const CHILD: &str = env!("CARGO_BIN_EXE_shomei-crash-child");
 
-fn run(mode: &str, dir: &Path, store: &str, crash_at: Option<u32>) -> Output {
+fn run(mode: &str, dir: &Path, store: &str, pending: bool, crash_at: Option<u32>) -> Output {
     let mut cmd = Command::new(CHILD);
     cmd.args([mode, dir.to_str().unwrap(), store])
         .env("SHOMEI_CRASH_TRACE", "1")
         .env_remove("SOFTHSM2_CONF");
+    if pending && mode == "renew" {
+        cmd.env("SHOMEI_CRASH_PENDING", "1");
+    } else {
+        cmd.env_remove("SHOMEI_CRASH_PENDING");
+    }
     match crash_at {
         Some(n) => cmd.env("SHOMEI_CRASH_AT", n.to_string()),
         None => cmd.env_remove("SHOMEI_CRASH_AT"),
@@ -79,37 +88,56 @@ fn every_journal_point_ends_with_a_usable_identity() {
     let ca = TestCa::generate("Crash Matrix Bank CA").unwrap();
     let mut table = Vec::new();
     let mut problems = Vec::new();
-    for store in stores_available() {
+    let variants = stores_available()
+        .into_iter()
+        .flat_map(|store| [(store, false), (store, true)]);
+    for (store, pending) in variants {
+        let bank = if pending { "202" } else { "200" };
         // An uninterrupted renewal names the points.
         let dir = fresh_dir(&ca);
-        let out = run("renew", dir.path(), store, None);
+        let out = run("renew", dir.path(), store, pending, None);
         let stderr = text(&out.stderr);
         assert!(
             out.status.success() && text(&out.stdout).contains("completed"),
-            "{store}: uninterrupted renewal failed:\n{stderr}"
+            "{store}/{bank}: uninterrupted renewal failed:\n{stderr}"
         );
         let names = points(&stderr);
         assert!(
-            names.len() >= 12,
-            "{store}: too few journal points: {names:?}"
+            names.len() >= 16,
+            "{store}/{bank}: too few crash points: {names:?}"
         );
+        for inside in [
+            "install: certificate stored, key not relabelled",
+            "install: stored, not read back",
+        ] {
+            assert!(
+                names.iter().any(|n| n == inside),
+                "{store}/{bank}: no point {inside:?}: {names:?}"
+            );
+        }
+        if pending {
+            assert!(
+                names.iter().any(|n| n == "after writing Pending"),
+                "{store}/{bank}: the bank's 202 was not journaled: {names:?}"
+            );
+        }
 
         for (i, name) in names.iter().enumerate() {
             let n = u32::try_from(i + 1).unwrap();
             let dir = fresh_dir(&ca);
-            let killed = run("renew", dir.path(), store, Some(n));
+            let killed = run("renew", dir.path(), store, pending, Some(n));
             let killed_err = text(&killed.stderr);
             assert!(
                 !killed.status.success()
                     && killed_err.contains(&format!("aborting at journal point {n} ")),
                 "{store} #{n}: the child was not aborted at this point:\n{killed_err}"
             );
-            let recovered = run("recover", dir.path(), store, None);
+            let recovered = run("recover", dir.path(), store, pending, None);
             let report: Value = match serde_json::from_slice(&recovered.stdout) {
                 Ok(v) if recovered.status.success() => v,
                 _ => {
                     problems.push(format!(
-                        "{store} #{n} ({name}): recovery failed:\n{}",
+                        "{store}/{bank} #{n} ({name}): recovery failed:\n{}",
                         text(&recovered.stderr)
                     ));
                     continue;
@@ -133,11 +161,14 @@ fn every_journal_point_ends_with_a_usable_identity() {
             if !empty(&after["journal"]) || !empty(&after["unreadableJournal"]) {
                 row_problems.push("the journal is not empty after recovery");
             }
+            if !empty(&after["journalOnToken"]) {
+                row_problems.push("the token still holds a journal record after recovery");
+            }
             if after["keys"] != after["identities"] {
                 row_problems.push("keys left over after recovery");
             }
             for p in &row_problems {
-                problems.push(format!("{store} #{n} ({name}): {p}: {report}"));
+                problems.push(format!("{store}/{bank} #{n} ({name}): {p}: {report}"));
             }
             let outcome = report["resumed"]
                 .as_array()
@@ -156,7 +187,7 @@ fn every_journal_point_ends_with_a_usable_identity() {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "nothing to resume".into());
             table.push(format!(
-                "| {store:<5} | {n:>2} | {name:<28} | {:>6} | {:>6} | {outcome:<40} | {} |",
+                "| {store:<5} | {bank} | {n:>2} | {name:<48} | {:>6} | {:>6} | {outcome:<44} | {} |",
                 before["usable"].as_array().map_or(0, Vec::len),
                 after["usable"].as_array().map_or(0, Vec::len),
                 if row_problems.is_empty() {
@@ -167,14 +198,14 @@ fn every_journal_point_ends_with_a_usable_identity() {
             ));
         }
     }
-    println!("\nCrash matrix: abort at journal point N, restart, recover with the PIN");
+    println!("\nCrash matrix: abort at crash point N, restart, renew again with the PIN");
     println!(
-        "| store |  N | point                        | usable | usable | resumed (stage → outcome)                | result |"
+        "| store | bank |  N | point                                            | usable | usable | resumed (stage → outcome)                    | result |"
     );
     println!(
-        "|       |    |                              | crash  | after  |                                          |        |"
+        "|       |      |    |                                                  | crash  | after  |                                              |        |"
     );
-    println!("|---|---:|---|---:|---:|---|---|");
+    println!("|---|---|---:|---|---:|---:|---|---|");
     for row in &table {
         println!("{row}");
     }

@@ -1,0 +1,100 @@
+//! After the new identity was read back: the replaced one is removed (or kept,
+//! as the profile says), exactly by its fingerprint.
+//!
+//! From here a failure only means the replaced identity is still there, which is
+//! safe. It is reported (the outcome's `archive_error`, the list's `archiving`
+//! stage), tried again when this token is next logged in to for a renewal, and
+//! can be discarded by the user; it never blocks the new identity's next renewal.
+
+use shomei_store::{StoreError, Token};
+
+use super::steps::Steps;
+use super::Engine;
+use crate::error::Result;
+use crate::guidance;
+use crate::journal::{Record, Stage};
+use crate::model::{RenewalOutcome, RenewalStep};
+use crate::profile::Replaced;
+use crate::views;
+
+impl Engine {
+    pub(super) fn archive(
+        &self,
+        steps: &Steps<'_>,
+        token: &dyn Token,
+        record: &mut Record,
+        installed: &shomei_store::Identity,
+    ) -> Result<RenewalOutcome> {
+        record.at(Stage::Installed, views::now_unix());
+        self.journal_write(token, record)?;
+        let archived = steps.run(RenewalStep::Archive, || self.remove_replaced(token, record));
+        let archive_error = self.settle_archive(token, record, archived);
+        Ok(RenewalOutcome {
+            renewal_id: record.renewal_id.clone(),
+            installed: views::details(&installed.certificate),
+            replaced_fingerprint: record.old_fingerprint.clone(),
+            archive_error,
+            checklist: guidance::post_renewal_checklist(
+                &self.profile,
+                &installed.certificate,
+                &self.list().identities,
+                views::now_unix(),
+            ),
+        })
+    }
+
+    /// With `token` logged in: try again to remove what installed renewals in it
+    /// replaced (never blocking; a renewal another call works on is left to it).
+    pub(super) fn retry_archives(&self, token: &dyn Token, working_on: &str) {
+        let known = self.known(&[token], Some(working_on));
+        for mut record in known.records {
+            let mine = record.old_fingerprint.eq_ignore_ascii_case(working_on);
+            let here = record.token_label == token.label() && record.token_serial == token.serial();
+            if record.stage < Stage::Installed || mine || !here {
+                continue;
+            }
+            let Ok(_claim) = self.claim(&record.old_fingerprint) else {
+                continue;
+            };
+            tracing::info!(renewal = %record.renewal_id, "removing the identity an earlier renewal replaced");
+            let archived = self.remove_replaced(token, &record);
+            self.settle_archive(token, &mut record, archived);
+        }
+    }
+
+    fn remove_replaced(&self, token: &dyn Token, record: &Record) -> Result<()> {
+        if self.profile.replaced == Replaced::Remove {
+            match token.remove_identity(&record.old_fingerprint) {
+                // Already gone: a previous run archived it before it stopped.
+                Ok(()) | Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Done: the record goes. Failed: the record stays at `installed` with why.
+    fn settle_archive(
+        &self,
+        token: &dyn Token,
+        record: &mut Record,
+        archived: Result<()>,
+    ) -> Option<crate::model::ErrorView> {
+        match archived {
+            Ok(()) => {
+                if let Err(e) = self.journal_remove(token, record) {
+                    tracing::error!(error = %e, "could not remove the journal record");
+                }
+                None
+            }
+            Err(e) => {
+                tracing::warn!(renewal = %record.renewal_id, error = %e, "the replaced identity could not be removed; it stays, and removing it is tried again later");
+                record.archive_error = Some(e.to_string());
+                if let Err(e) = self.journal_write(token, record) {
+                    tracing::error!(error = %e, "could not journal the failed archive");
+                }
+                Some(e.view())
+            }
+        }
+    }
+}
