@@ -116,6 +116,18 @@ impl TestCa {
         self.issue_verified(request, not_before, not_after)
     }
 
+    /// A certificate for the subject and public key of `cert_der`, without any
+    /// request: what a forger holding only the public certificate can make. Tests
+    /// use it to prove such a certificate is never installed.
+    pub fn issue_for_certificate_key(
+        &self,
+        cert_der: &[u8],
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> Result<Vec<u8>, TestCaError> {
+        self.issue_verified(csr::from_certificate(cert_der)?, not_before, not_after)
+    }
+
     /// [`TestCa::issue_from_csr`] for a request already parsed and verified (the EST
     /// handler inspects the request before deciding to issue).
     pub(crate) fn issue_verified(

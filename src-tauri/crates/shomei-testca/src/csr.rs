@@ -51,6 +51,22 @@ pub(crate) fn parse_and_verify(csr_der: &[u8]) -> Result<VerifiedCsr, TestCaErro
     })
 }
 
+/// The subject and public key of an existing certificate, as if requested: what a
+/// forger who has the public certificate (but not its key) can have issued.
+pub(crate) fn from_certificate(cert_der: &[u8]) -> Result<VerifiedCsr, TestCaError> {
+    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(cert_der)
+        .map_err(|e| TestCaError::CsrParse(e.to_string()))?;
+    let spki = cert.public_key();
+    Ok(VerifiedCsr {
+        subject_der: cert.subject().as_raw().to_vec(),
+        subject: distinguished_name(cert.subject())?,
+        spki_der: spki.raw.to_vec(),
+        public_key: SubjectPublicKeyInfo::from_der(spki.raw)
+            .map_err(|e| TestCaError::UnsupportedKey(e.to_string()))?,
+        is_rsa: spki.algorithm.algorithm == OID_PKCS1_RSAENCRYPTION,
+    })
+}
+
 /// rcgen keeps one value per attribute type and one attribute per RDN, so a subject with
 /// two OUs or a multi-valued RDN would silently change; refuse those instead (the issuer
 /// also compares the encoded subject afterwards, see `ca.rs`).

@@ -1,5 +1,6 @@
 //! One renewal is worked on by one process at a time: the window and the command
-//! line (or two windows of two user sessions) may run at once on one journal.
+//! line of one user may run at once on one journal. (The journal is per user: two
+//! user accounts sharing one USB token are not kept apart by this lock.)
 //!
 //! A lock is an OS file lock (`flock` on Unix, `LockFileEx` on Windows, through
 //! `std::fs::File::try_lock`) on `locks/<fingerprint>.lock` in the journal

@@ -27,9 +27,10 @@ pub fn travels(token: &dyn Token) -> bool {
 }
 
 /// Whether `record` belongs to `token` (label and serial: two tokens of one bank
-/// may share a label).
+/// may share a label). A record written before serials were journaled has none.
 pub fn belongs_to(record: &Record, token: &dyn Token) -> bool {
-    record.token_label == token.label() && record.token_serial == token.serial()
+    record.token_label == token.label()
+        && (record.token_serial.is_empty() || record.token_serial == token.serial())
 }
 
 /// Write (or replace) the copy of `record` on `token`.
@@ -39,6 +40,18 @@ pub fn put(token: &dyn Token, record: &Record) -> Result<(), StoreError> {
         code: e.to_string(),
     })?;
     token.put_data_object(APPLICATION, &record.renewal_id, &json)
+}
+
+/// Whether `token` shows this very record, as another computer would read it.
+pub fn holds(token: &dyn Token, record: &Record) -> Result<bool, StoreError> {
+    let json = serde_json::to_vec(record).map_err(|e| StoreError::Platform {
+        op: "encode journal record",
+        code: e.to_string(),
+    })?;
+    Ok(token
+        .data_objects(APPLICATION)?
+        .iter()
+        .any(|o| o.label == record.renewal_id && o.value == json))
 }
 
 pub fn remove(token: &dyn Token, renewal_id: &str) -> Result<(), StoreError> {

@@ -49,13 +49,22 @@ impl Engine {
         let known = self.known(&[token], Some(working_on));
         for mut record in known.records {
             let mine = record.old_fingerprint.eq_ignore_ascii_case(working_on);
-            let here = record.token_label == token.label() && record.token_serial == token.serial();
+            let here = crate::journal::on_token::belongs_to(&record, token);
             if record.stage < Stage::Installed || mine || !here {
                 continue;
             }
-            let Ok(_claim) = self.claim(&record.old_fingerprint) else {
+            let Ok(_claim) = self.claim_idle(&record.old_fingerprint) else {
                 continue;
             };
+            // Only what a verified new identity replaced, and only while it is there.
+            let new_is_there = record
+                .new_fingerprint
+                .as_deref()
+                .is_some_and(|fp| token.find_identity(fp).is_ok());
+            if !new_is_there || self.vouch_for(token, &record).is_err() {
+                tracing::warn!(renewal = %record.renewal_id, "not removing what this record names: its new identity is not there as required");
+                continue;
+            }
             tracing::info!(renewal = %record.renewal_id, "removing the identity an earlier renewal replaced");
             let archived = self.remove_replaced(token, &record);
             self.settle_archive(token, &mut record, archived);

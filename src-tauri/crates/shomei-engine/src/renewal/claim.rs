@@ -29,6 +29,9 @@ impl Claim {
 
 impl Drop for Claim {
     fn drop(&mut self) {
+        // The file lock first: once the mark is gone, another call of this process
+        // may claim at once, and must not find the file still locked.
+        drop(self.lock.take());
         self.busy
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -51,6 +54,30 @@ impl Engine {
         };
         claim.lock = Some(lock);
         Ok(claim)
+    }
+
+    /// Claim a renewal nobody is working on, for housekeeping (forgetting a record
+    /// another computer finished, retrying an archive): unlike [`Engine::claim`] it
+    /// never takes over a renewal this process holds at consent 2.
+    pub(super) fn claim_idle(&self, fingerprint: &str) -> Result<Claim> {
+        let mut claim = self.mark_busy(fingerprint)?;
+        let lock = self
+            .journal
+            .try_lock(&claim.fingerprint)?
+            .ok_or_else(|| EngineError::InProgressElsewhere(claim.fingerprint.clone()))?;
+        if self.is_waiting(&claim.fingerprint) {
+            return Err(EngineError::Busy(claim.fingerprint.clone()));
+        }
+        claim.lock = Some(lock);
+        Ok(claim)
+    }
+
+    fn is_waiting(&self, fingerprint: &str) -> bool {
+        self.awaiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .any(|a| a.record.old_fingerprint.eq_ignore_ascii_case(fingerprint))
     }
 
     /// The in-process mark alone (for a renewal whose lock is already held).

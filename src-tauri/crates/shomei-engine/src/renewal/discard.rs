@@ -7,16 +7,18 @@
 //! | stage                         | what goes                                      |
 //! |-------------------------------|------------------------------------------------|
 //! | begun … issued                | the new key (a certificate issued for it is never used) |
-//! | installing, old one present   | the new certificate and key (the old one was never touched) |
-//! | installing, old one gone      | nothing: the new identity is all there is      |
+//! | installing, old one present, new key not yet relabelled | the new certificate and key (the old one was never touched) |
+//! | installing, otherwise         | nothing: the new identity stays (beside the old one, or alone) |
 //! | installed (archiving)         | nothing: both identities stay                  |
 //!
-//! In every case the record goes, here and on the token.
+//! A record whose certificate the engine cannot vouch for (`vouch_for`: a token's
+//! copy is writable by other programs) touches nothing in the store. In every case
+//! the record goes, here and on the token.
 
 use secrecy::SecretString;
 use shomei_store::{CertificateInfo, StoreError};
 
-use super::steps::{check_pin, log_out};
+use super::steps::check_pin;
 use super::undo::{remove_new_keys, roll_back_install};
 use super::Engine;
 use crate::error::{EngineError, Result};
@@ -44,11 +46,23 @@ impl Engine {
                     Ok(_) => true,
                     Err(StoreError::NotFound(_)) => false,
                     Err(e) => {
-                        log_out(token.as_ref());
+                        self.log_out(token.as_ref());
                         return Err(e.into());
                     }
                 };
-                match (old_present, &record.issued, &record.key_id) {
+                // Still labelled as pending: the install did not get as far as
+                // making it an identity of its own.
+                let still_pending = token.keys_labelled(&record.key_label).is_ok_and(|keys| {
+                    keys.iter().any(|(id, label)| {
+                        *label == record.key_label && Some(id) == record.key_id.as_ref()
+                    })
+                });
+                let vouched = self.vouch_for(token.as_ref(), &record).is_ok();
+                match (
+                    old_present && still_pending && vouched,
+                    &record.issued,
+                    &record.key_id,
+                ) {
                     (true, Some(issued), Some(key_id)) => {
                         let issued = CertificateInfo::parse(issued)?;
                         if roll_back_install(token.as_ref(), &issued, key_id) {
@@ -62,10 +76,11 @@ impl Engine {
                     _ => Ok(()),
                 }
             }
+            _ if self.vouch_for(token.as_ref(), &record).is_err() => Ok(()),
             _ => remove_new_keys(token.as_ref(), &record),
         };
         let result = discarded.and_then(|()| self.journal_remove(token.as_ref(), &record));
-        log_out(token.as_ref());
+        self.log_out(token.as_ref());
         result
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use shomei_store::{CertificateInfo, Identity, StoreError, Token};
 
-use super::steps::{log_out, Steps};
+use super::steps::Steps;
 use super::undo::{remove_new_keys, roll_back_install};
 use super::{AwaitingInstall, Engine, ProgressSink};
 use crate::error::{EngineError, Result};
@@ -33,7 +33,7 @@ impl Engine {
             sink: &progress,
         };
         let result = self.install(&steps, &token, &mut record);
-        log_out(token.as_ref());
+        self.log_out(token.as_ref());
         result
     }
 
@@ -49,7 +49,7 @@ impl Engine {
         ) = self.take_awaiting(renewal_id)?;
         let removed = remove_new_keys(token.as_ref(), &record)
             .and_then(|()| self.journal_remove(token.as_ref(), &record));
-        log_out(token.as_ref());
+        self.log_out(token.as_ref());
         match removed {
             // A certificate uses the new key: whatever installed it, the renewal is
             // done and the old identity may be gone. Saying "unchanged" would lie.
@@ -71,11 +71,18 @@ impl Engine {
         record.at(Stage::Installing, views::now_unix());
         self.journal_write(token.as_ref(), record)?;
         let label = new_label(record, &issued);
+        // Already there (another computer finished this renewal while this window
+        // waited): read back, never stored twice, never rolled back.
+        let already = token.find_identity(&issued.fingerprint).is_ok();
         let installed = steps
             .run(RenewalStep::Install, || {
-                Ok(token.install_certificate(&key_id, &label, &issued.der)?)
+                if already {
+                    return Ok(());
+                }
+                token.install_certificate(&key_id, &label, &issued.der)?;
+                Ok(())
             })
-            .and_then(|_| {
+            .and_then(|()| {
                 shomei_store::crash::point("install: stored, not read back");
                 steps.run(RenewalStep::ReadBack, || {
                     read_back(token.as_ref(), &issued, &key_id)
@@ -85,9 +92,13 @@ impl Engine {
             Ok(installed) => installed,
             Err(e) => {
                 // The old identity was never touched; take the half-installed new
-                // one away. If that fails too (token pulled out), the journal
-                // still says "installing" and the next run finishes the install.
-                if roll_back_install(token.as_ref(), &issued, &key_id) {
+                // one away, unless it was there before this call or is all there is.
+                // If that fails too (token pulled out), the journal still says
+                // "installing" and the next run finishes the install.
+                if !already
+                    && old_is_there(token.as_ref(), record)
+                    && roll_back_install(token.as_ref(), &issued, &key_id)
+                {
                     if let Err(e) = self.journal_remove(token.as_ref(), record) {
                         tracing::error!(error = %e, "could not remove the journal record");
                     }
@@ -133,15 +144,24 @@ impl Engine {
             // already: the new one must stay, whatever the read-back says now.
             Err(e) if record.stage != Stage::Installing => Err(e),
             Err(e) => {
-                // Stored but not as required: it must not stay. The old identity is
-                // still there (archiving comes only after a good read-back).
-                if roll_back_install(token.as_ref(), &issued, &key_id) {
+                // Stored but not as required: it must not stay, as long as the old
+                // identity is there to take its place (archiving comes only after a
+                // good read-back, but a stale record may say less than happened).
+                if old_is_there(token.as_ref(), record)
+                    && roll_back_install(token.as_ref(), &issued, &key_id)
+                {
                     let _ = self.journal_remove(token.as_ref(), record);
                 }
                 Err(e)
             }
         }
     }
+}
+
+/// Whether the identity a renewal replaces is still in the store (a failed
+/// install may then be rolled back: the user keeps that one).
+fn old_is_there(token: &dyn Token, record: &Record) -> bool {
+    token.find_identity(&record.old_fingerprint).is_ok()
 }
 
 /// The new identity keeps the old one's label (the subject's CN if it had none).

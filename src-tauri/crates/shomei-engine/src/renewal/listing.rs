@@ -99,12 +99,17 @@ impl Engine {
         if !issued_by(cert, &self.pinned_roots) {
             return Some(NotRenewable::UnknownIssuer);
         }
+        // Only a newer certificate that could itself log in to this bank now
+        // replaces it: the bank's, valid already, with its key.
+        let now = views::now_unix();
         neighbours
             .iter()
             .filter(|n| {
                 n.certificate.not_after > cert.not_after
+                    && n.certificate.not_before <= now
                     && same_name(&n.certificate.subject_der, &cert.subject_der)
                     && same_name(&n.certificate.issuer_der, &cert.issuer_der)
+                    && issued_by(&n.certificate, &self.pinned_roots)
                     && token.key_presence(n) != KeyPresence::Absent
             })
             .max_by_key(|n| n.certificate.not_after)
@@ -134,7 +139,7 @@ impl Engine {
                 Stage::Installed | Stage::Done => UnfinishedStage::Archiving,
             },
             started_at: views::rfc3339(r.started_at),
-            next_poll_at: poll::due_at(r, i64::MAX).map(views::rfc3339),
+            next_poll_at: poll::due_at(r, i64::MAX, now).map(views::rfc3339),
             stuck: poll::stuck(r, self.profile.renewal.pending_limit_days, now),
             archive_error: r.archive_error.clone(),
         }

@@ -169,10 +169,7 @@ impl Engine {
         let mut first_error = None;
         for source in self.sources.iter().filter(|s| s.name == record.store) {
             match source.open() {
-                Ok(token)
-                    if token.label() == record.token_label
-                        && token.serial() == record.token_serial =>
-                {
+                Ok(token) if crate::journal::on_token::belongs_to(record, token.as_ref()) => {
                     return Ok(token)
                 }
                 Ok(_) => {}

@@ -27,7 +27,14 @@ pub fn next_poll_at(
 ) -> i64 {
     let asked = i64::try_from(retry_after).unwrap_or(i64::MAX);
     let wait = asked.max(backoff(polls, policy)).min(MAX_POLL_INTERVAL);
-    now.saturating_add(wait).min(closes_at).max(now)
+    let at = now.saturating_add(wait);
+    // Before the cut-off, never past it; after it (a last try with a certificate
+    // that may no longer log in), at the back-off's pace, never in a burst.
+    if closes_at > now {
+        at.min(closes_at)
+    } else {
+        at
+    }
 }
 
 /// The least wait after the `polls`-th "pending": the first back-off, doubled for
@@ -40,11 +47,13 @@ fn backoff(polls: u32, policy: &PollPolicy) -> i64 {
 }
 
 /// The time a journaled renewal may be asked about again. A record written by
-/// an earlier version (or from a hostile answer) may hold any time: it is capped
-/// the same way when read.
-pub fn due_at(record: &Record, closes_at: i64) -> Option<i64> {
+/// an earlier version, by a computer whose clock is ahead, or from a hostile
+/// answer may hold any time: it is capped the same way when read, against its
+/// own writing and against `now`.
+pub fn due_at(record: &Record, closes_at: i64, now: i64) -> Option<i64> {
     record.next_poll_at.map(|at| {
         at.min(record.updated_at.saturating_add(MAX_POLL_INTERVAL))
+            .min(now.saturating_add(MAX_POLL_INTERVAL))
             .min(closes_at)
     })
 }
@@ -85,9 +94,10 @@ mod tests {
     }
 
     #[test]
-    fn never_past_the_renewal_cut_off_and_never_before_now() {
+    fn never_past_the_renewal_cut_off_and_never_in_a_burst_after_it() {
         assert_eq!(next_poll_at(NOW, 7200, 1, &policy(), NOW + 600), NOW + 600);
-        assert_eq!(next_poll_at(NOW, 7200, 1, &policy(), NOW - 600), NOW);
+        assert_eq!(next_poll_at(NOW, 0, 1, &policy(), NOW - 600), NOW + 1);
+        assert_eq!(next_poll_at(NOW, 0, 3, &policy(), NOW - 600), NOW + 4);
     }
 
     #[test]
@@ -135,10 +145,17 @@ mod tests {
     #[test]
     fn a_journaled_far_time_is_capped_when_read() {
         let parked = pending(NOW, Some(6_000_000_000)); // the year 2160
-        assert_eq!(due_at(&parked, FAR), Some(NOW + MAX_POLL_INTERVAL));
-        assert_eq!(due_at(&parked, NOW + 60), Some(NOW + 60));
-        assert_eq!(due_at(&pending(NOW, Some(NOW + 5)), FAR), Some(NOW + 5));
-        assert_eq!(due_at(&pending(NOW, None), FAR), None);
+        assert_eq!(due_at(&parked, FAR, NOW), Some(NOW + MAX_POLL_INTERVAL));
+        assert_eq!(due_at(&parked, NOW + 60, NOW), Some(NOW + 60));
+        assert_eq!(
+            due_at(&pending(NOW, Some(NOW + 5)), FAR, NOW),
+            Some(NOW + 5)
+        );
+        assert_eq!(due_at(&pending(NOW, None), FAR, NOW), None);
+        // Written "in the future" (a clock ahead, a crafted copy): capped by now.
+        let mut ahead = pending(NOW, Some(6_000_000_000));
+        ahead.updated_at = NOW + 365 * 86_400;
+        assert_eq!(due_at(&ahead, FAR, NOW), Some(NOW + MAX_POLL_INTERVAL));
     }
 
     #[test]

@@ -8,10 +8,11 @@
 //! token copy has vanished from the token it was written to was finished or
 //! discarded on another computer: it is dropped, touching nothing in the store.
 
-use shomei_store::Token;
+use shomei_est::{issued_by, same_name};
+use shomei_store::{CertificateInfo, StoreError, Token};
 
 use super::Engine;
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 use crate::journal::{on_token, Record};
 
 /// What the journal and (where opened) the tokens know, merged.
@@ -44,8 +45,15 @@ impl Engine {
     /// Journal `record` before the step it names.
     pub(super) fn journal_write(&self, token: &dyn Token, record: &mut Record) -> Result<()> {
         if on_token::travels(token) {
-            match on_token::put(token, record) {
-                Ok(()) => record.on_token = true,
+            // Counted as on the token only once it is seen there as every other
+            // computer will look for it (public, by application): a copy that later
+            // vanishes then really means another computer ended the renewal.
+            match on_token::put(token, record).and_then(|()| on_token::holds(token, record)) {
+                Ok(true) => record.on_token = true,
+                Ok(false) => tracing::warn!(
+                    renewal = %record.renewal_id,
+                    "the journal record written to the USB token cannot be found there again"
+                ),
                 // The local record still holds it; only the travelling copy is
                 // missing (a full token, one without data objects).
                 Err(e) => tracing::warn!(
@@ -117,7 +125,7 @@ impl Engine {
         let _claim = if ours {
             None
         } else {
-            match self.claim(&record.old_fingerprint) {
+            match self.claim_idle(&record.old_fingerprint) {
                 Ok(claim) => Some(claim),
                 Err(_) => return false, // someone is working on it: not ours to drop
             }
@@ -146,6 +154,54 @@ impl Engine {
         if self.journal.get(&record.renewal_id).as_ref() != Some(record) {
             tracing::info!(renewal = %record.renewal_id, stage = ?record.stage, "carrying on a renewal recorded on the USB token");
             self.journal.write(record)?;
+        }
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Before a record's certificate is held for consent 2, installed, finished or
+    /// its replaced identity removed: the certificate must be one this renewal could
+    /// have accepted, whatever wrote the record (a token's copy is writable by any
+    /// program that can open the token, without a PIN). For the record's new key,
+    /// whose key id no other certificate uses; from a CA the bank pins; with the old
+    /// identity's subject and not its key.
+    pub(super) fn vouch_for(&self, token: &dyn Token, record: &Record) -> Result<()> {
+        let Some(der) = &record.issued else {
+            return Ok(());
+        };
+        let refuse = |why: &str| {
+            Err(EngineError::Internal(format!(
+                "journal record {}: {why}; it is not used",
+                record.renewal_id
+            )))
+        };
+        let cert = CertificateInfo::parse(der)?;
+        if record.new_public_key.as_deref() != Some(cert.public_key.as_slice()) {
+            return refuse("its certificate is not for its new key");
+        }
+        if !issued_by(&cert, &self.pinned_roots) {
+            return refuse("its certificate is not from the bank's CA");
+        }
+        match token.find_identity(&record.old_fingerprint) {
+            Ok(old) => {
+                if !same_name(&old.certificate.subject_der, &cert.subject_der)
+                    || old.certificate.public_key == cert.public_key
+                {
+                    return refuse("its certificate does not renew the identity it names");
+                }
+            }
+            Err(StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        let key_id = record.key_id.as_deref().unwrap_or_default();
+        let taken = token
+            .list_identities()
+            .identities
+            .iter()
+            .any(|i| i.key_id == key_id && i.certificate.fingerprint != cert.fingerprint);
+        if key_id.is_empty() || taken {
+            return refuse("its key belongs to another certificate");
         }
         Ok(())
     }

@@ -170,7 +170,7 @@ impl Engine {
     /// Whether the bank asked not to be asked before a time further away than
     /// this call waits: then it is not asked, and no PIN is needed to say so.
     pub(super) fn too_early(&self, record: &Record, old_not_after: i64) -> Option<EngineError> {
-        let due = poll::due_at(record, self.closes_at(old_not_after))?;
+        let due = poll::due_at(record, self.closes_at(old_not_after), views::now_unix())?;
         let wait = due - views::now_unix();
         (wait > i64::try_from(self.poll.max_wait_each.as_secs()).unwrap_or(i64::MAX))
             .then(|| self.still_pending(record, Some(due)))
@@ -206,7 +206,11 @@ impl Engine {
         if let Some(e) = self.too_early(record, old.certificate.not_after) {
             return Err(e);
         }
-        if let Some(due) = poll::due_at(record, self.closes_at(old.certificate.not_after)) {
+        if let Some(due) = poll::due_at(
+            record,
+            self.closes_at(old.certificate.not_after),
+            views::now_unix(),
+        ) {
             let wait = u64::try_from(due - views::now_unix()).unwrap_or(0);
             tokio::time::sleep(Duration::from_secs(wait)).await;
         }

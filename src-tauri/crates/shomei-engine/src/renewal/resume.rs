@@ -20,7 +20,7 @@ use secrecy::SecretString;
 use shomei_store::Token;
 
 use super::claim::Claim;
-use super::steps::{check_pin, log_out, Steps};
+use super::steps::{check_pin, Steps};
 use super::undo::remove_new_keys;
 use super::{Engine, ProgressSink};
 use crate::error::{EngineError, Result};
@@ -69,7 +69,7 @@ impl Engine {
             Err(e) => Err(e),
         };
         if !matches!(resumed, Ok(Resumed::AwaitingInstall(_))) {
-            log_out(token.as_ref());
+            self.log_out(token.as_ref());
         }
         resumed
     }
@@ -119,6 +119,7 @@ impl Engine {
                     .map(Resumed::AwaitingInstall)
             }
             Stage::Issued => {
+                self.vouch_for(token.as_ref(), &record)?;
                 let issued = shomei_store::CertificateInfo::parse(
                     record.issued.as_deref().unwrap_or_default(),
                 )?;
@@ -129,9 +130,11 @@ impl Engine {
                     self.hold_for_install(token, record, &issued, claim),
                 ))
             }
-            Stage::Installing | Stage::Installed | Stage::Done => self
-                .finish_install(steps, &token, &mut record)
-                .map(Resumed::Installed),
+            Stage::Installing | Stage::Installed | Stage::Done => {
+                self.vouch_for(token.as_ref(), &record)?;
+                self.finish_install(steps, &token, &mut record)
+                    .map(Resumed::Installed)
+            }
         }
     }
 }

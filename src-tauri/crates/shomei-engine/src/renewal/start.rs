@@ -9,7 +9,7 @@ use shomei_store::{Identity, KeySpec, StoreError, Token};
 
 use super::claim::Claim;
 use super::resume::Resumed;
-use super::steps::{check_pin, log_out, new_renewal_id, Steps};
+use super::steps::{check_pin, new_renewal_id, Steps};
 use super::{Engine, ProgressSink};
 use crate::error::{EngineError, Result};
 use crate::journal::{Record, Stage, FORMAT, PENDING_KEY_PREFIX};
@@ -96,7 +96,7 @@ impl Engine {
                 match carried {
                     Ok(Resumed::AwaitingInstall(issued)) => return Ok(issued),
                     Ok(Resumed::Installed(outcome)) => {
-                        log_out(token.as_ref());
+                        self.log_out(token.as_ref());
                         return Err(EngineError::AlreadyRenewed(outcome.installed.fingerprint));
                     }
                     // Nothing of the old attempt is left: start afresh, same login.
@@ -112,25 +112,25 @@ impl Engine {
                         }) {
                             Ok(spec) => spec,
                             Err(e) => {
-                                log_out(token.as_ref());
+                                self.log_out(token.as_ref());
                                 return Err(e);
                             }
                         }
                     }
                     Err(e) => {
-                        log_out(token.as_ref());
+                        self.log_out(token.as_ref());
                         return Err(e);
                     }
                 }
             }
         };
         let (Some(old), Some(claim)) = (&old, claim) else {
-            log_out(token.as_ref());
+            self.log_out(token.as_ref());
             return Err(Self::internal("no identity to renew"));
         };
         let result = self.fresh(&steps, &token, old, store, spec, claim).await;
         if result.is_err() {
-            log_out(token.as_ref());
+            self.log_out(token.as_ref());
         }
         result
     }

@@ -45,10 +45,24 @@ impl Steps<'_> {
     }
 }
 
-/// End the token login once a renewal is over, so the next one asks for the PIN.
-pub(super) fn log_out(token: &dyn Token) {
-    if let Err(e) = token.logout() {
-        tracing::warn!(error = %e, "could not log out of the token");
+impl super::Engine {
+    /// End the token login once a renewal is over, so the next one asks for the
+    /// PIN. A PKCS#11 login belongs to the whole process: while another renewal of
+    /// this process waits at consent 2 on the same token, it keeps the login (its
+    /// install needs the private key); that renewal logs out when it ends.
+    pub(super) fn log_out(&self, token: &dyn Token) {
+        let waiting_here = self
+            .awaiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .any(|a| a.token.label() == token.label() && a.token.serial() == token.serial());
+        if waiting_here {
+            return;
+        }
+        if let Err(e) = token.logout() {
+            tracing::warn!(error = %e, "could not log out of the token");
+        }
     }
 }
 

@@ -387,6 +387,14 @@ impl Token for Pkcs11Token {
         {
             return Err(StoreError::InUse(format!("key id {}", hex::encode(key_id))));
         }
+        // Logged out, the private half is invisible: deleting the public half alone
+        // would leave a key nobody can find by its pair.
+        if !self.private_objects_visible(&session) {
+            return Err(StoreError::Platform {
+                op: "delete key",
+                code: "not logged in: the private key is not visible".into(),
+            });
+        }
         for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
             for object in self.objects_with_id(&session, class, key_id)? {
                 session.destroy_object(object).during("delete key")?;
@@ -567,10 +575,15 @@ impl Token for Pkcs11Token {
         }
         let (object, key_id) =
             target.ok_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))?;
+        // Another certificate object with the key's CKA_ID, even one that does not
+        // parse, keeps the key.
+        let sharing = self
+            .objects_with_id(&session, ObjectClass::CERTIFICATE, &key_id)?
+            .len();
         session
             .destroy_object(object)
             .during("remove certificate")?;
-        if !others_by_id.contains(&key_id) {
+        if !others_by_id.contains(&key_id) && sharing <= 1 {
             for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
                 for object in self.objects_with_id(&session, class, &key_id)? {
                     session.destroy_object(object).during("remove key")?;

@@ -169,12 +169,9 @@ impl Token for KeychainToken {
     }
 
     fn delete_key(&self, key_id: &[u8]) -> Result<()> {
-        if self
-            .list_identities()
-            .identities
-            .iter()
-            .any(|i| i.key_id == key_id)
-        {
+        // A certificate that could not be read might be the key's: then it stays.
+        let listing = self.list_identities();
+        if !listing.errors.is_empty() || listing.identities.iter().any(|i| i.key_id == key_id) {
             return Err(StoreError::InUse("a keychain key".into()));
         }
         self.delete_keys(key_id)

@@ -191,12 +191,9 @@ impl Token for CngToken {
 
     fn delete_key(&self, key_id: &[u8]) -> Result<()> {
         let name = key_name(key_id)?;
-        if self
-            .list_identities()
-            .identities
-            .iter()
-            .any(|i| i.key_id == key_id)
-        {
+        // A certificate that could not be read might be the key's: then it stays.
+        let listing = self.list_identities();
+        if !listing.errors.is_empty() || listing.identities.iter().any(|i| i.key_id == key_id) {
             return Err(StoreError::InUse(format!("CNG key {name}")));
         }
         let cached = lock(&self.generated).remove(name);
