@@ -5,9 +5,9 @@
 
 use super::args::DiscardArgs;
 use super::pin::Pin;
-use super::renew::{consent, fail};
+use super::renew::{fail, pin_and_consent};
 use super::session::Session;
-use super::status::unfinished_words;
+use super::unfinished::unfinished_words;
 use super::{exit, output, Lang};
 use shomei_engine::model::{ErrorCode, ErrorView};
 
@@ -35,20 +35,16 @@ pub fn run(session: &Session, args: &DiscardArgs, pin: Pin, lang: Lang) -> i32 {
             unfinished.label, words.what, words.discard
         ),
     };
-    let pin = match pin.get(lang) {
+    let pin = match pin_and_consent(
+        pin,
+        &args.secured,
+        &question,
+        lang.t("破棄を取り消しました。", "Not discarded."),
+        lang,
+    ) {
         Ok(pin) => pin,
-        Err(message) => {
-            eprintln!("shomei: {message}");
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
-    if !args.secured.yes && !consent(&question, lang) {
-        eprintln!(
-            "shomei: {}",
-            lang.t("破棄を取り消しました。", "Not discarded.")
-        );
-        return exit::CANCELLED;
-    }
     match engine.discard_renewal(&args.renewal_id, pin, args.secured.confirm_final_try) {
         Ok(()) => output::print(&format!(
             "{}\n",

@@ -13,6 +13,7 @@ mod profile_check;
 mod renew;
 mod session;
 mod status;
+mod unfinished;
 
 use crate::options::Options;
 use args::Command;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use shomei_engine::model::{ErrorCode, ErrorView, ProgressEvent, RenewalStep, StepPhase};
 use shomei_engine::ProgressSink;
 
-use super::args::RenewArgs;
+use super::args::{RenewArgs, Secured};
 use super::pin::Pin;
 use super::session::Session;
 use super::status::{expiry, store_word};
@@ -62,20 +62,16 @@ pub fn run(session: &Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32 {
     if let Err(e) = engine.not_before(&fingerprint) {
         return fail(&e.view(), lang);
     }
-    let pin = match pin.get(lang) {
+    let pin = match pin_and_consent(
+        pin,
+        &args.secured,
+        &question,
+        lang.t("更新を取り消しました。", "Renewal cancelled."),
+        lang,
+    ) {
         Ok(pin) => pin,
-        Err(message) => {
-            eprintln!("shomei: {message}");
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
-    if !args.secured.yes && !consent(&question, lang) {
-        eprintln!(
-            "shomei: {}",
-            lang.t("更新を取り消しました。", "Renewal cancelled.")
-        );
-        return exit::CANCELLED;
-    }
     let started = session.runtime.block_on(engine.start_renewal(
         &fingerprint,
         pin,
@@ -160,6 +156,26 @@ pub fn same_fingerprint(a: &str, b: &str) -> bool {
             .collect()
     };
     !hex(b).is_empty() && hex(a) == hex(b)
+}
+
+/// The PIN (read now from stdin if that is its source), then the first consent
+/// unless `--yes`; on a failure or a いいえ, what was said and the exit code.
+pub fn pin_and_consent(
+    pin: Pin,
+    secured: &Secured,
+    question: &str,
+    declined: &str,
+    lang: Lang,
+) -> Result<secrecy::SecretString, i32> {
+    let pin = pin.get(lang).map_err(|message| {
+        eprintln!("shomei: {message}");
+        exit::USAGE
+    })?;
+    if !secured.yes && !consent(question, lang) {
+        eprintln!("shomei: {declined}");
+        return Err(exit::CANCELLED);
+    }
+    Ok(pin)
 }
 
 /// Asks on the terminal; only はい / yes / y is a yes.

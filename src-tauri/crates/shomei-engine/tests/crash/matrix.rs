@@ -16,11 +16,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use harness::{fresh_dir, stores_available, CHILD};
 use serde_json::Value;
-use shomei_store::softhsm;
 use shomei_testca::TestCa;
 
-const CHILD: &str = env!("CARGO_BIN_EXE_shomei-crash-child");
+mod harness;
 
 fn run(mode: &str, dir: &Path, store: &str, pending: bool, crash_at: Option<u32>) -> Output {
     let mut cmd = Command::new(CHILD);
@@ -43,14 +43,6 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A directory with the demo CA's files, as every child expects.
-fn fresh_dir(ca: &TestCa) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("ca.pem"), ca.cert_pem()).unwrap();
-    std::fs::write(dir.path().join("ca-key.pem"), ca.key_pem()).unwrap();
-    dir
-}
-
 /// The journal points an uninterrupted renewal passes, by name.
 fn points(stderr: &str) -> Vec<String> {
     stderr
@@ -60,35 +52,12 @@ fn points(stderr: &str) -> Vec<String> {
         .collect()
 }
 
-fn stores_available() -> Vec<&'static str> {
-    let mut stores = Vec::new();
-    if Path::new(&softhsm::module_path()).exists() {
-        stores.push("token");
-    } else {
-        assert!(
-            !softhsm::required_by_environment(),
-            "SoftHSM2 required (SHOMEI_REQUIRE_SOFTHSM=1) but missing"
-        );
-        eprintln!("\n*** SKIPPED crash matrix for the token: SoftHSM2 is not installed. ***\n");
-    }
-    if Command::new("certutil").arg("-H").output().is_ok() {
-        stores.push("nss");
-    } else {
-        assert!(
-            std::env::var_os("SHOMEI_REQUIRE_NSS").is_none_or(|v| v != "1"),
-            "NSS required (SHOMEI_REQUIRE_NSS=1) but certutil is missing"
-        );
-        eprintln!("\n*** SKIPPED crash matrix for NSS: certutil is not installed. ***\n");
-    }
-    stores
-}
-
 #[test]
 fn every_journal_point_ends_with_a_usable_identity() {
     let ca = TestCa::generate("Crash Matrix Bank CA").unwrap();
     let mut table = Vec::new();
     let mut problems = Vec::new();
-    let variants = stores_available()
+    let variants = stores_available("the crash matrix")
         .into_iter()
         .flat_map(|store| [(store, false), (store, true)]);
     for (store, pending) in variants {

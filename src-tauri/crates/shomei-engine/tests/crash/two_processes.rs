@@ -16,11 +16,11 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use harness::{fresh_dir, stores_available, CHILD};
 use serde_json::Value;
-use shomei_store::softhsm;
 use shomei_testca::TestCa;
 
-const CHILD: &str = env!("CARGO_BIN_EXE_shomei-crash-child");
+mod harness;
 
 fn child(mode: &str, dir: &Path, store: &str) -> Command {
     let mut cmd = Command::new(CHILD);
@@ -77,36 +77,6 @@ impl Holder {
     }
 }
 
-fn stores() -> Vec<&'static str> {
-    let mut stores = Vec::new();
-    if Path::new(&softhsm::module_path()).exists() {
-        stores.push("token");
-    } else {
-        assert!(
-            !softhsm::required_by_environment(),
-            "SoftHSM2 required but missing"
-        );
-        eprintln!("\n*** SKIPPED two processes on the token: SoftHSM2 is not installed. ***\n");
-    }
-    if Command::new("certutil").arg("-H").output().is_ok() {
-        stores.push("nss");
-    } else {
-        assert!(
-            std::env::var_os("SHOMEI_REQUIRE_NSS").is_none_or(|v| v != "1"),
-            "NSS required (SHOMEI_REQUIRE_NSS=1) but certutil is missing"
-        );
-        eprintln!("\n*** SKIPPED two processes on NSS: certutil is not installed. ***\n");
-    }
-    stores
-}
-
-fn fresh_dir(ca: &TestCa) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("ca.pem"), ca.cert_pem()).unwrap();
-    std::fs::write(dir.path().join("ca-key.pem"), ca.key_pem()).unwrap();
-    dir
-}
-
 /// One usable identity, no key without a certificate or record, an empty journal.
 fn assert_clean(dir: &Path, store: &str, what: &str) -> Value {
     let state = inspect(dir, store);
@@ -132,7 +102,7 @@ fn assert_clean(dir: &Path, store: &str, what: &str) -> Value {
 #[test]
 fn a_second_process_never_touches_a_renewal_the_first_holds() {
     let ca = TestCa::generate("Two Processes Bank CA").unwrap();
-    let stores = stores();
+    let stores = stores_available("two processes");
     assert!(!stores.is_empty(), "no store to test two processes on");
     for store in stores {
         for yes in [false, true] {

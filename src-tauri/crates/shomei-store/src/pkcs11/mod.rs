@@ -4,6 +4,7 @@
 //! Reference: PKCS#11 v2.40 base specification, §4.6 (certificates), §4.9 (keys),
 //! §5.6 (C_Login and the CKF_USER_PIN_* flags).
 
+mod data;
 mod errors;
 mod key;
 mod module;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use cryptoki::context::Pkcs11;
 use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass, ObjectHandle};
-use cryptoki::session::{Session, SessionState, UserType};
+use cryptoki::session::{Session, UserType};
 use cryptoki::slot::Slot;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -60,8 +60,8 @@ impl std::fmt::Display for TokenSelector {
 }
 
 pub struct Pkcs11Token {
-    ctx: Pkcs11,
-    slot: Slot,
+    pub(super) ctx: Pkcs11,
+    pub(super) slot: Slot,
     label: String,
     serial: String,
     storage: StorageKind,
@@ -86,7 +86,7 @@ impl Pkcs11Token {
         })
     }
 
-    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+    pub(super) fn session(&self) -> std::sync::MutexGuard<'_, Session> {
         self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -130,7 +130,7 @@ impl Pkcs11Token {
         })
     }
 
-    fn objects_with_id(
+    pub(super) fn objects_with_id(
         &self,
         session: &Session,
         class: ObjectClass,
@@ -158,32 +158,6 @@ impl Pkcs11Token {
         }
     }
 
-    fn data_objects_of(&self, session: &Session, application: &str) -> Result<Vec<ObjectHandle>> {
-        session
-            .find_objects(&[
-                Attribute::Class(ObjectClass::DATA),
-                Attribute::Token(true),
-                Attribute::Application(application.as_bytes().to_vec()),
-            ])
-            .during("find data objects")
-    }
-
-    fn data_object_labelled(
-        &self,
-        session: &Session,
-        application: &str,
-        label: &str,
-    ) -> Result<Vec<ObjectHandle>> {
-        session
-            .find_objects(&[
-                Attribute::Class(ObjectClass::DATA),
-                Attribute::Token(true),
-                Attribute::Application(application.as_bytes().to_vec()),
-                Attribute::Label(label.as_bytes().to_vec()),
-            ])
-            .during("find data object")
-    }
-
     fn label_key_in(&self, session: &Session, key_id: &[u8], label: &str) -> Result<()> {
         for class in [ObjectClass::PRIVATE_KEY, ObjectClass::PUBLIC_KEY] {
             for object in self.objects_with_id(session, class, key_id)? {
@@ -193,22 +167,6 @@ impl Pkcs11Token {
             }
         }
         Ok(())
-    }
-
-    /// Whether private objects are visible now: logged in, or a store that needs
-    /// no login (an NSS database without a password).
-    fn private_objects_visible(&self, session: &Session) -> bool {
-        let logged_in = session.get_session_info().is_ok_and(|info| {
-            matches!(
-                info.session_state(),
-                SessionState::RoUser | SessionState::RwUser
-            )
-        });
-        logged_in
-            || self
-                .ctx
-                .get_token_info(self.slot)
-                .is_ok_and(|info| !info.login_required())
     }
 
     fn pin_status_now(&self) -> Result<PinStatus> {
@@ -468,84 +426,20 @@ impl Token for Pkcs11Token {
         self.label_key_in(&session, key_id, label)
     }
 
-    /// A private key sharing the certificate's CKA_ID is proof. Without one: where
-    /// private objects are visible, there is none; before a login, a token that
-    /// holds no key object at all with that CKA_ID (not even the public half, which
-    /// every key pair generated on a token keeps beside the private one) has none.
     fn key_presence(&self, identity: &Identity) -> KeyPresence {
-        if identity.key_id.is_empty() {
-            return KeyPresence::Absent;
-        }
-        let session = self.session();
-        let with_id = |class| {
-            self.objects_with_id(&session, class, &identity.key_id)
-                .map(|found| !found.is_empty())
-        };
-        match with_id(ObjectClass::PRIVATE_KEY) {
-            Ok(true) => KeyPresence::Present,
-            Ok(false) if self.private_objects_visible(&session) => KeyPresence::Absent,
-            Ok(false) => match with_id(ObjectClass::PUBLIC_KEY) {
-                Ok(true) => KeyPresence::Unknown,
-                Ok(false) => KeyPresence::Absent,
-                Err(_) => KeyPresence::Unknown,
-            },
-            Err(_) => KeyPresence::Unknown,
-        }
+        self.presence_of_key(identity)
     }
 
     fn data_objects(&self, application: &str) -> Result<Vec<DataObject>> {
-        let session = self.session();
-        let mut found = Vec::new();
-        for object in self.data_objects_of(&session, application)? {
-            let (mut label, mut value) = (None, None);
-            for a in session
-                .get_attributes(object, &[AttributeType::Label, AttributeType::Value])
-                .during("read data object")?
-            {
-                match a {
-                    Attribute::Label(v) => label = String::from_utf8(v).ok(),
-                    Attribute::Value(v) => value = Some(v),
-                    _ => {}
-                }
-            }
-            if let (Some(label), Some(value)) = (label, value) {
-                found.push(DataObject { label, value });
-            }
-        }
-        Ok(found)
+        self.read_data_objects(application)
     }
 
-    /// The new object is created before the old one is destroyed, so a token pulled
-    /// out in between keeps at least one copy (the reader takes the newest).
     fn put_data_object(&self, application: &str, label: &str, value: &[u8]) -> Result<()> {
-        let session = self.session();
-        let old = self.data_object_labelled(&session, application, label)?;
-        session
-            .create_object(&[
-                Attribute::Class(ObjectClass::DATA),
-                Attribute::Token(true),
-                Attribute::Private(false),
-                Attribute::Application(application.as_bytes().to_vec()),
-                Attribute::Label(label.as_bytes().to_vec()),
-                Attribute::Value(value.to_vec()),
-            ])
-            .during("store data object")?;
-        for object in old {
-            session
-                .destroy_object(object)
-                .during("replace data object")?;
-        }
-        Ok(())
+        self.write_data_object(application, label, value)
     }
 
     fn remove_data_object(&self, application: &str, label: &str) -> Result<()> {
-        let session = self.session();
-        for object in self.data_object_labelled(&session, application, label)? {
-            session
-                .destroy_object(object)
-                .during("remove data object")?;
-        }
-        Ok(())
+        self.delete_data_object(application, label)
     }
 
     fn remove_identity(&self, fingerprint: &str) -> Result<()> {

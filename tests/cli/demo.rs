@@ -1,0 +1,100 @@
+//! The demo bank end to end: status, the calendar, a renewal with the PIN from the
+//! environment.
+
+use super::*;
+
+#[test]
+fn demo_status_and_calendar() {
+    if !softhsm_or_skip("demo_status_and_calendar") {
+        return;
+    }
+    let tmp = TempDir::new("status");
+    let demo = tmp.demo();
+    let id = only_identity(&status_json(&demo));
+    let days = id["daysLeft"].as_i64().unwrap();
+    assert!((11..=12).contains(&days), "{id:#}");
+    assert_eq!(id["status"], "renewalOpen");
+    assert_eq!(id["storage"], "usbToken");
+
+    let out = shomei(&["--demo-dir", demo.to_str().unwrap(), "status"], &[], None);
+    assert_eq!(code(&out), 0);
+    let ja = text(&out.stdout);
+    for word in [
+        "発行先",
+        "有効期限",
+        "残り日数",
+        "保管場所: 専用USB",
+        "状態: 更新期間中",
+    ] {
+        assert!(ja.contains(word), "missing {word} in:\n{ja}");
+    }
+
+    let ics = tmp.0.join("demo.ics");
+    let args = [
+        "--demo-dir",
+        demo.to_str().unwrap(),
+        "export-ical",
+        "--out",
+        ics.to_str().unwrap(),
+    ];
+    assert_eq!(code(&shomei(&args, &[], None)), 0);
+    let cal = std::fs::read_to_string(&ics).unwrap();
+    assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));
+    assert!(!cal.replace("\r\n", "").contains('\n'), "a bare LF");
+    let lines: Vec<&str> = cal.split_terminator("\r\n").collect();
+    assert!(
+        lines.iter().all(|l| l.len() <= 75),
+        "a line longer than 75 octets"
+    );
+    assert_eq!(lines.iter().filter(|l| **l == "BEGIN:VEVENT").count(), 2);
+    assert_eq!(lines.iter().filter(|l| **l == "END:VEVENT").count(), 2);
+    let unfolded = cal.replace("\r\n ", "");
+    assert!(unfolded.contains("SUMMARY:電子証明書の有効期限: 株式会社デモ商事\r\n"));
+    assert!(unfolded.contains("SUMMARY:電子証明書の更新期間開始: 株式会社デモ商事\r\n"));
+    let fp = id["fingerprint"].as_str().unwrap();
+    assert!(
+        unfolded.contains(&format!("UID:shomei-expiry-{fp}@")),
+        "{unfolded}"
+    );
+}
+
+#[test]
+fn demo_renewal_with_the_pin_from_the_environment() {
+    let Some((_tmp, demo, fp)) = demo_with_identity("renew") else {
+        return;
+    };
+    let dir = demo.to_str().unwrap();
+    let renew = [
+        "--demo-dir",
+        dir,
+        "renew",
+        "--identity",
+        &fp,
+        "--pin-env",
+        "SHOMEI_TEST_PIN",
+        "--yes",
+    ];
+
+    let out = shomei(&renew, &[("SHOMEI_TEST_PIN", "zq-wrong-pin")], None);
+    assert_eq!(code(&out), 3, "wrong PIN: {}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("zq-wrong-pin"),
+        "the PIN was echoed"
+    );
+    assert_eq!(
+        only_identity(&status_json(&demo))["fingerprint"],
+        fp.as_str()
+    );
+
+    let out = shomei(&renew, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
+    assert_eq!(code(&out), 0, "renew: {}", text(&out.stderr));
+    let after = only_identity(&status_json(&demo));
+    assert_ne!(after["fingerprint"], fp.as_str());
+    let days = after["daysLeft"].as_i64().unwrap();
+    assert!((360..=366).contains(&days), "{after:#}");
+    assert_eq!(after["status"], "valid");
+
+    // The old fingerprint is gone: renewing it again finds nothing.
+    let out = shomei(&renew, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
+    assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+}
