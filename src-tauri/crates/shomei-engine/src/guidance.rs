@@ -38,6 +38,8 @@ pub fn post_renewal_checklist(
             v.fingerprint != renewed.fingerprint
                 && v.subject != renewed.subject
                 && v.issuer == renewed.issuer
+                // Never suggested: it cannot be renewed (no key, replaced, …).
+                && v.not_renewable.is_none()
         })
         .filter_map(|v| {
             let not_after = views::unix(&v.not_after)?;

@@ -134,6 +134,12 @@ fn the_other_roles_certificate_inside_its_window_is_listed() {
     assert_eq!(json["subjectCn"], "SATO HANAKO (利用者)");
     assert_eq!(json["daysLeft"], 12);
     assert_eq!(json["renewalOpens"], serde_json::Value::Null);
+
+    // The same certificate, but one that can never be renewed here: not suggested.
+    let mut keyless = others(std::slice::from_ref(&user));
+    keyless[0].not_renewable = Some(crate::model::NotRenewable::NoPrivateKey);
+    let items = post_renewal_checklist(&profile(""), &renewed(), &keyless, NOW);
+    assert_eq!(items.len(), 2, "{items:?}");
 }
 
 #[test]

@@ -48,7 +48,15 @@ impl Engine {
             // Counted as on the token only once it is seen there as every other
             // computer will look for it (public, by application): a copy that later
             // vanishes then really means another computer ended the renewal.
-            match on_token::put(token, record).and_then(|()| on_token::holds(token, record)) {
+            let written = on_token::put(token, record).and_then(|()| {
+                // Read back once; a token that showed it keeps showing it.
+                if record.on_token {
+                    Ok(true)
+                } else {
+                    on_token::holds(token, record)
+                }
+            });
+            match written {
                 Ok(true) => record.on_token = true,
                 Ok(false) => tracing::warn!(
                     renewal = %record.renewal_id,
