@@ -33,21 +33,23 @@ pub fn belongs_to(record: &Record, token: &dyn Token) -> bool {
         && (record.token_serial.is_empty() || record.token_serial == token.serial())
 }
 
-/// Write (or replace) the copy of `record` on `token`.
-pub fn put(token: &dyn Token, record: &Record) -> Result<(), StoreError> {
-    let json = serde_json::to_vec(record).map_err(|e| StoreError::Platform {
+/// A copy's value: the record's JSON, as the journal holds it.
+fn encode(record: &Record) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(record).map_err(|e| StoreError::Platform {
         op: "encode journal record",
         code: e.to_string(),
-    })?;
+    })
+}
+
+/// Write (or replace) the copy of `record` on `token`.
+pub fn put(token: &dyn Token, record: &Record) -> Result<(), StoreError> {
+    let json = encode(record)?;
     token.put_data_object(APPLICATION, &record.renewal_id, &json)
 }
 
 /// Whether `token` shows this very record, as another computer would read it.
 pub fn holds(token: &dyn Token, record: &Record) -> Result<bool, StoreError> {
-    let json = serde_json::to_vec(record).map_err(|e| StoreError::Platform {
-        op: "encode journal record",
-        code: e.to_string(),
-    })?;
+    let json = encode(record)?;
     Ok(token
         .data_objects(APPLICATION)?
         .iter()
