@@ -13,9 +13,7 @@ use super::{dates, exit, output, Lang};
 pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
     let listing = session.engine.list();
     let profile = session.engine.profile();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = session.engine.now();
     let text = calendar(
         &listing,
         &profile.name,

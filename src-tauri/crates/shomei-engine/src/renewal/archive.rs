@@ -25,7 +25,7 @@ impl Engine {
         record: &mut Record,
         installed: &shomei_store::Identity,
     ) -> Result<RenewalOutcome> {
-        record.at(Stage::Installed, views::now_unix());
+        record.at(Stage::Installed, self.now());
         self.journal_write(token, record)?;
         let archived = steps.run(RenewalStep::Archive, || self.remove_replaced(token, record));
         let archive_error = self.settle_archive(token, record, archived);
@@ -38,7 +38,7 @@ impl Engine {
                 &self.profile,
                 &installed.certificate,
                 &self.list().identities,
-                views::now_unix(),
+                self.now(),
             ),
         })
     }

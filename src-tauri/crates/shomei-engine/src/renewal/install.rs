@@ -11,7 +11,6 @@ use super::{AwaitingInstall, Engine, ProgressSink};
 use crate::error::{EngineError, Result};
 use crate::journal::{Record, Stage, PENDING_KEY_PREFIX};
 use crate::model::{RenewalOutcome, RenewalStep};
-use crate::views;
 
 impl Engine {
     /// Second half, after the user's second consent.
@@ -68,7 +67,7 @@ impl Engine {
     ) -> Result<RenewalOutcome> {
         let issued = issued_certificate(record)?;
         let key_id = key_id(record)?;
-        record.at(Stage::Installing, views::now_unix());
+        record.at(Stage::Installing, self.now());
         self.journal_write(token.as_ref(), record)?;
         let label = new_label(record, &issued);
         // Already there (another computer finished this renewal while this window

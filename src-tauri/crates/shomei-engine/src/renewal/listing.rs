@@ -19,7 +19,7 @@ impl Engine {
     /// Every identity of every store of this bank, with what could not be read,
     /// and the renewals left unfinished. Needs no PIN.
     pub fn list(&self) -> IdentityListing {
-        let now = views::now_unix();
+        let now = self.now();
         let rules = RenewalRules::from(&self.profile.renewal);
         let mut listing = IdentityListing {
             identities: Vec::new(),
@@ -101,7 +101,7 @@ impl Engine {
         }
         // Only a newer certificate that could itself log in to this bank now
         // replaces it: the bank's, valid already, with its key.
-        let now = views::now_unix();
+        let now = self.now();
         neighbours
             .iter()
             .filter(|n| {

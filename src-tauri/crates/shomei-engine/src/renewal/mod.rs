@@ -39,6 +39,7 @@ use std::time::Duration;
 use rustls_pki_types::CertificateDer;
 use shomei_store::{Identity, StoreError, Token};
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::{EngineError, Result};
 use crate::journal::{Journal, Record, RenewalLock};
 use crate::profile::BankProfile;
@@ -91,6 +92,7 @@ pub struct Engine {
     awaiting: Mutex<HashMap<String, AwaitingInstall>>,
     /// Fingerprints (lower case) whose renewal is running a call right now.
     busy: Arc<Mutex<HashSet<String>>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Engine {
@@ -105,6 +107,7 @@ impl Engine {
             journal: Journal::in_memory(),
             awaiting: Mutex::new(HashMap::new()),
             busy: Arc::new(Mutex::new(HashSet::new())),
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -116,6 +119,17 @@ impl Engine {
     pub fn with_poll_policy(mut self, poll: PollPolicy) -> Self {
         self.poll = poll;
         self
+    }
+
+    /// Read the time from `clock` instead of this computer's (tests, simulations).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, in Unix seconds, by the engine's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// Replace the stores (tests: a SoftHSM token, an NSS database in a temp dir).

@@ -68,7 +68,7 @@ impl Engine {
         record.issued = Some(issued.der.clone());
         record.new_fingerprint = Some(issued.fingerprint.clone());
         record.next_poll_at = None;
-        record.at(Stage::Issued, views::now_unix());
+        record.at(Stage::Issued, self.now());
         self.journal_write(token.as_ref(), &mut record)
             .inspect_err(|_| self.abandon(token.as_ref(), &record))?;
         Ok(self.hold_for_install(token.clone(), record, &issued, claim))
@@ -112,7 +112,7 @@ impl Engine {
         record.new_fingerprint = Some(issued.fingerprint.clone());
         let skew = i64::try_from(CLOCK_SKEW.as_secs()).unwrap_or(0);
         record.next_poll_at = Some(issued.not_before - skew);
-        record.at(Stage::Pending, views::now_unix());
+        record.at(Stage::Pending, self.now());
         if let Err(e) = self.journal_write(token.as_ref(), &mut record) {
             return e;
         }
@@ -150,7 +150,9 @@ impl Engine {
                 current: &old.certificate,
                 pinned_roots: &self.pinned_roots,
                 ca_certs: &ca_certs,
-                now: UnixTime::now(),
+                now: UnixTime::since_unix_epoch(Duration::from_secs(
+                    u64::try_from(self.now()).unwrap_or(0),
+                )),
             };
             match accept_issued(&certs, &expectation) {
                 Ok(issued) => Ok(Verified::Now(issued)),
@@ -170,8 +172,8 @@ impl Engine {
     /// Whether the bank asked not to be asked before a time further away than
     /// this call waits: then it is not asked, and no PIN is needed to say so.
     pub(super) fn too_early(&self, record: &Record, old_not_after: i64) -> Option<EngineError> {
-        let due = poll::due_at(record, self.closes_at(old_not_after), views::now_unix())?;
-        let wait = due - views::now_unix();
+        let due = poll::due_at(record, self.closes_at(old_not_after), self.now())?;
+        let wait = due - self.now();
         (wait > i64::try_from(self.poll.max_wait_each.as_secs()).unwrap_or(i64::MAX))
             .then(|| self.still_pending(record, Some(due)))
     }
@@ -195,7 +197,7 @@ impl Engine {
             (None, Some(key)) => {
                 let csr = build_csr(&old.certificate, key)?;
                 record.csr = Some(csr.clone());
-                record.at(Stage::Requested, views::now_unix());
+                record.at(Stage::Requested, self.now());
                 self.journal_write(token.as_ref(), record)?;
                 csr
             }
@@ -209,9 +211,9 @@ impl Engine {
         if let Some(due) = poll::due_at(
             record,
             self.closes_at(old.certificate.not_after),
-            views::now_unix(),
+            self.now(),
         ) {
-            let wait = u64::try_from(due - views::now_unix()).unwrap_or(0);
+            let wait = u64::try_from(due - self.now()).unwrap_or(0);
             tokio::time::sleep(Duration::from_secs(wait)).await;
         }
         let client = EstClient::with_options(
@@ -236,7 +238,7 @@ impl Engine {
                 Enrollment::Issued(certs) => return Ok((certs, cacerts(&client).await)),
                 Enrollment::Pending { retry_after } => {
                     record.polls += 1;
-                    let now = views::now_unix();
+                    let now = self.now();
                     let due = poll::next_poll_at(
                         now,
                         retry_after.as_secs(),

@@ -15,7 +15,6 @@ use crate::error::{EngineError, Result};
 use crate::journal::{Record, Stage, FORMAT, PENDING_KEY_PREFIX};
 use crate::model::{IssuedCertificate, RenewalStep};
 use crate::rules::{self, RenewalRules};
-use crate::views;
 
 /// What the check found: where the identity is, and what renewing it means now.
 struct Checked {
@@ -235,7 +234,7 @@ impl Engine {
             return Err(EngineError::NotRenewable(why));
         }
         let rules = RenewalRules::from(&self.profile.renewal);
-        if let Some(why) = rules::refusal(&rules, old.certificate.not_after, views::now_unix()) {
+        if let Some(why) = rules::refusal(&rules, old.certificate.not_after, self.now()) {
             return Err(EngineError::OutsideWindow(why));
         }
         // Same algorithm and size as the current key unless the profile asks for a
@@ -258,7 +257,7 @@ impl Engine {
         spec: KeySpec,
         claim: Claim,
     ) -> Result<IssuedCertificate> {
-        let now = views::now_unix();
+        let now = self.now();
         let mut record = Record {
             format: FORMAT,
             renewal_id: steps.id.clone(),
@@ -303,7 +302,7 @@ impl Engine {
         // From here on a failure must take the new key away again.
         record.key_id = Some(new_key.key_id.clone());
         record.new_public_key = Some(new_key.handle.public_key().to_vec());
-        record.at(Stage::KeyGenerated, views::now_unix());
+        record.at(Stage::KeyGenerated, self.now());
         self.journal_write(token.as_ref(), &mut record)
             .inspect_err(|_| self.abandon(token.as_ref(), &record))?;
         self.request_until_issued(

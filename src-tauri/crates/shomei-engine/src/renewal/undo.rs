@@ -9,7 +9,6 @@ use shomei_store::{CertificateInfo, StoreError, Token};
 use super::Engine;
 use crate::error::Result;
 use crate::journal::{on_token, Record, PENDING_KEY_PREFIX};
-use crate::views;
 
 impl Engine {
     /// Give up a renewal before install: the new key goes (by id, and by its
@@ -43,7 +42,7 @@ impl Engine {
         if !known.unreadable.is_empty() {
             return; // an unreadable record might name one of them: leave them
         }
-        let now = views::now_unix();
+        let now = self.now();
         let young = i64::from(self.profile.renewal.pending_limit_days) * 86_400;
         for (key_id, label) in pending {
             let named = known
