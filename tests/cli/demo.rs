@@ -86,7 +86,9 @@ fn demo_renewal_with_the_pin_from_the_environment() {
         fp.as_str()
     );
 
-    let out = shomei(&renew, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
+    // A bank that issues at once: --wait changes nothing but is accepted.
+    let waiting = [&renew[..], &["--wait", "10m"]].concat();
+    let out = shomei(&waiting, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
     assert_eq!(code(&out), 0, "renew: {}", text(&out.stderr));
     let after = only_identity(&status_json(&demo));
     assert_ne!(after["fingerprint"], fp.as_str());

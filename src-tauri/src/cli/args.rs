@@ -14,7 +14,7 @@ usage:
   shomei [GLOBAL] status [--json]      every certificate: issued to, expiry date (JST),
                                        days left, state, store
   shomei [GLOBAL] renew --identity SHA256 (--pin-env VAR | --pin-stdin)
-                        [--yes] [--confirm-final-try]
+                        [--yes] [--confirm-final-try] [--wait DURATION]
   shomei [GLOBAL] discard RENEWAL_ID (--pin-env VAR | --pin-stdin)
                         [--yes] [--confirm-final-try]
                                        give up an unfinished renewal (status lists them)
@@ -45,6 +45,9 @@ renew:
   user of the computer; --pin-env removes the variable from the environment once read.
   Progress goes to stderr; the result to stdout. When the bank asked to be asked again
   later, renew says when (JST) and exits 10 without asking for the PIN.
+  --wait DURATION    wait for a pending bank up to DURATION (90s, 10m, 2h; at most 24h)
+                     in this run, asking again when the bank says (at least 1 s apart,
+                     doubling, at most a day); exits 10 if it has not issued by then
 
 discard:
   RENEWAL_ID         the unfinished renewal, as status lists it
@@ -108,6 +111,8 @@ pub struct Secured {
 pub struct RenewArgs {
     pub identity: String,
     pub secured: Secured,
+    /// `--wait 10m`: wait for a pending bank up to this long in this one run.
+    pub wait: Option<std::time::Duration>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -175,13 +180,52 @@ fn unexpected(command: &str, args: &[String]) -> String {
 
 fn renew(args: &[String]) -> Result<RenewArgs, String> {
     let (secured, rest) = secured("renew", args)?;
-    let identity = match rest.as_slice() {
-        [flag, fp] if flag == "--identity" => fp.clone(),
-        [flag] if flag == "--identity" => return Err("--identity needs a fingerprint".into()),
-        [] => return Err("renew needs --identity SHA256 (see shomei status)".into()),
-        other => return Err(format!("renew: unknown argument: {}", other[0])),
+    let (mut identity, mut wait) = (None, None);
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        match flag.as_str() {
+            "--identity" => {
+                identity = Some(it.next().ok_or("--identity needs a fingerprint")?.clone());
+            }
+            "--wait" => {
+                let text = it.next().ok_or("--wait needs a duration, e.g. 10m")?;
+                wait = Some(duration(text)?);
+            }
+            other => return Err(format!("renew: unknown argument: {other}")),
+        }
+    }
+    let identity = identity.ok_or("renew needs --identity SHA256 (see shomei status)")?;
+    Ok(RenewArgs {
+        identity,
+        secured,
+        wait,
+    })
+}
+
+/// The longest `--wait`: a script that would wait longer runs `renew` again later
+/// (the request is journaled and carried on).
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// `90s`, `10m`, `2h` or plain seconds, at most a day.
+fn duration(text: &str) -> Result<std::time::Duration, String> {
+    let bad = || format!("--wait: {text:?} is not a duration such as 90s, 10m or 2h (at most 24h)");
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
     };
-    Ok(RenewArgs { identity, secured })
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let seconds = match unit {
+        "s" => Some(n),
+        "m" => n.checked_mul(60),
+        "h" => n.checked_mul(3600),
+        _ => None,
+    }
+    .ok_or_else(bad)?;
+    let wait = std::time::Duration::from_secs(seconds);
+    if wait > MAX_WAIT {
+        return Err(bad());
+    }
+    Ok(wait)
 }
 
 fn discard(args: &[String]) -> Result<DiscardArgs, String> {
@@ -219,7 +263,7 @@ fn secured(command: &str, args: &[String]) -> Result<(Secured, Vec<String>), Str
             "--pin-stdin" => pin = replace_pin(pin, PinSource::Stdin)?,
             "--yes" | "-y" => yes = true,
             "--confirm-final-try" => confirm_final_try = true,
-            "--identity" => {
+            "--identity" | "--wait" => {
                 rest.push(arg.clone());
                 rest.extend(it.next().cloned());
             }
@@ -298,6 +342,38 @@ mod tests {
         assert!(command("renew --identity ab --pin-env A --pin-stdin --yes").is_err());
         assert!(command("renew --identity ab --pin-env A extra").is_err());
         assert!(command("renew --identity --pin-env A").is_err());
+    }
+
+    #[test]
+    fn renew_waits_only_as_long_as_told_and_at_most_a_day() {
+        let wait = |s: &str| match command(&format!("renew --identity ab --pin-env P {s}")) {
+            Ok(Command::Renew(r)) => Ok(r.wait),
+            Ok(_) => panic!("not renew"),
+            Err(e) => Err(e),
+        };
+        let secs = |n| Ok(Some(std::time::Duration::from_secs(n)));
+        assert_eq!(wait(""), Ok(None));
+        assert_eq!(wait("--wait 10m"), secs(600));
+        assert_eq!(wait("--wait 90s"), secs(90));
+        assert_eq!(wait("--wait 45"), secs(45));
+        assert_eq!(wait("--wait 24h"), secs(86_400));
+        let Command::Renew(r) = command("renew --wait 2h --pin-env P --identity cd").unwrap()
+        else {
+            panic!("not renew");
+        };
+        assert_eq!(
+            (r.identity.as_str(), r.wait.map(|w| w.as_secs())),
+            ("cd", Some(7200))
+        );
+        for bad in ["25h", "10d", "-1m", "m", "1.5h", "99999999999999999999h"] {
+            assert!(
+                wait(&format!("--wait {bad}"))
+                    .unwrap_err()
+                    .contains("--wait"),
+                "{bad}"
+            );
+        }
+        assert!(wait("--wait").unwrap_err().contains("--wait needs"));
     }
 
     #[test]

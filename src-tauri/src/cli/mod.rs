@@ -75,10 +75,10 @@ fn usage(message: &str) -> i32 {
 fn with_session(
     options: &Options,
     lang: Lang,
-    command: impl FnOnce(&session::Session) -> i32,
+    command: impl FnOnce(&mut session::Session) -> i32,
 ) -> i32 {
     match session::open(options, lang) {
-        Ok(session) => command(&session),
+        Ok(mut session) => command(&mut session),
         Err(code) => code,
     }
 }

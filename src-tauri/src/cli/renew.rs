@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use shomei_engine::model::{ErrorCode, ErrorView, ProgressEvent, RenewalStep, StepPhase};
-use shomei_engine::ProgressSink;
+use shomei_engine::{PollPolicy, ProgressSink};
 
 use super::args::{RenewArgs, Secured};
 use super::pin::Pin;
@@ -13,7 +13,11 @@ use super::session::Session;
 use super::status::{expiry, store_word};
 use super::{dates, exit, output, Lang};
 
-pub fn run(session: &Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32 {
+pub fn run(session: &mut Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32 {
+    if let Some(limit) = args.wait {
+        session.engine.set_poll_policy(PollPolicy::waiting(limit));
+    }
+    let session = &*session;
     let engine = &session.engine;
     let listing = engine.list();
     let current = listing

@@ -62,6 +62,22 @@ pub struct PollPolicy {
     /// (whatever the bank's Retry-After says) up to `backoff_max`.
     pub backoff_first: Duration,
     pub backoff_max: Duration,
+    /// The most one call waits for the bank in all (`renew --wait 10m`): a poll
+    /// due later than that is left to the next call. None: only the limits above.
+    pub total_wait: Option<Duration>,
+}
+
+impl PollPolicy {
+    /// Wait for a pending bank up to `limit` in one call, asking again whenever
+    /// the bank (within the caps of [`next_poll_at`]) says to.
+    pub fn waiting(limit: Duration) -> Self {
+        PollPolicy {
+            max_polls: u32::MAX,
+            max_wait_each: limit,
+            total_wait: Some(limit),
+            ..PollPolicy::default()
+        }
+    }
 }
 
 impl Default for PollPolicy {
@@ -71,6 +87,7 @@ impl Default for PollPolicy {
             max_wait_each: Duration::from_secs(30),
             backoff_first: Duration::from_secs(1),
             backoff_max: Duration::from_secs(3600),
+            total_wait: None,
         }
     }
 }
@@ -119,6 +136,10 @@ impl Engine {
     pub fn with_poll_policy(mut self, poll: PollPolicy) -> Self {
         self.poll = poll;
         self
+    }
+
+    pub fn set_poll_policy(&mut self, poll: PollPolicy) {
+        self.poll = poll;
     }
 
     /// Read the time from `clock` instead of this computer's (tests, simulations).

@@ -174,8 +174,7 @@ impl Engine {
     pub(super) fn too_early(&self, record: &Record, old_not_after: i64) -> Option<EngineError> {
         let due = poll::due_at(record, self.closes_at(old_not_after), self.now())?;
         let wait = due - self.now();
-        (wait > i64::try_from(self.poll.max_wait_each.as_secs()).unwrap_or(i64::MAX))
-            .then(|| self.still_pending(record, Some(due)))
+        (wait > secs(self.poll.max_wait_each)).then(|| self.still_pending(record, Some(due)))
     }
 
     fn closes_at(&self, old_not_after: i64) -> i64 {
@@ -233,6 +232,10 @@ impl Engine {
             return Ok((vec![issued.clone()], cacerts(&client).await));
         }
         let mut polls_now = 0;
+        let deadline = self
+            .poll
+            .total_wait
+            .map(|limit| self.now().saturating_add(secs(limit)));
         loop {
             match client.simple_reenroll(&csr).await? {
                 Enrollment::Issued(certs) => return Ok((certs, cacerts(&client).await)),
@@ -252,7 +255,10 @@ impl Engine {
                     let wait = Duration::from_secs(u64::try_from(due - now).unwrap_or(0));
                     // Waiting less than asked is pointless: when the bank asks for
                     // more than this call waits, the journal carries it over.
-                    if polls_now >= self.poll.max_polls || wait > self.poll.max_wait_each {
+                    if polls_now >= self.poll.max_polls
+                        || wait > self.poll.max_wait_each
+                        || deadline.is_some_and(|end| due > end)
+                    {
                         return Err(self.still_pending(record, Some(due)));
                     }
                     polls_now += 1;
@@ -277,6 +283,10 @@ impl Engine {
             detail,
         }
     }
+}
+
+fn secs(d: Duration) -> i64 {
+    i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// After a CA rollover the new certificate chains to the pinned CA only through
