@@ -8,14 +8,14 @@ use secrecy::SecretString;
 use shomei_engine::model::{
     AppInfo, ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome,
 };
-use shomei_engine::{Engine, ProgressSink};
+use shomei_engine::{Banks, ProgressSink};
 use tauri::{AppHandle, Emitter, State};
 
 /// The event name the UI listens to for [`ProgressEvent`]s.
 pub const PROGRESS_EVENT: &str = "renewal-progress";
 
 pub struct AppState {
-    pub engine: Arc<Engine>,
+    pub engine: Arc<Banks>,
     pub info: AppInfo,
 }
 

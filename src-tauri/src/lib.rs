@@ -2,16 +2,15 @@
 //! engine. Nothing here knows about tokens, EST or the bank's rules; that is
 //! `shomei-engine` and below, which build and test without a window.
 
+mod banks;
 mod cli;
 mod commands;
 mod options;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use shomei_engine::demo::{self, Demo};
 use shomei_engine::model::AppInfo;
-use shomei_engine::{BankProfile, Engine};
 
 use commands::AppState;
 
@@ -49,25 +48,32 @@ pub fn run() -> i32 {
             eprintln!("shomei: demo: {e}");
             return 1;
         }
-        tauri::async_runtime::block_on(demo::start(&dir)).map(|d| {
+        tauri::async_runtime::block_on(demo::start(&dir)).and_then(|d| {
             eprintln!(
                 "shomei: demo in {} (EST test CA at {}, PIN {})",
                 dir.display(),
                 d.server.base_url(),
                 demo::DEMO_PIN
             );
-            (d.profile.clone(), d.pinned_roots.clone(), Some(d))
+            Ok((banks::demo(&d, &dir)?, Some(d)))
         })
     } else {
-        let path = options.profile.clone().unwrap_or_else(default_profile_path);
-        BankProfile::load(&path)
-            .map(|(profile, roots)| (profile, roots, None))
-            .map_err(|e| shomei_engine::EngineError::Internal(format!("bank profile: {e}")))
+        let catalog = banks::catalog(options.profile.as_deref());
+        if catalog.banks.is_empty() {
+            // Until the welcome screen (issue 11) the window needs a bank.
+            for p in &catalog.profiles {
+                for i in &p.issues {
+                    eprintln!(
+                        "shomei: {}:{}:{} {} / {}",
+                        p.path, i.line, i.column, i.ja, i.en
+                    );
+                }
+            }
+            eprintln!("shomei: {}", banks::none_found(false));
+            return 1;
+        }
+        banks::open(catalog, None).map(|b| (b, None))
     };
-    let started = started.and_then(|(profile, roots, demo)| {
-        let journal = journal_dir(demo.as_ref().map(|d| d.dir.as_path()));
-        Ok((engine(profile, roots, &journal)?, demo))
-    });
     let (engine, demo) = match started {
         Ok(s) => s,
         Err(e) => {
@@ -75,11 +81,16 @@ pub fn run() -> i32 {
             return 1;
         }
     };
+    let bank_names: Vec<&str> = engine
+        .engines()
+        .iter()
+        .map(|e| e.profile().name.as_str())
+        .collect();
     let info = AppInfo {
-        bank_name: engine.profile().name.clone(),
+        bank_name: bank_names.join("・"),
         demo: demo.is_some(),
         demo_pin: demo.as_ref().map(|_| demo::DEMO_PIN.to_owned()),
-        usb_offered: engine.profile().token.is_some(),
+        usb_offered: engine.engines().iter().any(|e| e.profile().token.is_some()),
         locale: "ja".into(),
     };
     let result = tauri::Builder::default()
@@ -108,36 +119,6 @@ pub fn run() -> i32 {
 
 /// Keeps the demo's EST server alive as long as the app.
 struct DemoGuard(#[allow(dead_code)] Option<Demo>);
-
-/// Per-user location of the deployed bank profile.
-/// Where unfinished renewals are journaled: the demo's own directory, or the
-/// user's local data directory (never roaming: a record names local keys).
-pub(crate) fn journal_dir(demo_dir: Option<&std::path::Path>) -> PathBuf {
-    match demo_dir {
-        Some(dir) => dir.join("journal"),
-        None => dirs::data_local_dir()
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("shomei")
-            .join("journal"),
-    }
-}
-
-/// The engine every front end uses: always with its journal on disk, so a
-/// renewal cut short is carried on by the next start.
-pub(crate) fn engine(
-    profile: BankProfile,
-    roots: Vec<rustls_pki_types::CertificateDer<'static>>,
-    journal_dir: &std::path::Path,
-) -> Result<Engine, shomei_engine::EngineError> {
-    Ok(Engine::new(profile, roots).with_journal(shomei_engine::Journal::open(journal_dir)?))
-}
-
-fn default_profile_path() -> PathBuf {
-    dirs::config_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("shomei")
-        .join("bank.toml")
-}
 
 fn init_logging() {
     use tracing_subscriber::EnvFilter;

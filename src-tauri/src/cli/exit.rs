@@ -35,6 +35,7 @@ pub fn for_error(code: ErrorCode) -> i32 {
         Cancelled => CANCELLED,
         // An interrupted renewal of this identity was just finished: it is renewed.
         AlreadyRenewed => OK,
+        NoBankProfile => PROFILE,
         RenewalUnknown | Internal => FAILURE,
     }
 }
@@ -67,6 +68,10 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
     };
     let text = match error.code {
         _ if timed.is_some() => "",
+        NoBankProfile => lang.t(
+            "銀行プロファイルがありません（shomei status で各プロファイルの状態を確認できます）。",
+            "No bank profile is loaded (shomei status shows every profile and its problems).",
+        ),
         TokenAbsent => lang.t(
             "専用USBが見つかりません。差し込んでから、もう一度実行してください。",
             "The USB token was not found. Insert it and run again.",
@@ -180,6 +185,7 @@ mod tests {
         assert_eq!(for_error(ErrorCode::IssuedNotLonger), BANK);
         assert_eq!(for_error(ErrorCode::RenewalInProgress), IN_PROGRESS);
         assert_eq!(for_error(ErrorCode::NotRenewable), NOT_RENEWABLE);
+        assert_eq!(for_error(ErrorCode::NoBankProfile), PROFILE);
         let view = ErrorView::of(ErrorCode::PinFinalTry, None);
         assert!(message(&view, Lang::En).contains("--confirm-final-try"));
         assert!(message(&view, Lang::Ja).contains("--confirm-final-try"));

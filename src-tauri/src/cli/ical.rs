@@ -12,14 +12,14 @@ use super::{dates, exit, output, Lang};
 
 pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
     let listing = session.engine.list();
-    let profile = session.engine.profile();
     let now = session.engine.now();
-    let text = calendar(
-        &listing,
-        &profile.name,
-        i64::from(profile.renewal.window_opens_days),
-        now,
-    );
+    let window_days = |bank: &str| {
+        session
+            .engine
+            .profile(bank)
+            .map(|p| i64::from(p.renewal.window_opens_days))
+    };
+    let text = calendar(&listing, &window_days, now);
     for error in &listing.errors {
         eprintln!("shomei: {}", exit::message(error, lang));
     }
@@ -50,26 +50,43 @@ pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
         .map_or(exit::OK, |e| exit::for_error(e.code))
 }
 
-/// The whole VCALENDAR. `window_days`: days before the expiry date the window opens.
-pub fn calendar(listing: &IdentityListing, bank: &str, window_days: i64, now: i64) -> String {
+/// The whole VCALENDAR. `window_days`: for a bank's id, the days before the expiry
+/// date its window opens.
+pub fn calendar(
+    listing: &IdentityListing,
+    window_days: &dyn Fn(&str) -> Option<i64>,
+    now: i64,
+) -> String {
+    let mut banks: Vec<&str> = listing
+        .identities
+        .iter()
+        .filter_map(|i| i.bank.as_ref().map(|b| b.name.as_str()))
+        .collect();
+    banks.dedup();
+    let title = match banks.as_slice() {
+        [one] => format!("電子証明書の期限（{one}）"),
+        _ => "電子証明書の期限".to_owned(),
+    };
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
         "PRODID:-//Shomei//Shomei CLI//JA".to_owned(),
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
-        format!(
-            "X-WR-CALNAME:{}",
-            escape(&format!("電子証明書の期限（{bank}）"))
-        ),
+        format!("X-WR-CALNAME:{}", escape(&title)),
     ];
-    // A certificate that can never be renewed here (no key, another bank's, replaced
-    // by a newer one) gets no reminder, in the calendar either.
-    for id in listing
+    // A certificate that can never be renewed here (no key, no bank's, replaced by
+    // a newer one) gets no reminder, in the calendar either.
+    for (id, bank) in listing
         .identities
         .iter()
         .filter(|i| i.not_renewable.is_none())
+        .filter_map(|i| i.bank.as_ref().map(|b| (i, b)))
     {
+        let Some(window_days) = window_days(&bank.id) else {
+            continue;
+        };
+        let bank = &bank.name;
         let Some(expiry) = dates::parse_rfc3339(&id.not_after).map(dates::jst_date) else {
             continue;
         };
@@ -183,9 +200,14 @@ mod tests {
                 store_label: String::new(),
                 expired: None,
                 not_renewable: None,
+                bank: Some(shomei_engine::model::BankRef {
+                    id: "demo".into(),
+                    name: "デモ信用金庫".into(),
+                }),
             }],
             errors: vec![],
             unfinished: vec![],
+            profiles: vec![],
         };
         let mut listing = listing;
         // A certificate that can never be renewed gets no events.
@@ -193,7 +215,14 @@ mod tests {
         replaced.fingerprint = "EF:01".into();
         replaced.not_renewable = Some(shomei_engine::model::NotRenewable::NoPrivateKey);
         listing.identities.push(replaced);
-        let cal = calendar(&listing, "デモ信用金庫", 30, 0);
+        // Nor does one of no bank's.
+        let mut unknown = listing.identities[0].clone();
+        unknown.fingerprint = "23:45".into();
+        unknown.bank = None;
+        listing.identities.push(unknown);
+        let cal = calendar(&listing, &|bank| (bank == "demo").then_some(30), 0);
+        assert!(cal.contains("X-WR-CALNAME:電子証明書の期限（デモ信用金庫）\r\n"));
+        assert!(!cal.contains("23:45"));
         assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));
         assert_eq!(cal.matches("BEGIN:VEVENT\r\n").count(), 2);
         assert!(!cal.contains("EF:01"));

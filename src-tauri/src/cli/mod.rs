@@ -10,6 +10,7 @@ mod ical;
 mod output;
 mod pin;
 mod profile_check;
+mod profiles;
 mod renew;
 mod session;
 mod status;

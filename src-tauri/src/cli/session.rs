@@ -2,15 +2,15 @@
 //! profile, and a tokio runtime that lives as long as the command.
 
 use shomei_engine::demo::{self, Demo};
-use shomei_engine::profile::ProfileError;
-use shomei_engine::{BankProfile, Engine};
+use shomei_engine::Banks;
 
 use super::{exit, Lang};
 use crate::options::Options;
 
 /// Fields drop in order: the engine, then the demo's EST server, then the runtime.
 pub struct Session {
-    pub engine: Engine,
+    /// Every bank's engine (one on the demo or with `--profile FILE`).
+    pub engine: Banks,
     _demo: Option<Demo>,
     pub runtime: tokio::runtime::Runtime,
 }
@@ -45,30 +45,23 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             exit::FAILURE
         })?;
     let Some(dir) = demo_dir else {
-        let path = options
-            .profile
-            .clone()
-            .unwrap_or_else(crate::default_profile_path);
-        return match BankProfile::load(&path) {
-            Ok((profile, roots)) => Ok(Session {
-                engine: journaled(profile, roots, None)?,
-                _demo: None,
-                runtime,
-            }),
-            Err(e) => {
-                eprintln!("shomei: {e}");
-                if matches!(e, ProfileError::Io { .. }) && options.profile.is_none() {
-                    eprintln!(
-                        "{}",
-                        lang.t(
-                            "（--profile FILE で銀行プロファイルを指定するか、--demo で試してください）",
-                            "(give the bank profile with --profile FILE, or try --demo)"
-                        )
-                    );
-                }
-                Err(exit::PROFILE)
+        let catalog = crate::banks::catalog(options.profile.as_deref());
+        if catalog.banks.is_empty() {
+            let single = options.profile.is_some();
+            for problem in super::profiles::problems(&catalog.profiles, lang) {
+                eprintln!("shomei: {problem}");
             }
-        };
+            // Nothing to serve and nothing to show: say where profiles go.
+            if catalog.profiles.is_empty() || single {
+                eprintln!("shomei: {}", crate::banks::none_found(lang == Lang::En));
+                return Err(exit::PROFILE);
+            }
+        }
+        return Ok(Session {
+            engine: journaled(crate::banks::open(catalog, None))?,
+            _demo: None,
+            runtime,
+        });
     };
     match runtime.block_on(demo::start(&dir)) {
         Ok(d) => {
@@ -79,7 +72,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
                 demo::DEMO_PIN
             );
             Ok(Session {
-                engine: journaled(d.profile.clone(), d.pinned_roots.clone(), Some(&dir))?,
+                engine: journaled(crate::banks::demo(&d, &dir))?,
                 _demo: Some(d),
                 runtime,
             })
@@ -91,14 +84,10 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
     }
 }
 
-/// The engine with its journal on disk; a journal that cannot be opened stops
-/// the command (a renewal must never run unjournaled).
-fn journaled(
-    profile: BankProfile,
-    roots: Vec<rustls_pki_types::CertificateDer<'static>>,
-    demo_dir: Option<&std::path::Path>,
-) -> Result<Engine, i32> {
-    crate::engine(profile, roots, &crate::journal_dir(demo_dir)).map_err(|e| {
+/// A journal that cannot be opened stops the command (a renewal must never run
+/// unjournaled).
+fn journaled(banks: Result<Banks, shomei_engine::EngineError>) -> Result<Banks, i32> {
+    banks.map_err(|e| {
         eprintln!("shomei: {e}");
         exit::FAILURE
     })

@@ -2,6 +2,7 @@
 
 use shomei_engine::model::{CertStatus, IdentityListing, IdentityView, NotRenewable, StorageKind};
 
+use super::profiles;
 use super::session::Session;
 use super::unfinished::unfinished_words;
 use super::{dates, exit, output, Lang};
@@ -17,23 +18,23 @@ pub fn run(session: &Session, json: bool, lang: Lang) -> i32 {
             }
         }
     } else {
-        let printed = output::print(&text(
-            &listing,
-            session.engine.profile().name.as_str(),
-            lang,
-        ));
+        let printed = output::print(&text(&listing, lang));
         for error in &listing.errors {
             eprintln!("shomei: {}", exit::message(error, lang));
+        }
+        for problem in profiles::problems(&listing.profiles, lang) {
+            eprintln!("shomei: {problem}");
         }
         printed
     };
     if let Err(code) = printed {
         return code;
     }
-    listing
-        .errors
-        .first()
-        .map_or(exit::OK, |e| exit::for_error(e.code))
+    match listing.errors.first() {
+        Some(e) => exit::for_error(e.code),
+        None if profiles::any_broken(&listing.profiles) => exit::PROFILE,
+        None => exit::OK,
+    }
 }
 
 pub fn state_word(status: CertStatus, lang: Lang) -> &'static str {
@@ -60,15 +61,43 @@ pub fn expiry(identity: &IdentityView, lang: Lang) -> String {
     }
 }
 
-fn text(listing: &IdentityListing, bank: &str, lang: Lang) -> String {
-    let mut out = format!("{bank}\n");
+/// Each bank with its identities, in the order of the profiles; then the
+/// identities of no bank (発行元不明); then the unfinished renewals.
+fn text(listing: &IdentityListing, lang: Lang) -> String {
+    let mut out = String::new();
     if listing.identities.is_empty() {
         out.push_str(lang.t(
             "電子証明書は見つかりませんでした。\n",
             "No client certificate was found.\n",
         ));
     }
+    let mut groups: Vec<(String, Vec<&IdentityView>)> = Vec::new();
     for id in &listing.identities {
+        let heading = match &id.bank {
+            Some(bank) => bank.name.clone(),
+            None => lang
+                .t(
+                    "発行元不明（どの銀行の電子証明書でもありません）",
+                    "Unknown issuer (no bank's certificate)",
+                )
+                .to_owned(),
+        };
+        match groups.iter_mut().find(|(h, _)| *h == heading) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((heading, vec![id])),
+        }
+    }
+    groups.sort_by_key(|(_, ids)| ids[0].bank.is_none());
+    for (heading, ids) in groups {
+        out.push_str(&format!("\n{heading}\n"));
+        identities(&mut out, listing, &ids, lang);
+    }
+    unfinished(&mut out, listing, lang);
+    out
+}
+
+fn identities(out: &mut String, listing: &IdentityListing, ids: &[&IdentityView], lang: Lang) {
+    for id in ids {
         let days = match (lang, id.days_left) {
             (Lang::Ja, n) if n >= 0 => format!("{n}日"),
             (Lang::Ja, n) => format!("{}日経過", -n),
@@ -120,6 +149,9 @@ fn text(listing: &IdentityListing, bank: &str, lang: Lang) -> String {
             ));
         }
     }
+}
+
+fn unfinished(out: &mut String, listing: &IdentityListing, lang: Lang) {
     if !listing.unfinished.is_empty() {
         out.push_str(&format!(
             "\n{}\n",
@@ -168,7 +200,6 @@ fn text(listing: &IdentityListing, bank: &str, lang: Lang) -> String {
             out.push_str(&format!("  {label}: {value}\n"));
         }
     }
-    out
 }
 
 fn not_renewable_word(why: &NotRenewable, lang: Lang) -> String {
@@ -181,8 +212,8 @@ fn not_renewable_word(why: &NotRenewable, lang: Lang) -> String {
             .to_owned(),
         NotRenewable::UnknownIssuer => lang
             .t(
-                "この銀行の認証局が発行した電子証明書ではありません",
-                "not issued by this bank's CA",
+                "発行元不明（どの銀行プロファイルの認証局の発行でもありません）",
+                "unknown issuer (no bank profile's CA issued it)",
             )
             .to_owned(),
         NotRenewable::Superseded { by_fingerprint, .. } => match lang {

@@ -43,6 +43,9 @@ pub enum EngineError {
     IssuedInFuture { not_before: i64 },
     #[error("this certificate cannot be renewed here: {0:?}")]
     NotRenewable(NotRenewable),
+    /// No bank profile is loaded (none deployed, or every one broken).
+    #[error("no bank profile is loaded")]
+    NoBank,
     #[error("not supported: {0}")]
     Unsupported(String),
     #[error("{0}")]
@@ -80,6 +83,7 @@ impl EngineError {
                 ErrorCode::RenewalInProgress
             }
             EngineError::NotRenewable(_) => ErrorCode::NotRenewable,
+            EngineError::NoBank => ErrorCode::NoBankProfile,
             EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }

@@ -5,6 +5,7 @@
 //! Must never: depend on tauri/wry/webkit, hold a PIN longer than the login step,
 //! or remove any identity other than the one a renewal replaced.
 
+pub mod banks;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod rules;
 pub mod stores;
 pub mod views;
 
+pub use banks::Banks;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{EngineError, Result};
 pub use journal::Journal;

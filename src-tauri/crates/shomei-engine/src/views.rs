@@ -64,6 +64,8 @@ pub fn identity_view(
         expired: guidance::for_state(state, profile.support.as_ref()),
         // Decided by the engine, which knows the store and the pinned CAs.
         not_renewable: None,
+        // Decided by the engine, which knows the banks.
+        bank: None,
     }
 }
 

@@ -11,6 +11,20 @@ demoPin: string | null, usbOffered: boolean,
  */
 locale: string, };
 
+export type BankRef = { id: string, name: string, };
+
+export type ProfileIssueView = { line: number, column: number, field: string, ja: string, en: string, };
+
+export type ProfileOrigin = "administrator" | "user" | "file";
+
+export type ProfileState = "loaded" | "invalid" | "unreadable" | "overriddenByAdministrator";
+
+export type ProfileView = { id: string, 
+/**
+ * The bank's name, when the profile could be read that far.
+ */
+name: string | null, path: string, origin: ProfileOrigin, state: ProfileState, issues: Array<ProfileIssueView>, };
+
 export type CertStatus = "valid" | "renewalOpen" | "expired";
 
 export type CertificateDetails = { fingerprint: string, subject: string, subjectCn: string, issuer: string, serial: string, notBefore: string, notAfter: string, keyAlgorithm: string, usages: Array<string>, };
@@ -29,7 +43,7 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
+export type ErrorCode = "noBankProfile" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**
@@ -54,7 +68,11 @@ errors: Array<ErrorView>,
  * Renewals a previous run left unfinished (the journal). Renewing the same
  * identity again carries them on.
  */
-unfinished: Array<UnfinishedRenewal>, };
+unfinished: Array<UnfinishedRenewal>, 
+/**
+ * Every bank profile found, loaded or not (a broken one never hides the others).
+ */
+profiles: Array<ProfileView>, };
 
 export type IdentityView = { fingerprint: string, subjectCn: string, subject: string, issuer: string, notBefore: string, notAfter: string, 
 /**
@@ -69,7 +87,12 @@ expired: ExpiredGuidance | null,
  * Why this certificate can never be renewed here; `None` when it can (in its
  * window). Such a certificate gets no 更新 and no reminder.
  */
-notRenewable: NotRenewable | null, };
+notRenewable: NotRenewable | null, 
+/**
+ * The bank whose pinned CA issued it; `None`: no profile claims it (発行元不明),
+ * and it is never renewed.
+ */
+bank: BankRef | null, };
 
 export type IssuedCertificate = { renewalId: string, details: CertificateDetails, };
 
@@ -124,7 +147,12 @@ stuck: boolean,
 /**
  * Why removing the replaced identity failed (archiving only).
  */
-archiveError: string | null, };
+archiveError: string | null, 
+/**
+ * The bank it was started for (`None`: a record of an older version whose
+ * bank is not known).
+ */
+bank: BankRef | null, };
 
 export type UnfinishedStage = "interrupted" | "pending" | "notYetValid" | "awaitingInstall" | "installing" | "archiving";
 

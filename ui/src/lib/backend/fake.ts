@@ -101,6 +101,8 @@ function hex(seed: number, bytes: number): string {
   return out.toUpperCase();
 }
 
+const FAKE_BANK = { id: 'demo', name: 'デモ信用金庫' };
+
 const ISSUER = 'CN=Demo Shinkin Bank Client CA, O=Demo Shinkin Bank, C=JP';
 
 function expiredGuidance(days: number, now: Date, graceDays: number, support: SupportContactView | null): ExpiredGuidance | null {
@@ -128,6 +130,7 @@ function identity(
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
     notRenewable: null,
+    bank: FAKE_BANK,
   };
 }
 
@@ -190,6 +193,7 @@ export class FakeBackend implements Backend {
         nextPollAt: u.stage === 'pending' || u.stage === 'notYetValid' ? endOfJstDay(this.now, 0) : null,
         stuck: u.stuck ?? false,
         archiveError: null,
+        bank: FAKE_BANK,
       };
     });
   }
@@ -205,6 +209,9 @@ export class FakeBackend implements Backend {
       identities: this.identities.map((i) => ({ ...i })),
       errors,
       unfinished: this.unfinished.map((u) => ({ ...u })),
+      profiles: [
+        { id: 'demo', name: FAKE_BANK.name, path: 'demo/bank.toml', origin: 'file', state: 'loaded', issues: [] },
+      ],
     };
   }
 

@@ -45,7 +45,7 @@ export function atFinalTry(error: ErrorView | null): boolean {
 export class RenewalFlow {
   info: AppInfo | null = null;
   private current: Screen = { kind: 'loading' };
-  private listing: IdentityListing = { identities: [], errors: [], unfinished: [] };
+  private listing: IdentityListing = { identities: [], errors: [], unfinished: [], profiles: [] };
   private readonly subscribers = new Set<(screen: Screen) => void>();
   private unlisten: Unsubscribe | null = null;
 

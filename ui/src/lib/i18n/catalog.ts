@@ -52,6 +52,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   moduleMissing: 'errors.moduleMissing',
   tokenRemoved: 'errors.tokenRemoved',
   pinIncorrect: 'errors.pinIncorrect',
+  noBankProfile: 'errors.noBankProfile',
   pinFinalTry: 'errors.pinFinalTry',
   pinLocked: 'errors.pinLocked',
   cancelled: 'errors.cancelled',

@@ -38,7 +38,7 @@ export const en: typeof ja = {
     unfinishedGone: 'The client certificate of "{name}" (no longer listed)',
     discard: 'Discard',
     notRenewableNoPrivateKey: 'Its private key is missing, so it cannot be renewed.',
-    notRenewableUnknownIssuer: "It was not issued by this bank's CA, so it cannot be renewed here.",
+    notRenewableUnknownIssuer: "Unknown issuer: no bank profile's CA issued it, so it cannot be renewed here.",
     notRenewableSuperseded: 'Replaced by a newer client certificate (expires {date}).',
     empty: 'No client certificate was found.',
     warnings: 'Some client certificates could not be read',
@@ -167,6 +167,8 @@ export const en: typeof ja = {
     outsideWindow: 'The client certificate cannot be renewed now: renewal is only possible in the renewal period before the expiry date.',
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
     alreadyRenewed: 'An interrupted renewal of this client certificate has been completed. Reload the list to see the new one.',
+    noBankProfile:
+      "No bank profile is set up. Add the profile your bank gave you, or ask your IT administrator.",
     renewalInProgress:
       'This renewal is in progress in another window or command. Nothing was changed. Try again once that one has finished.',
     notRenewable: 'This client certificate cannot be renewed here. The list says why.',

@@ -37,7 +37,7 @@ export const ja = {
     unfinishedGone: '「{name}」の電子証明書（もう一覧にはありません）',
     discard: '破棄',
     notRenewableNoPrivateKey: 'この電子証明書の秘密鍵がないため、更新できません。',
-    notRenewableUnknownIssuer: 'この銀行の認証局が発行した電子証明書ではないため、ここでは更新できません。',
+    notRenewableUnknownIssuer: '発行元不明：どの銀行プロファイルの認証局が発行した電子証明書でもないため、ここでは更新できません。',
     notRenewableSuperseded: '新しい電子証明書に置き換え済みです（有効期限 {date}）。',
     empty: '電子証明書が見つかりません。',
     warnings: '読み込めなかった電子証明書があります',
@@ -166,6 +166,8 @@ export const ja = {
     outsideWindow: '現在は電子証明書の更新期間ではありません。更新は有効期限の前の更新期間中に行えます。',
     renewalUnknown: 'この更新処理は見つかりません。一覧からもう一度お試しください。',
     alreadyRenewed: '中断されていた更新を完了しました。一覧を読み込み直して、新しい電子証明書をご確認ください。',
+    noBankProfile:
+      '銀行プロファイルがありません。お取引の銀行から受け取ったプロファイルを追加するか、システム管理者にお問い合わせください。',
     renewalInProgress:
       'この電子証明書の更新は、別のウィンドウまたはコマンドで処理中です。何も変更していません。そちらが終わってから、もう一度お試しください。',
     notRenewable: 'この電子証明書はここでは更新できません。一覧で理由をご確認ください。',

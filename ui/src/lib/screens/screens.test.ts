@@ -68,6 +68,7 @@ describe('screens', () => {
       nextPollAt: '2026-11-24T05:00:00Z',
       stuck: false,
       archiveError: null,
+      bank: { id: 'demo', name: 'デモ信用金庫' },
     };
     const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onDiscard: noop, onReload: noop } }).body;
     expect(without).not.toContain('data-testid="unfinished-hint"');
@@ -95,7 +96,7 @@ describe('screens', () => {
     const [due] = l.identities;
     const cases = [
       [{ reason: 'noPrivateKey' as const }, 'この電子証明書の秘密鍵がないため、更新できません。'],
-      [{ reason: 'unknownIssuer' as const }, 'この銀行の認証局が発行した電子証明書ではないため、ここでは更新できません。'],
+      [{ reason: 'unknownIssuer' as const }, '発行元不明：どの銀行プロファイルの認証局が発行した電子証明書でもないため、ここでは更新できません。'],
       [
         { reason: 'superseded' as const, byFingerprint: 'AB', byNotAfter: '2027-12-06T14:59:59Z' },
         '新しい電子証明書に置き換え済みです（有効期限 2027年12月6日（令和9年12月6日））。',

@@ -53,6 +53,10 @@ pub struct Record {
     /// The store's name ("USB token", "this PC") and the token's label and serial:
     /// for people, and to find the token again when the identity is gone.
     pub store: String,
+    /// The bank (profile id) it was started for; empty in records of versions
+    /// that served one bank only.
+    #[serde(default)]
+    pub bank: String,
     pub token_label: String,
     #[serde(default)]
     pub token_serial: String,

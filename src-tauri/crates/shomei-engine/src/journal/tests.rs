@@ -8,6 +8,7 @@ fn record(id: &str) -> Record {
         started_at: 1,
         updated_at: 1,
         store: "USB token".into(),
+        bank: String::new(),
         token_label: "Shomei Demo USB".into(),
         token_serial: "0123".into(),
         on_token: false,
@@ -103,6 +104,7 @@ fn records_hold_no_secret_fields() {
         keys,
         [
             "archiveError",
+            "bank",
             "csr",
             "format",
             "issued",

@@ -7,6 +7,7 @@
 //! Unknown keys are errors. This module only describes the bank: the rules that
 //! use the window, reminders and grace days live in `rules/` / `renewal/`.
 
+mod catalog;
 mod dates;
 mod issue;
 mod keys;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use catalog::{system_directory, Catalog, LoadedBank, Places};
 pub use issue::ProfileIssue;
 pub use load::ProfileError;
 pub use network::{CONNECT_TIMEOUT_SECONDS, TIMEOUT_SECONDS};

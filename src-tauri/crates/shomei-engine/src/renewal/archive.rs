@@ -50,7 +50,7 @@ impl Engine {
         for mut record in known.records {
             let mine = record.old_fingerprint.eq_ignore_ascii_case(working_on);
             let here = crate::journal::on_token::belongs_to(&record, token);
-            if record.stage < Stage::Installed || mine || !here {
+            if record.stage < Stage::Installed || mine || !here || !self.owns(&record) {
                 continue;
             }
             let Ok(_claim) = self.claim_idle(&record.old_fingerprint) else {

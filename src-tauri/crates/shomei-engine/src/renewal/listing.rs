@@ -25,6 +25,7 @@ impl Engine {
             identities: Vec::new(),
             errors: Vec::new(),
             unfinished: Vec::new(),
+            profiles: Vec::new(),
         };
         let mut tokens = Vec::new();
         for source in &self.sources {
@@ -50,6 +51,7 @@ impl Engine {
                     now,
                 );
                 view.not_renewable = self.not_renewable(token.as_ref(), i, &found.identities);
+                view.bank = self.issued(&i.certificate).then(|| self.bank.clone());
                 view
             }));
             listing.errors.extend(
@@ -96,7 +98,7 @@ impl Engine {
             return Some(NotRenewable::NoPrivateKey);
         }
         let cert = &identity.certificate;
-        if !issued_by(cert, &self.pinned_roots) {
+        if !self.issued(cert) {
             return Some(NotRenewable::UnknownIssuer);
         }
         // Only a newer certificate that could itself log in to this bank now
@@ -117,6 +119,11 @@ impl Engine {
                 by_fingerprint: newer.certificate.fingerprint.clone(),
                 by_not_after: views::rfc3339(newer.certificate.not_after),
             })
+    }
+
+    /// Whether this bank's pinned CA issued `cert`: the identity is this bank's.
+    pub(crate) fn issued(&self, cert: &shomei_store::CertificateInfo) -> bool {
+        issued_by(cert, &self.pinned_roots)
     }
 
     fn unfinished_view(&self, r: &Record, storage: StorageKind, now: i64) -> UnfinishedRenewal {
@@ -142,10 +149,11 @@ impl Engine {
             next_poll_at: poll::due_at(r, i64::MAX, now).map(views::rfc3339),
             stuck: poll::stuck(r, self.profile.renewal.pending_limit_days, now),
             archive_error: r.archive_error.clone(),
+            bank: (r.bank == self.bank.id).then(|| self.bank.clone()),
         }
     }
 
-    fn awaiting_in_this_run(&self, renewal_id: &str) -> bool {
+    pub(super) fn awaiting_in_this_run(&self, renewal_id: &str) -> bool {
         self.awaiting
             .lock()
             .unwrap_or_else(|p| p.into_inner())

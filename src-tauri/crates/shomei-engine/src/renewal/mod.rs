@@ -20,6 +20,7 @@
 //! `listing` (what the list shows), `steps` (progress events).
 
 mod archive;
+mod belongs;
 mod claim;
 mod discard;
 mod install;
@@ -42,6 +43,7 @@ use shomei_store::{Identity, StoreError, Token};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{EngineError, Result};
 use crate::journal::{Journal, Record, RenewalLock};
+use crate::model::BankRef;
 use crate::profile::BankProfile;
 use crate::stores::{self, StoreSource};
 
@@ -102,6 +104,8 @@ struct AwaitingInstall {
 
 pub struct Engine {
     profile: BankProfile,
+    /// The bank this engine serves (its identities, its journal records).
+    bank: BankRef,
     sources: Vec<StoreSource>,
     pinned_roots: Vec<CertificateDer<'static>>,
     poll: PollPolicy,
@@ -118,6 +122,10 @@ impl Engine {
     pub fn new(profile: BankProfile, pinned_roots: Vec<CertificateDer<'static>>) -> Self {
         Engine {
             sources: stores::from_profile(&profile),
+            bank: BankRef {
+                id: profile.name.clone(),
+                name: profile.name.clone(),
+            },
             profile,
             pinned_roots,
             poll: PollPolicy::default(),
@@ -159,6 +167,17 @@ impl Engine {
         self
     }
 
+    /// Name the bank by its profile's id (its file name without `.toml`), which
+    /// the journal records carry. Without it the id is the bank's name.
+    pub fn with_bank_id(mut self, id: impl Into<String>) -> Self {
+        self.bank.id = id.into();
+        self
+    }
+
+    pub fn bank(&self) -> &BankRef {
+        &self.bank
+    }
+
     pub fn profile(&self) -> &BankProfile {
         &self.profile
     }
@@ -168,7 +187,10 @@ impl Engine {
     }
 
     /// The store holding the identity with this fingerprint, and the identity.
-    fn locate(&self, fingerprint: &str) -> Result<(Arc<dyn Token>, Identity, &'static str)> {
+    pub(crate) fn locate(
+        &self,
+        fingerprint: &str,
+    ) -> Result<(Arc<dyn Token>, Identity, &'static str)> {
         let mut first_error = None;
         for source in &self.sources {
             let found = source

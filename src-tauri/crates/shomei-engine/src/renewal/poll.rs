@@ -125,6 +125,7 @@ mod tests {
             started_at,
             updated_at: NOW,
             store: "USB token".into(),
+            bank: String::new(),
             token_label: "t".into(),
             token_serial: String::new(),
             on_token: false,

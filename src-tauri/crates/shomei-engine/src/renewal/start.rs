@@ -265,6 +265,7 @@ impl Engine {
             started_at: now,
             updated_at: now,
             store: store.to_owned(),
+            bank: self.bank.id.clone(),
             token_label: token.label().to_owned(),
             token_serial: token.serial().to_owned(),
             on_token: false,

@@ -4,8 +4,12 @@
 //! Dates are RFC 3339 UTC strings: the UI formats them in Japan time with Intl.
 //! Errors carry a code the UI translates, never a sentence meant for the user.
 
+mod banks;
+
 use serde::Serialize;
 use ts_rs::TS;
+
+pub use banks::{BankRef, ProfileIssueView, ProfileOrigin, ProfileState, ProfileView};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +60,9 @@ pub struct IdentityView {
     /// Why this certificate can never be renewed here; `None` when it can (in its
     /// window). Such a certificate gets no 更新 and no reminder.
     pub not_renewable: Option<NotRenewable>,
+    /// The bank whose pinned CA issued it; `None`: no profile claims it (発行元不明),
+    /// and it is never renewed.
+    pub bank: Option<BankRef>,
 }
 
 /// Why a listed certificate cannot be renewed, whatever the date.
@@ -149,6 +156,8 @@ pub struct IdentityListing {
     /// Renewals a previous run left unfinished (the journal). Renewing the same
     /// identity again carries them on.
     pub unfinished: Vec<UnfinishedRenewal>,
+    /// Every bank profile found, loaded or not (a broken one never hides the others).
+    pub profiles: Vec<ProfileView>,
 }
 
 /// Where an unfinished renewal stands, as far as the user is concerned. Carrying
@@ -203,6 +212,9 @@ pub struct UnfinishedRenewal {
     pub stuck: bool,
     /// Why removing the replaced identity failed (archiving only).
     pub archive_error: Option<String>,
+    /// The bank it was started for (`None`: a record of an older version whose
+    /// bank is not known).
+    pub bank: Option<BankRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -223,6 +235,8 @@ pub struct CertificateDetails {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
+    /// No bank profile is loaded: add one (or ask the administrator to deploy it).
+    NoBankProfile,
     TokenAbsent,
     ModuleMissing,
     TokenRemoved,
@@ -342,6 +356,11 @@ pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new();
     let decls = [
         AppInfo::decl(&cfg),
+        BankRef::decl(&cfg),
+        ProfileIssueView::decl(&cfg),
+        ProfileOrigin::decl(&cfg),
+        ProfileState::decl(&cfg),
+        ProfileView::decl(&cfg),
         CertStatus::decl(&cfg),
         CertificateDetails::decl(&cfg),
         ChecklistItem::decl(&cfg),

@@ -1,0 +1,53 @@
+//! Which identities and renewals are this engine's bank's (for [`crate::banks`]).
+
+use super::Engine;
+
+impl Engine {
+    /// Whether `fingerprint` is this bank's: an identity in its stores that its
+    /// pinned CA issued, or (the identity gone) one an unfinished renewal of this
+    /// bank replaces.
+    pub(crate) fn serves(&self, fingerprint: &str) -> bool {
+        match self.locate(fingerprint) {
+            Ok((_, identity, _)) => self.issued(&identity.certificate),
+            Err(_) => {
+                let tokens = self.open_all();
+                self.known(&tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(), None)
+                    .replacing(fingerprint)
+                    .is_some_and(|r| r.bank == self.bank.id)
+            }
+        }
+    }
+
+    /// Whether `fingerprint` is in one of this bank's stores, whoever issued it.
+    pub(crate) fn holds_identity(&self, fingerprint: &str) -> bool {
+        self.locate(fingerprint).is_ok()
+    }
+
+    /// Whether a journaled renewal is this bank's (records of versions that served
+    /// one bank name none, and are everybody's).
+    pub(crate) fn owns(&self, record: &crate::journal::Record) -> bool {
+        record.bank.is_empty() || record.bank == self.bank.id
+    }
+
+    /// Whether this engine holds the renewal `renewal_id` for consent 2.
+    pub(crate) fn holds(&self, renewal_id: &str) -> bool {
+        self.awaiting_in_this_run(renewal_id)
+    }
+
+    /// The bank a journaled renewal was started for (from the journal, or the
+    /// copies on this bank's tokens); `None` when no record names one.
+    pub(crate) fn record_bank(&self, renewal_id: &str) -> Option<String> {
+        let bank = match self.journal.get(renewal_id) {
+            Some(record) => record.bank,
+            None => {
+                let tokens = self.open_all();
+                self.known(&tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(), None)
+                    .records
+                    .into_iter()
+                    .find(|r| r.renewal_id == renewal_id)?
+                    .bank
+            }
+        };
+        (!bank.is_empty()).then_some(bank)
+    }
+}

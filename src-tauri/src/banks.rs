@@ -1,0 +1,89 @@
+//! Which bank profiles the app and the command line serve, and where the
+//! journal lives: the OS's places, the demo's, or exactly one `--profile FILE`.
+
+use std::path::{Path, PathBuf};
+
+use shomei_engine::demo::Demo;
+use shomei_engine::model::{ProfileOrigin, ProfileState, ProfileView};
+use shomei_engine::profile::{system_directory, Catalog, Places};
+use shomei_engine::{Banks, Engine, EngineError, Journal};
+
+/// Names another directory as the administrator's (tests, and an IT department
+/// trying a profile before deploying it). It changes nothing for other users:
+/// what it names is read with this user's rights, like the user's own profiles.
+pub const SYSTEM_BANKS_ENV: &str = "SHOMEI_SYSTEM_BANKS_DIR";
+
+/// `--profile FILE`: exactly that file. Otherwise the administrator's directory,
+/// the user's `shomei/banks/`, and the older single `shomei/bank.toml`.
+pub fn catalog(profile: Option<&Path>) -> Catalog {
+    match profile {
+        Some(file) => Catalog::single(file),
+        None => Catalog::load(&places()),
+    }
+}
+
+fn places() -> Places {
+    let config = dirs::config_dir().map(|d| d.join("shomei"));
+    Places {
+        administrator: Some(
+            std::env::var_os(SYSTEM_BANKS_ENV).map_or_else(system_directory, PathBuf::from),
+        ),
+        user: config.as_ref().map(|d| d.join("banks")),
+        legacy_file: config.map(|d| d.join("bank.toml")),
+    }
+}
+
+/// What to say when no profile was found at all.
+pub fn none_found(english: bool) -> String {
+    let places = places();
+    let shown = |p: &Option<PathBuf>| {
+        p.as_ref()
+            .map_or_else(String::new, |p| p.display().to_string())
+    };
+    if english {
+        format!(
+            "no bank profile found. Put the profile your bank gave you in {} (or an administrator in {}), give one with --profile FILE, or try --demo.",
+            shown(&places.user),
+            shown(&places.administrator)
+        )
+    } else {
+        format!(
+            "銀行プロファイルが見つかりません。銀行から受け取ったプロファイルを {} に置くか（管理者は {}）、--profile FILE で指定するか、--demo で試してください。",
+            shown(&places.user),
+            shown(&places.administrator)
+        )
+    }
+}
+
+/// Every loaded bank of `catalog`, journaled in the user's journal directory.
+pub fn open(catalog: Catalog, demo_dir: Option<&Path>) -> Result<Banks, EngineError> {
+    Banks::open(catalog, &journal_dir(demo_dir))
+}
+
+/// The demo's one bank, journaled in the demo's directory.
+pub fn demo(demo: &Demo, dir: &Path) -> Result<Banks, EngineError> {
+    let engine = Engine::new(demo.profile.clone(), demo.pinned_roots.clone())
+        .with_bank_id("demo")
+        .with_journal(Journal::open(&journal_dir(Some(dir)))?);
+    let view = ProfileView {
+        id: "demo".into(),
+        name: Some(demo.profile.name.clone()),
+        path: dir.join("bank.toml").display().to_string(),
+        origin: ProfileOrigin::File,
+        state: ProfileState::Loaded,
+        issues: Vec::new(),
+    };
+    Ok(Banks::of(vec![engine], vec![view]))
+}
+
+/// Where unfinished renewals are journaled: the demo's own directory, or the
+/// user's local data directory (never roaming: a record names local keys).
+pub fn journal_dir(demo_dir: Option<&Path>) -> PathBuf {
+    match demo_dir {
+        Some(dir) => dir.join("journal"),
+        None => dirs::data_local_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("shomei")
+            .join("journal"),
+    }
+}
