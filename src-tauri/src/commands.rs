@@ -7,6 +7,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use shomei_engine::model::{
     AppInfo, ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome,
+    StorageKind,
 };
 use shomei_engine::{Banks, ProgressSink};
 use tauri::{AppHandle, Emitter, State};
@@ -48,11 +49,12 @@ pub async fn start_renewal(
     fingerprint: String,
     pin: String,
     confirm_final_try: bool,
+    into: Option<StorageKind>,
 ) -> Result<IssuedCertificate, ErrorView> {
     let pin = SecretString::from(pin);
     state
         .engine
-        .start_renewal(&fingerprint, pin, confirm_final_try, progress_to(app))
+        .start_renewal(&fingerprint, into, pin, confirm_final_try, progress_to(app))
         .await
         .map_err(|e| e.view())
 }

@@ -1,6 +1,7 @@
 //! The subcommands' arguments and `--help`. Everything is parsed before anything
 //! is opened, so a usage error never touches a token or a store.
 
+use shomei_engine::model::StorageKind;
 use std::path::PathBuf;
 
 use super::Lang;
@@ -15,6 +16,7 @@ usage:
                                        days left, state, store
   shomei [GLOBAL] renew --identity SHA256 (--pin-env VAR | --pin-stdin)
                         [--yes] [--confirm-final-try] [--wait DURATION]
+                        [--into pc|usb]
   shomei [GLOBAL] discard RENEWAL_ID (--pin-env VAR | --pin-stdin)
                         [--yes] [--confirm-final-try]
                                        give up an unfinished renewal (status lists them)
@@ -45,6 +47,9 @@ renew:
   user of the computer; --pin-env removes the variable from the environment once read.
   Progress goes to stderr; the result to stdout. When the bank asked to be asked again
   later, renew says when (JST) and exits 10 without asking for the PIN.
+  --into pc|usb      save the new certificate on this PC (パソコンに保存する) or on the
+                     bank's USB token (専用USBに保存する); default: where the current one
+                     is. status --json lists each certificate's renewableInto.
   --wait DURATION    wait for a pending bank up to DURATION (90s, 10m, 2h; at most 24h)
                      in this run, asking again when the bank says (at least 1 s apart,
                      doubling, at most a day); exits 10 if it has not issued by then
@@ -113,6 +118,9 @@ pub struct RenewArgs {
     pub secured: Secured,
     /// `--wait 10m`: wait for a pending bank up to this long in this one run.
     pub wait: Option<std::time::Duration>,
+    /// `--into pc|usb`: the store the new certificate goes to (default: where the
+    /// current one is).
+    pub into: Option<StorageKind>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -180,7 +188,7 @@ fn unexpected(command: &str, args: &[String]) -> String {
 
 fn renew(args: &[String]) -> Result<RenewArgs, String> {
     let (secured, rest) = secured("renew", args)?;
-    let (mut identity, mut wait) = (None, None);
+    let (mut identity, mut wait, mut into) = (None, None, None);
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
         match flag.as_str() {
@@ -191,6 +199,18 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
                 let text = it.next().ok_or("--wait needs a duration, e.g. 10m")?;
                 wait = Some(duration(text)?);
             }
+            "--into" => {
+                into = Some(match it.next().map(String::as_str) {
+                    Some("pc") => StorageKind::ThisPc,
+                    Some("usb") => StorageKind::UsbToken,
+                    _ => {
+                        return Err(
+                            "--into needs pc (this PC's store) or usb (the bank's USB token)"
+                                .into(),
+                        )
+                    }
+                });
+            }
             other => return Err(format!("renew: unknown argument: {other}")),
         }
     }
@@ -199,6 +219,7 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
         identity,
         secured,
         wait,
+        into,
     })
 }
 
@@ -263,7 +284,7 @@ fn secured(command: &str, args: &[String]) -> Result<(Secured, Vec<String>), Str
             "--pin-stdin" => pin = replace_pin(pin, PinSource::Stdin)?,
             "--yes" | "-y" => yes = true,
             "--confirm-final-try" => confirm_final_try = true,
-            "--identity" | "--wait" => {
+            "--identity" | "--wait" | "--into" => {
                 rest.push(arg.clone());
                 rest.extend(it.next().cloned());
             }
@@ -374,6 +395,16 @@ mod tests {
             );
         }
         assert!(wait("--wait").unwrap_err().contains("--wait needs"));
+        let into = |s: &str| match command(&format!("renew --identity ab --pin-env P {s}")) {
+            Ok(Command::Renew(r)) => Ok(r.into),
+            Ok(_) => panic!("not renew"),
+            Err(e) => Err(e),
+        };
+        assert_eq!(into(""), Ok(None));
+        assert_eq!(into("--into pc"), Ok(Some(StorageKind::ThisPc)));
+        assert_eq!(into("--into usb"), Ok(Some(StorageKind::UsbToken)));
+        assert!(into("--into nas").unwrap_err().contains("--into needs"));
+        assert!(into("--into").is_err());
     }
 
     #[test]

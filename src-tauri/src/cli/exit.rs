@@ -23,7 +23,7 @@ pub fn for_error(code: ErrorCode) -> i32 {
     match code {
         PinIncorrect | PinLocked => PIN,
         PinFinalTry => PIN_FINAL_TRY,
-        TokenAbsent | ModuleMissing | TokenRemoved | NotFound => STORE,
+        TokenAbsent | ModuleMissing | TokenRemoved | NotFound | StoreNotOffered => STORE,
         BankUnreachable | BankNotTrusted | BankRejected | CertificateMismatch | IssuedNotLonger => {
             BANK
         }
@@ -68,6 +68,10 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
     };
     let text = match error.code {
         _ if timed.is_some() => "",
+        StoreNotOffered => lang.t(
+            "この銀行は専用USBへの保存を提供していません（--into pc で、このパソコンに保存できます）。",
+            "This bank offers no USB token to save into (--into pc saves on this PC).",
+        ),
         NoBankProfile => lang.t(
             "銀行プロファイルがありません（shomei status で各プロファイルの状態を確認できます）。",
             "No bank profile is loaded (shomei status shows every profile and its problems).",

@@ -204,6 +204,7 @@ mod tests {
                     id: "demo".into(),
                     name: "デモ信用金庫".into(),
                 }),
+                renewable_into: vec![StorageKind::UsbToken],
             }],
             errors: vec![],
             unfinished: vec![],

@@ -32,18 +32,32 @@ pub fn run(session: &mut Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32
     let (fingerprint, question) = match (current, unfinished) {
         (Some(current), _) => (
             current.fingerprint.clone(),
-            match lang {
-                Lang::Ja => format!(
+            match (lang, args.into.filter(|into| *into != current.storage)) {
+                (Lang::Ja, None) => format!(
                     "{}（{}、有効期限 {}）の電子証明書を更新します。よろしいですか？",
                     current.subject_cn,
                     store_word(current.storage, lang),
                     expiry(current, lang)
                 ),
-                Lang::En => format!(
+                (Lang::Ja, Some(into)) => format!(
+                    "{}（{}、有効期限 {}）の電子証明書を更新し、新しい電子証明書を{}に保存します。よろしいですか？",
+                    current.subject_cn,
+                    store_word(current.storage, lang),
+                    expiry(current, lang),
+                    store_word(into, lang)
+                ),
+                (Lang::En, None) => format!(
                     "Renew the client certificate of {} ({}, expires {})?",
                     current.subject_cn,
                     store_word(current.storage, lang),
                     expiry(current, lang)
+                ),
+                (Lang::En, Some(into)) => format!(
+                    "Renew the client certificate of {} ({}, expires {}) and save the new one on {}?",
+                    current.subject_cn,
+                    store_word(current.storage, lang),
+                    expiry(current, lang),
+                    store_word(into, lang)
                 ),
             },
         ),
@@ -78,6 +92,7 @@ pub fn run(session: &mut Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32
     };
     let started = session.runtime.block_on(engine.start_renewal(
         &fingerprint,
+        args.into,
         pin,
         args.secured.confirm_final_try,
         progress(lang),
@@ -95,7 +110,10 @@ pub fn run(session: &mut Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32
                 Lang::En => format!("{} (JST)", d.iso()),
             },
         );
-    let store = current.map_or_else(String::new, |c| store_word(c.storage, lang).to_owned());
+    let store = args
+        .into
+        .or(current.map(|c| c.storage))
+        .map_or_else(String::new, |s| store_word(s, lang).to_owned());
     let question = match lang {
         Lang::Ja => format!(
             "銀行から新しい電子証明書が届きました（有効期限 {new_expiry}）。{store}に保存し、古い電子証明書と置き換えます。よろしいですか？"

@@ -20,7 +20,9 @@ use secrecy::SecretString;
 
 use crate::error::{EngineError, Result};
 use crate::journal::Journal;
-use crate::model::{IdentityListing, IssuedCertificate, NotRenewable, ProfileView, RenewalOutcome};
+use crate::model::{
+    IdentityListing, IssuedCertificate, NotRenewable, ProfileView, RenewalOutcome, StorageKind,
+};
 use crate::profile::{BankProfile, Catalog};
 use crate::{Clock, Engine, PollPolicy, ProgressSink, Resumed};
 
@@ -129,6 +131,7 @@ impl Banks {
         for view in &mut merged.identities {
             if view.bank.is_none() {
                 view.not_renewable = Some(NotRenewable::UnknownIssuer);
+                view.renewable_into.clear();
             }
         }
         merged
@@ -162,15 +165,17 @@ impl Banks {
             .unwrap_or(&self.engines[0]))
     }
 
+    /// See [`Engine::start_renewal_into`].
     pub async fn start_renewal(
         &self,
         fingerprint: &str,
+        into: Option<StorageKind>,
         pin: SecretString,
         confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
         self.by_identity(fingerprint)?
-            .start_renewal(fingerprint, pin, confirm_final_try, progress)
+            .start_renewal_into(fingerprint, into, pin, confirm_final_try, progress)
             .await
     }
 

@@ -43,6 +43,9 @@ pub enum EngineError {
     IssuedInFuture { not_before: i64 },
     #[error("this certificate cannot be renewed here: {0:?}")]
     NotRenewable(NotRenewable),
+    /// The bank does not offer this kind of store (no media storage: no USB token).
+    #[error("the bank offers no {0:?} to renew into")]
+    StoreNotOffered(crate::model::StorageKind),
     /// No bank profile is loaded (none deployed, or every one broken).
     #[error("no bank profile is loaded")]
     NoBank,
@@ -84,6 +87,7 @@ impl EngineError {
             }
             EngineError::NotRenewable(_) => ErrorCode::NotRenewable,
             EngineError::NoBank => ErrorCode::NoBankProfile,
+            EngineError::StoreNotOffered(_) => ErrorCode::StoreNotOffered,
             EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use shomei_store::pkcs11::Pkcs11Module;
-use shomei_store::{StoreError, Token};
+use shomei_store::{StorageKind, StoreError, Token};
 
 use crate::profile::BankProfile;
 
@@ -21,6 +21,9 @@ pub struct StoreSource {
     /// Whether "not there" is normal (no NSS database yet, a platform without a
     /// back end) and so not worth a warning in the list.
     pub optional: bool,
+    /// What kind of store it opens, when known without opening it (a renewal into
+    /// the other store looks only there).
+    pub storage: Option<StorageKind>,
     open: Arc<Open>,
 }
 
@@ -33,8 +36,15 @@ impl StoreSource {
         StoreSource {
             name,
             optional,
+            storage: None,
             open: Arc::new(open),
         }
+    }
+
+    /// Say what kind of store this source opens.
+    pub fn of_kind(mut self, storage: StorageKind) -> Self {
+        self.storage = Some(storage);
+        self
     }
 
     pub fn open(&self) -> shomei_store::Result<Arc<dyn Token>> {
@@ -51,21 +61,27 @@ impl StoreSource {
 pub fn from_profile(profile: &BankProfile) -> Vec<StoreSource> {
     let mut sources = Vec::new();
     if let (Some(section), Some(module)) = (profile.token.clone(), profile.module_path()) {
-        sources.push(StoreSource::new("USB token", false, move || {
-            let token = Pkcs11Module::load(&module)?.open_token(&section.selector())?;
-            Ok(Arc::new(token) as Arc<dyn Token>)
-        }));
+        sources.push(
+            StoreSource::new("USB token", false, move || {
+                let token = Pkcs11Module::load(&module)?.open_token(&section.selector())?;
+                Ok(Arc::new(token) as Arc<dyn Token>)
+            })
+            .of_kind(StorageKind::UsbToken),
+        );
     }
     if profile.pc_store.enabled {
         let database = profile.pc_store.nss_database.clone();
-        sources.push(StoreSource::new("this PC", true, move || {
-            let store = match &database {
-                #[cfg(target_os = "linux")]
-                Some(dir) => shomei_store::PcStore::open_at(dir)?,
-                _ => shomei_store::PcStore::open()?,
-            };
-            Ok(Arc::from(store))
-        }));
+        sources.push(
+            StoreSource::new("this PC", true, move || {
+                let store = match &database {
+                    #[cfg(target_os = "linux")]
+                    Some(dir) => shomei_store::PcStore::open_at(dir)?,
+                    _ => shomei_store::PcStore::open()?,
+                };
+                Ok(Arc::from(store))
+            })
+            .of_kind(StorageKind::ThisPc),
+        );
     }
     sources
 }

@@ -64,8 +64,9 @@ pub fn identity_view(
         expired: guidance::for_state(state, profile.support.as_ref()),
         // Decided by the engine, which knows the store and the pinned CAs.
         not_renewable: None,
-        // Decided by the engine, which knows the banks.
+        // Decided by the engine, which knows the banks and the stores.
         bank: None,
+        renewable_into: Vec::new(),
     }
 }
 

@@ -6,6 +6,7 @@ import type {
   IssuedCertificate,
   ProgressEvent,
   RenewalOutcome,
+  StorageKind,
 } from './bindings';
 
 export type Unsubscribe = () => void;
@@ -18,7 +19,13 @@ export interface Backend {
    * At the token's final PIN try it rejects with pinFinalTry without sending the PIN unless
    * `confirmFinalTry` says the user explicitly agreed to spend that try (SPEC §4).
    */
-  startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate>;
+  /** `into`: the store the new certificate goes to (null: where the current one is). */
+  startRenewal(
+    fingerprint: string,
+    pin: string,
+    confirmFinalTry: boolean,
+    into?: StorageKind | null,
+  ): Promise<IssuedCertificate>;
   installRenewal(renewalId: string): Promise<RenewalOutcome>;
   cancelRenewal(renewalId: string): Promise<void>;
   /**

@@ -43,7 +43,7 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "noBankProfile" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
+export type ErrorCode = "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**
@@ -92,7 +92,13 @@ notRenewable: NotRenewable | null,
  * The bank whose pinned CA issued it; `None`: no profile claims it (発行元不明),
  * and it is never renewed.
  */
-bank: BankRef | null, };
+bank: BankRef | null, 
+/**
+ * The stores its bank lets it be renewed into (パソコンに保存する /
+ * 専用USBに保存する): where it is, and the other one when the bank offers it.
+ * Empty when it cannot be renewed at all.
+ */
+renewableInto: Array<StorageKind>, };
 
 export type IssuedCertificate = { renewalId: string, details: CertificateDetails, };
 

@@ -6,6 +6,7 @@ import type { ErrorCode, ErrorView } from './bindings';
 /** Every ErrorCode, checked against the generated union below so a new code fails the build. */
 export const ERROR_CODES = [
   'noBankProfile',
+  'storeNotOffered',
   'tokenAbsent',
   'moduleMissing',
   'tokenRemoved',

@@ -131,6 +131,7 @@ function identity(
     expired,
     notRenewable: null,
     bank: FAKE_BANK,
+    renewableInto: storage === 'usbToken' ? ['usbToken', 'thisPc'] : ['thisPc', 'usbToken'],
   };
 }
 

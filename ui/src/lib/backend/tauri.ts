@@ -9,6 +9,7 @@ import type {
   IssuedCertificate,
   ProgressEvent,
   RenewalOutcome,
+  StorageKind,
 } from './bindings';
 import { toErrorView } from './errors';
 
@@ -29,8 +30,13 @@ export class TauriBackend implements Backend {
   listIdentities(): Promise<IdentityListing> {
     return call('list_identities');
   }
-  startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate> {
-    return call('start_renewal', { fingerprint, pin, confirmFinalTry });
+  startRenewal(
+    fingerprint: string,
+    pin: string,
+    confirmFinalTry: boolean,
+    into: StorageKind | null = null,
+  ): Promise<IssuedCertificate> {
+    return call('start_renewal', { fingerprint, pin, confirmFinalTry, into });
   }
   installRenewal(renewalId: string): Promise<RenewalOutcome> {
     return call('install_renewal', { renewalId });

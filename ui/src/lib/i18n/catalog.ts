@@ -53,6 +53,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   tokenRemoved: 'errors.tokenRemoved',
   pinIncorrect: 'errors.pinIncorrect',
   noBankProfile: 'errors.noBankProfile',
+  storeNotOffered: 'errors.storeNotOffered',
   pinFinalTry: 'errors.pinFinalTry',
   pinLocked: 'errors.pinLocked',
   cancelled: 'errors.cancelled',

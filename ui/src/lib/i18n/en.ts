@@ -167,6 +167,8 @@ export const en: typeof ja = {
     outsideWindow: 'The client certificate cannot be renewed now: renewal is only possible in the renewal period before the expiry date.',
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
     alreadyRenewed: 'An interrupted renewal of this client certificate has been completed. Reload the list to see the new one.',
+    storeNotOffered:
+      'Your bank does not offer storage on its USB token, so the new client certificate cannot be saved there. Save it on this PC.',
     noBankProfile:
       "No bank profile is set up. Add the profile your bank gave you, or ask your IT administrator.",
     renewalInProgress:

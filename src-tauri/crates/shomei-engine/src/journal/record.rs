@@ -41,6 +41,17 @@ pub enum Stage {
     Done,
 }
 
+/// A store, as a record names it: the source's name ("USB token", "this PC"),
+/// and the token's label and serial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Place {
+    pub store: String,
+    pub token_label: String,
+    #[serde(default)]
+    pub token_serial: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
@@ -60,6 +71,11 @@ pub struct Record {
     pub token_label: String,
     #[serde(default)]
     pub token_serial: String,
+    /// Where the new key and certificate go, when that is another store than the
+    /// old identity's (a renewal into the other store); `None`: the same store.
+    /// Such a record is never copied onto a token (see `renewal/pair.rs`).
+    #[serde(default)]
+    pub target: Option<Place>,
     /// A copy of this record is kept on the USB token itself (a public data object),
     /// so the renewal can be carried on wherever the token goes. Once set, a copy
     /// that has vanished from a present token means another computer finished or

@@ -9,6 +9,7 @@ fn record(id: &str) -> Record {
         updated_at: 1,
         store: "USB token".into(),
         bank: String::new(),
+        target: None,
         token_label: "Shomei Demo USB".into(),
         token_serial: "0123".into(),
         on_token: false,
@@ -121,6 +122,7 @@ fn records_hold_no_secret_fields() {
             "stage",
             "startedAt",
             "store",
+            "target",
             "tokenLabel",
             "tokenSerial",
             "updatedAt"

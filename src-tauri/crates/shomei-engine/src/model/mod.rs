@@ -34,7 +34,8 @@ pub enum CertStatus {
     Expired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+/// Where an identity is, or is to be renewed into (an IPC argument too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum StorageKind {
     UsbToken,
@@ -63,6 +64,10 @@ pub struct IdentityView {
     /// The bank whose pinned CA issued it; `None`: no profile claims it (発行元不明),
     /// and it is never renewed.
     pub bank: Option<BankRef>,
+    /// The stores its bank lets it be renewed into (パソコンに保存する /
+    /// 専用USBに保存する): where it is, and the other one when the bank offers it.
+    /// Empty when it cannot be renewed at all.
+    pub renewable_into: Vec<StorageKind>,
 }
 
 /// Why a listed certificate cannot be renewed, whatever the date.
@@ -237,6 +242,9 @@ pub struct CertificateDetails {
 pub enum ErrorCode {
     /// No bank profile is loaded: add one (or ask the administrator to deploy it).
     NoBankProfile,
+    /// The chosen store cannot be renewed into: the bank offers no USB token
+    /// (media storage), so only this PC's store.
+    StoreNotOffered,
     TokenAbsent,
     ModuleMissing,
     TokenRemoved,

@@ -6,8 +6,11 @@
 //! stage), tried again when this token is next logged in to for a renewal, and
 //! can be discarded by the user; it never blocks the new identity's next renewal.
 
+use std::sync::Arc;
+
 use shomei_store::{StoreError, Token};
 
+use super::pair::StorePair;
 use super::steps::Steps;
 use super::Engine;
 use crate::error::Result;
@@ -45,29 +48,40 @@ impl Engine {
 
     /// With `token` logged in: try again to remove what installed renewals in it
     /// replaced (never blocking; a renewal another call works on is left to it).
-    pub(super) fn retry_archives(&self, token: &dyn Token, working_on: &str) {
-        let known = self.known(&[token], Some(working_on));
+    pub(super) fn retry_archives(&self, token: &Arc<dyn Token>, working_on: &str) {
+        let known = self.known(&[token.as_ref()], Some(working_on));
         for mut record in known.records {
             let mine = record.old_fingerprint.eq_ignore_ascii_case(working_on);
-            let here = crate::journal::on_token::belongs_to(&record, token);
+            // The replaced identity is archived in its own store: this one.
+            let here = crate::journal::on_token::belongs_to(&record, token.as_ref());
             if record.stage < Stage::Installed || mine || !here || !self.owns(&record) {
                 continue;
             }
             let Ok(_claim) = self.claim_idle(&record.old_fingerprint) else {
                 continue;
             };
-            // Only what a verified new identity replaced, and only while it is there.
-            let new_is_there = record
-                .new_fingerprint
-                .as_deref()
-                .is_some_and(|fp| token.find_identity(fp).is_ok());
-            if !new_is_there || self.vouch_for(token, &record).is_err() {
+            // Only what a verified new identity replaced, and only while it is there
+            // (in this store, or in the other one it was renewed into).
+            let stores = match record.target {
+                None => Ok(StorePair::same(token.clone())),
+                Some(_) => self.stores_of(&record),
+            };
+            let new_is_there = |stores: &StorePair| {
+                record
+                    .new_fingerprint
+                    .as_deref()
+                    .is_some_and(|fp| stores.new.find_identity(fp).is_ok())
+            };
+            let vouched = stores
+                .ok()
+                .filter(|s| new_is_there(s) && self.vouch_for(s, &record).is_ok());
+            if vouched.is_none() {
                 tracing::warn!(renewal = %record.renewal_id, "not removing what this record names: its new identity is not there as required");
                 continue;
             }
             tracing::info!(renewal = %record.renewal_id, "removing the identity an earlier renewal replaced");
-            let archived = self.remove_replaced(token, &record);
-            self.settle_archive(token, &mut record, archived);
+            let archived = self.remove_replaced(token.as_ref(), &record);
+            self.settle_archive(token.as_ref(), &mut record, archived);
         }
     }
 

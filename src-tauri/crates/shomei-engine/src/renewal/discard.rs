@@ -34,19 +34,26 @@ impl Engine {
         confirm_final_try: bool,
     ) -> Result<()> {
         let (record, _claim) = self.claim_record(renewal_id)?;
-        let token = self.token_of(&record)?;
-        check_pin(token.as_ref(), confirm_final_try)?;
-        token.login(&pin)?;
+        let stores = self.stores_of(&record)?;
+        for token in stores.each() {
+            check_pin(token, confirm_final_try)?;
+        }
+        let logged_in = stores.each().into_iter().try_for_each(|t| t.login(&pin));
         drop(pin);
+        if let Err(e) = logged_in {
+            self.log_out_all(&stores);
+            return Err(e.into());
+        }
+        let token = &stores.new;
         tracing::info!(renewal = %renewal_id, stage = ?record.stage, "discarding an unfinished renewal");
         let discarded = match record.stage {
             Stage::Installed | Stage::Done => Ok(()),
             Stage::Installing => {
-                let old_present = match token.find_identity(&record.old_fingerprint) {
+                let old_present = match stores.old.find_identity(&record.old_fingerprint) {
                     Ok(_) => true,
                     Err(StoreError::NotFound(_)) => false,
                     Err(e) => {
-                        self.log_out(token.as_ref());
+                        self.log_out_all(&stores);
                         return Err(e.into());
                     }
                 };
@@ -57,7 +64,7 @@ impl Engine {
                         *label == record.key_label && Some(id) == record.key_id.as_ref()
                     })
                 });
-                let vouched = self.vouch_for(token.as_ref(), &record).is_ok();
+                let vouched = self.vouch_for(&stores, &record).is_ok();
                 match (
                     old_present && still_pending && vouched,
                     &record.issued,
@@ -76,11 +83,11 @@ impl Engine {
                     _ => Ok(()),
                 }
             }
-            _ if self.vouch_for(token.as_ref(), &record).is_err() => Ok(()),
+            _ if self.vouch_for(&stores, &record).is_err() => Ok(()),
             _ => remove_new_keys(token.as_ref(), &record),
         };
         let result = discarded.and_then(|()| self.journal_remove(token.as_ref(), &record));
-        self.log_out(token.as_ref());
+        self.log_out_all(&stores);
         result
     }
 }

@@ -1,10 +1,9 @@
 //! Second half, after consent 2: install and read back; then `archive`. Also
 //! used to finish an install a previous run was cut out of.
 
-use std::sync::Arc;
-
 use shomei_store::{CertificateInfo, Identity, StoreError, Token};
 
+use super::pair::StorePair;
 use super::steps::Steps;
 use super::undo::{remove_new_keys, roll_back_install};
 use super::{AwaitingInstall, Engine, ProgressSink};
@@ -21,7 +20,7 @@ impl Engine {
     ) -> Result<RenewalOutcome> {
         let (
             AwaitingInstall {
-                token,
+                stores,
                 mut record,
                 lock: _lock,
             },
@@ -31,8 +30,8 @@ impl Engine {
             id: renewal_id.to_owned(),
             sink: &progress,
         };
-        let result = self.install(&steps, &token, &mut record);
-        self.log_out(token.as_ref());
+        let result = self.install(&steps, &stores, &mut record);
+        self.log_out_all(&stores);
         result
     }
 
@@ -40,15 +39,15 @@ impl Engine {
     pub fn cancel_renewal(&self, renewal_id: &str) -> Result<()> {
         let (
             AwaitingInstall {
-                token,
+                stores,
                 record,
                 lock: _lock,
             },
             _claim,
         ) = self.take_awaiting(renewal_id)?;
-        let removed = remove_new_keys(token.as_ref(), &record)
-            .and_then(|()| self.journal_remove(token.as_ref(), &record));
-        self.log_out(token.as_ref());
+        let removed = remove_new_keys(stores.new.as_ref(), &record)
+            .and_then(|()| self.journal_remove(stores.new.as_ref(), &record));
+        self.log_out_all(&stores);
         match removed {
             // A certificate uses the new key: whatever installed it, the renewal is
             // done and the old identity may be gone. Saying "unchanged" would lie.
@@ -62,9 +61,10 @@ impl Engine {
     fn install(
         &self,
         steps: &Steps<'_>,
-        token: &Arc<dyn Token>,
+        stores: &StorePair,
         record: &mut Record,
     ) -> Result<RenewalOutcome> {
+        let token = &stores.new;
         let issued = issued_certificate(record)?;
         let key_id = key_id(record)?;
         record.at(Stage::Installing, self.now());
@@ -95,7 +95,7 @@ impl Engine {
                 // If that fails too (token pulled out), the journal still says
                 // "installing" and the next run finishes the install.
                 if !already
-                    && old_is_there(token.as_ref(), record)
+                    && old_is_there(stores.old.as_ref(), record)
                     && roll_back_install(token.as_ref(), &issued, &key_id)
                 {
                     if let Err(e) = self.journal_remove(token.as_ref(), record) {
@@ -105,7 +105,7 @@ impl Engine {
                 return Err(e);
             }
         };
-        self.archive(steps, token.as_ref(), record, &installed)
+        self.archive(steps, stores.old.as_ref(), record, &installed)
     }
 
     /// Carry on an install a previous run did not finish: the certificate may or
@@ -114,9 +114,10 @@ impl Engine {
     pub(super) fn finish_install(
         &self,
         steps: &Steps<'_>,
-        token: &Arc<dyn Token>,
+        stores: &StorePair,
         record: &mut Record,
     ) -> Result<RenewalOutcome> {
+        let token = &stores.new;
         let issued = issued_certificate(record)?;
         let key_id = key_id(record)?;
         let label = new_label(record, &issued);
@@ -137,7 +138,7 @@ impl Engine {
             read_back(token.as_ref(), &issued, &key_id)
         });
         match installed {
-            Ok(_) => self.archive(steps, token.as_ref(), record, &found),
+            Ok(_) => self.archive(steps, stores.old.as_ref(), record, &found),
             Err(e @ EngineError::Store(_)) => Err(e), // try again next time
             // Once `installed` was journaled the replaced identity may be archived
             // already: the new one must stay, whatever the read-back says now.
@@ -146,7 +147,7 @@ impl Engine {
                 // Stored but not as required: it must not stay, as long as the old
                 // identity is there to take its place (archiving comes only after a
                 // good read-back, but a stale record may say less than happened).
-                if old_is_there(token.as_ref(), record)
+                if old_is_there(stores.old.as_ref(), record)
                     && roll_back_install(token.as_ref(), &issued, &key_id)
                 {
                     let _ = self.journal_remove(token.as_ref(), record);

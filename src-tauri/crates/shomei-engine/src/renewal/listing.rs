@@ -52,6 +52,9 @@ impl Engine {
                 );
                 view.not_renewable = self.not_renewable(token.as_ref(), i, &found.identities);
                 view.bank = self.issued(&i.certificate).then(|| self.bank.clone());
+                if view.not_renewable.is_none() {
+                    view.renewable_into = self.renewable_into(view.storage);
+                }
                 view
             }));
             listing.errors.extend(
@@ -119,6 +122,19 @@ impl Engine {
                 by_fingerprint: newer.certificate.fingerprint.clone(),
                 by_not_after: views::rfc3339(newer.certificate.not_after),
             })
+    }
+
+    /// Where an identity now in `here` can be renewed into: `here`, and the other
+    /// kind of store when this bank's profile offers it.
+    fn renewable_into(&self, here: StorageKind) -> Vec<StorageKind> {
+        let mut into = vec![here];
+        for kind in self.sources.iter().filter_map(|s| s.storage) {
+            let kind = views::storage(kind);
+            if !into.contains(&kind) {
+                into.push(kind);
+            }
+        }
+        into
     }
 
     /// Whether this bank's pinned CA issued `cert`: the identity is this bank's.

@@ -25,6 +25,7 @@ mod claim;
 mod discard;
 mod install;
 mod listing;
+mod pair;
 mod poll;
 mod records;
 mod request;
@@ -97,7 +98,7 @@ impl Default for PollPolicy {
 /// A renewal between the two consents: issued, verified and journaled as such,
 /// with the token still logged in and the renewal's lock held.
 struct AwaitingInstall {
-    token: Arc<dyn Token>,
+    stores: pair::StorePair,
     record: Record,
     lock: RenewalLock,
 }

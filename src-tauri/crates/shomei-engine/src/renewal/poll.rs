@@ -126,6 +126,7 @@ mod tests {
             updated_at: NOW,
             store: "USB token".into(),
             bank: String::new(),
+            target: None,
             token_label: "t".into(),
             token_serial: String::new(),
             on_token: false,

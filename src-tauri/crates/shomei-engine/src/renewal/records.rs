@@ -11,6 +11,7 @@
 use shomei_est::{issued_by, same_name};
 use shomei_store::{CertificateInfo, StoreError, Token};
 
+use super::pair::StorePair;
 use super::Engine;
 use crate::error::{EngineError, Result};
 use crate::journal::{on_token, Record};
@@ -44,7 +45,8 @@ impl Known {
 impl Engine {
     /// Journal `record` before the step it names.
     pub(super) fn journal_write(&self, token: &dyn Token, record: &mut Record) -> Result<()> {
-        if on_token::travels(token) {
+        // A renewal into another store is carried on only where both stores are.
+        if record.target.is_none() && on_token::travels(token) {
             // Counted as on the token only once it is seen there as every other
             // computer will look for it (public, by application): a copy that later
             // vanishes then really means another computer ended the renewal.
@@ -76,7 +78,7 @@ impl Engine {
 
     /// The renewal is over: forget it, on the token and here.
     pub(super) fn journal_remove(&self, token: &dyn Token, record: &Record) -> Result<()> {
-        if on_token::travels(token) {
+        if record.target.is_none() && on_token::travels(token) {
             if let Err(e) = on_token::remove(token, &record.renewal_id) {
                 // A copy left behind names a finished renewal: whoever adopts it
                 // finds nothing left to do (and never removes a key in use).
@@ -174,7 +176,7 @@ impl Engine {
     /// program that can open the token, without a PIN). For the record's new key,
     /// whose key id no other certificate uses; from a CA the bank pins; with the old
     /// identity's subject and not its key.
-    pub(super) fn vouch_for(&self, token: &dyn Token, record: &Record) -> Result<()> {
+    pub(super) fn vouch_for(&self, stores: &StorePair, record: &Record) -> Result<()> {
         let Some(der) = &record.issued else {
             return Ok(());
         };
@@ -191,7 +193,7 @@ impl Engine {
         if !issued_by(&cert, &self.pinned_roots) {
             return refuse("its certificate is not from the bank's CA");
         }
-        match token.find_identity(&record.old_fingerprint) {
+        match stores.old.find_identity(&record.old_fingerprint) {
             Ok(old) => {
                 if !same_name(&old.certificate.subject_der, &cert.subject_der)
                     || old.certificate.public_key == cert.public_key
@@ -203,7 +205,8 @@ impl Engine {
             Err(e) => return Err(e.into()),
         }
         let key_id = record.key_id.as_deref().unwrap_or_default();
-        let taken = token
+        let taken = stores
+            .new
             .list_identities()
             .identities
             .iter()

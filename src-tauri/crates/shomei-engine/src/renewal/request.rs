@@ -12,6 +12,7 @@ use shomei_est::{
 use shomei_store::{CertificateInfo, Identity, KeyHandle, Token};
 
 use super::claim::Claim;
+use super::pair::StorePair;
 use super::steps::Steps;
 use super::{poll, AwaitingInstall, Engine};
 use crate::error::{EngineError, Result};
@@ -36,15 +37,16 @@ impl Engine {
     pub(super) async fn request_until_issued(
         &self,
         steps: &Steps<'_>,
-        token: &Arc<dyn Token>,
+        stores: &StorePair,
         old: &Identity,
         mut record: Record,
         new_key: Option<&dyn KeyHandle>,
         claim: Claim,
     ) -> Result<IssuedCertificate> {
         let fresh = new_key.is_some();
+        let token = &stores.new;
         let verified = self
-            .request_and_verify(steps, token, old, &mut record, new_key)
+            .request_and_verify(steps, stores, old, &mut record, new_key)
             .await;
         let issued = match verified {
             Ok(Verified::Now(issued)) => issued,
@@ -71,12 +73,12 @@ impl Engine {
         record.at(Stage::Issued, self.now());
         self.journal_write(token.as_ref(), &mut record)
             .inspect_err(|_| self.abandon(token.as_ref(), &record))?;
-        Ok(self.hold_for_install(token.clone(), record, &issued, claim))
+        Ok(self.hold_for_install(stores.clone(), record, &issued, claim))
     }
 
     pub(super) fn hold_for_install(
         &self,
-        token: Arc<dyn Token>,
+        stores: StorePair,
         record: Record,
         issued: &CertificateInfo,
         claim: Claim,
@@ -88,7 +90,7 @@ impl Engine {
             .insert(
                 renewal_id.clone(),
                 AwaitingInstall {
-                    token,
+                    stores,
                     record,
                     lock: claim.into_lock(),
                 },
@@ -124,19 +126,21 @@ impl Engine {
     async fn request_and_verify(
         &self,
         steps: &Steps<'_>,
-        token: &Arc<dyn Token>,
+        stores: &StorePair,
         old: &Identity,
         record: &mut Record,
         new_key: Option<&dyn KeyHandle>,
     ) -> Result<Verified> {
         steps.started(RenewalStep::Request);
-        let answer = match self.request(token, old, record, new_key).await {
-            // The token signs the CSR and inside the TLS handshake: when it was pulled out, the
-            // EST error only says "connection failed". Ask the token.
-            Err(e @ EngineError::Est(_)) => match token.pin_status() {
-                Err(store) => Err(EngineError::Store(store)),
-                Ok(_) => Err(e),
-            },
+        let answer = match self.request(stores, old, record, new_key).await {
+            // The stores sign the CSR and inside the TLS handshake: when a token was
+            // pulled out, the EST error only says "connection failed". Ask them.
+            Err(e @ EngineError::Est(_)) => {
+                match stores.each().into_iter().find_map(|t| t.pin_status().err()) {
+                    Some(store) => Err(EngineError::Store(store)),
+                    None => Err(e),
+                }
+            }
             other => other,
         };
         let (certs, ca_certs) = steps.finish(RenewalStep::Request, answer)?;
@@ -186,11 +190,12 @@ impl Engine {
     /// The bank's answer: the certificates of a 200, and what `cacerts` publishes.
     async fn request(
         &self,
-        token: &Arc<dyn Token>,
+        stores: &StorePair,
         old: &Identity,
         record: &mut Record,
         new_key: Option<&dyn KeyHandle>,
     ) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
+        let token = &stores.new;
         let csr = match (&record.csr, new_key) {
             (Some(csr), _) => csr.clone(),
             (None, Some(key)) => {
@@ -223,7 +228,8 @@ impl Engine {
             },
             Some(ClientIdentity {
                 chain: vec![CertificateDer::from(old.certificate.der.clone())],
-                key: token.private_key(old)?,
+                // The bank's login: the CURRENT identity's key, in its own store.
+                key: stores.old.private_key(old)?,
             }),
             network::est_options(&self.profile),
         )?;

@@ -14,12 +14,10 @@
 //! screen or `shomei renew`, which both come here through `start_renewal`, or
 //! `resume_renewal` by id. Until then the old identity is untouched and usable.
 
-use std::sync::Arc;
-
 use secrecy::SecretString;
-use shomei_store::Token;
 
 use super::claim::Claim;
+use super::pair::StorePair;
 use super::steps::{check_pin, Steps};
 use super::undo::remove_new_keys;
 use super::{Engine, ProgressSink};
@@ -54,22 +52,29 @@ impl Engine {
             id: renewal_id.to_owned(),
             sink: &progress,
         };
-        let token = steps.run(RenewalStep::Check, || {
-            let token = self.token_of(&record)?;
-            check_pin(token.as_ref(), confirm_final_try)?;
-            Ok(token)
+        let stores = steps.run(RenewalStep::Check, || {
+            let stores = self.stores_of(&record)?;
+            for token in stores.each() {
+                check_pin(token, confirm_final_try)?;
+            }
+            Ok(stores)
         })?;
-        steps.run(RenewalStep::Login, || Ok(token.login(&pin)?))?;
+        let logged_in = steps.run(RenewalStep::Login, || {
+            for token in stores.each() {
+                token.login(&pin)?;
+            }
+            Ok(())
+        });
         drop(pin);
-        let resumed = match self.adopt(&record) {
+        let resumed = match logged_in.and_then(|()| self.adopt(&record)) {
             Ok(()) => {
-                self.carry_on(&steps, token.clone(), record, &mut claim)
+                self.carry_on(&steps, stores.clone(), record, &mut claim)
                     .await
             }
             Err(e) => Err(e),
         };
         if !matches!(resumed, Ok(Resumed::AwaitingInstall(_))) {
-            self.log_out(token.as_ref());
+            self.log_out_all(&stores);
         }
         resumed
     }
@@ -95,7 +100,7 @@ impl Engine {
     pub(super) async fn carry_on(
         &self,
         steps: &Steps<'_>,
-        token: Arc<dyn Token>,
+        stores: StorePair,
         mut record: Record,
         claim: &mut Option<Claim>,
     ) -> Result<Resumed> {
@@ -103,23 +108,23 @@ impl Engine {
         match record.stage {
             Stage::Begun | Stage::KeyGenerated => {
                 // Nothing was sent: undo. The key may or may not exist.
-                remove_new_keys(token.as_ref(), &record)?;
-                self.journal_remove(token.as_ref(), &record)?;
+                remove_new_keys(stores.new.as_ref(), &record)?;
+                self.journal_remove(stores.new.as_ref(), &record)?;
                 Ok(Resumed::RolledBack)
             }
             Stage::Requested | Stage::Pending => {
                 // The bank may have issued for this key already: ask again with the
                 // same request rather than throwing the key away.
-                let old = token.find_identity(&record.old_fingerprint)?;
+                let old = stores.old.find_identity(&record.old_fingerprint)?;
                 let claim = claim
                     .take()
                     .ok_or_else(|| Self::internal("renewal not claimed"))?;
-                self.request_until_issued(steps, &token, &old, record, None, claim)
+                self.request_until_issued(steps, &stores, &old, record, None, claim)
                     .await
                     .map(Resumed::AwaitingInstall)
             }
             Stage::Issued => {
-                self.vouch_for(token.as_ref(), &record)?;
+                self.vouch_for(&stores, &record)?;
                 let issued = shomei_store::CertificateInfo::parse(
                     record.issued.as_deref().unwrap_or_default(),
                 )?;
@@ -127,12 +132,12 @@ impl Engine {
                     .take()
                     .ok_or_else(|| Self::internal("renewal not claimed"))?;
                 Ok(Resumed::AwaitingInstall(
-                    self.hold_for_install(token, record, &issued, claim),
+                    self.hold_for_install(stores, record, &issued, claim),
                 ))
             }
             Stage::Installing | Stage::Installed | Stage::Done => {
-                self.vouch_for(token.as_ref(), &record)?;
-                self.finish_install(steps, &token, &mut record)
+                self.vouch_for(&stores, &record)?;
+                self.finish_install(steps, &stores, &mut record)
                     .map(Resumed::Installed)
             }
         }

@@ -1,25 +1,26 @@
 //! First half: check, log in, generate the key, request, verify. Nothing is
 //! installed; the old identity is never touched.
 
-use std::sync::Arc;
-
 use secrecy::SecretString;
 use shomei_est::check_subject;
 use shomei_store::{Identity, KeySpec, StoreError, Token};
 
 use super::claim::Claim;
+use super::pair::StorePair;
 use super::resume::Resumed;
 use super::steps::{check_pin, new_renewal_id, Steps};
 use super::{Engine, ProgressSink};
 use crate::error::{EngineError, Result};
 use crate::journal::{Record, Stage, FORMAT, PENDING_KEY_PREFIX};
-use crate::model::{IssuedCertificate, RenewalStep};
+use crate::model::{IssuedCertificate, RenewalStep, StorageKind};
 use crate::rules::{self, RenewalRules};
 
 /// What the check found: where the identity is, and what renewing it means now.
 struct Checked {
-    token: Arc<dyn Token>,
+    stores: StorePair,
+    /// The names of the sources of the old and the new side (see `stores`).
     store: &'static str,
+    target_store: &'static str,
     /// The identity; `None` when only an unfinished renewal still names it.
     old: Option<Identity>,
     plan: Plan,
@@ -54,13 +55,31 @@ impl Engine {
         confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
+        self.start_renewal_into(fingerprint, None, pin, confirm_final_try, progress)
+            .await
+    }
+
+    /// [`Engine::start_renewal`], with the new key and certificate going `into`
+    /// the chosen store (パソコンに保存する / 専用USBに保存する); `None`: where the
+    /// identity is now. The TLS login to the bank still signs with the current
+    /// identity's key, wherever it is; it is archived in its own store once the new
+    /// one has been read back from the other. An unfinished renewal of the identity
+    /// is carried on into the store it was started for, whatever `into` says.
+    pub async fn start_renewal_into(
+        &self,
+        fingerprint: &str,
+        into: Option<StorageKind>,
+        pin: SecretString,
+        confirm_final_try: bool,
+        progress: ProgressSink,
+    ) -> Result<IssuedCertificate> {
         let mut claim = Some(self.claim(fingerprint)?);
         let mut steps = Steps {
             id: new_renewal_id(),
             sink: &progress,
         };
         steps.started(RenewalStep::Check);
-        let checked = self.check(fingerprint, confirm_final_try);
+        let checked = self.check(fingerprint, into, confirm_final_try);
         if let Ok(Checked {
             plan: Plan::CarryOn { record, .. },
             ..
@@ -69,24 +88,37 @@ impl Engine {
             steps.id = record.renewal_id.clone();
         }
         let Checked {
-            token,
+            stores,
             store,
+            target_store,
             old,
             plan,
         } = steps.finish(RenewalStep::Check, checked)?;
-        steps.run(RenewalStep::Login, || Ok(token.login(&pin)?))?;
+        let logged_in = steps.run(RenewalStep::Login, || {
+            for token in stores.each() {
+                token.login(&pin)?;
+            }
+            Ok(())
+        });
         drop(pin);
-        self.tidy_orphan_keys(token.as_ref());
-        // An earlier renewal whose replaced identity could not be removed (perhaps
-        // this one's): tried again, never a reason not to renew.
-        self.retry_archives(token.as_ref(), fingerprint);
+        if let Err(e) = logged_in {
+            self.log_out_all(&stores);
+            return Err(e);
+        }
+        let both = [&stores.old, &stores.new];
+        for token in &both[..if stores.crossed() { 2 } else { 1 }] {
+            self.tidy_orphan_keys(token.as_ref());
+            // An earlier renewal whose replaced identity could not be removed
+            // (perhaps this one's): tried again, never a reason not to renew.
+            self.retry_archives(token, fingerprint);
+        }
 
         let spec = match plan {
             Plan::Fresh(spec) => spec,
             Plan::CarryOn { record, also } => {
                 let carried = match self.adopt(&record) {
                     Ok(()) => {
-                        self.carry_on(&steps, token.clone(), *record, &mut claim)
+                        self.carry_on(&steps, stores.clone(), *record, &mut claim)
                             .await
                     }
                     Err(e) => Err(e),
@@ -95,10 +127,11 @@ impl Engine {
                 match carried {
                     Ok(Resumed::AwaitingInstall(issued)) => return Ok(issued),
                     Ok(Resumed::Installed(outcome)) => {
-                        self.log_out(token.as_ref());
+                        self.log_out_all(&stores);
                         return Err(EngineError::AlreadyRenewed(outcome.installed.fingerprint));
                     }
-                    // Nothing of the old attempt is left: start afresh, same login.
+                    // Nothing of the old attempt is left: start afresh, same login,
+                    // into the same store.
                     Ok(Resumed::RolledBack) => {
                         steps.id = new_renewal_id();
                         let spec = old.as_ref().ok_or_else(|| {
@@ -107,29 +140,36 @@ impl Engine {
                             )))
                         });
                         match spec.and_then(|old| {
-                            steps.run(RenewalStep::Check, || self.fresh_check(token.as_ref(), old))
+                            steps.run(RenewalStep::Check, || {
+                                self.fresh_check(stores.old.as_ref(), old)
+                            })
                         }) {
                             Ok(spec) => spec,
                             Err(e) => {
-                                self.log_out(token.as_ref());
+                                self.log_out_all(&stores);
                                 return Err(e);
                             }
                         }
                     }
                     Err(e) => {
-                        self.log_out(token.as_ref());
+                        self.log_out_all(&stores);
                         return Err(e);
                     }
                 }
             }
         };
         let (Some(old), Some(claim)) = (&old, claim) else {
-            self.log_out(token.as_ref());
+            self.log_out_all(&stores);
             return Err(Self::internal("no identity to renew"));
         };
-        let result = self.fresh(&steps, &token, old, store, spec, claim).await;
+        let sides = Sides {
+            stores: &stores,
+            store,
+            target_store,
+        };
+        let result = self.fresh(&steps, sides, old, spec, claim).await;
         if result.is_err() {
-            self.log_out(token.as_ref());
+            self.log_out_all(&stores);
         }
         result
     }
@@ -151,9 +191,14 @@ impl Engine {
         }
     }
 
-    /// Before the PIN: where the identity is, what to do, and whether it can be
-    /// done now. Says "not before HH:MM" without a PIN.
-    fn check(&self, fingerprint: &str, confirm_final_try: bool) -> Result<Checked> {
+    /// Before the PIN: where the identity is, where its renewal goes, what to do,
+    /// and whether it can be done now. Says "not before HH:MM" without a PIN.
+    fn check(
+        &self,
+        fingerprint: &str,
+        into: Option<StorageKind>,
+        confirm_final_try: bool,
+    ) -> Result<Checked> {
         let located = self.locate(fingerprint);
         let tokens = match &located {
             Ok((token, _, _)) => vec![token.clone()],
@@ -165,64 +210,67 @@ impl Engine {
             &tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(),
             Some(fingerprint),
         );
+        // An unfinished renewal goes on in the stores it was started in.
+        let carry_on = |record: &Record, old: Option<Identity>, also: Option<Claim>| {
+            Ok::<_, EngineError>(Checked {
+                stores: self.stores_of(record)?,
+                store: self.source_name(&record.store),
+                target_store: record
+                    .target
+                    .as_ref()
+                    .map_or("", |t| self.source_name(&t.store)),
+                old,
+                plan: Plan::CarryOn {
+                    record: Box::new(record.clone()),
+                    also,
+                },
+            })
+        };
         let checked = match (located, known.replacing(fingerprint)) {
-            (Ok((token, old, store)), Some(record)) => {
+            (Ok((_, old, _)), Some(record)) => {
                 if let Some(e) = self.too_early(record, old.certificate.not_after) {
                     return Err(e);
                 }
-                Checked {
-                    token,
-                    store,
-                    old: Some(old),
-                    plan: Plan::CarryOn {
-                        record: Box::new(record.clone()),
-                        also: None,
-                    },
-                }
+                carry_on(record, Some(old), None)?
             }
             // The identity is gone (archived by the renewal, or deleted by hand),
             // but its renewal is not finished: carry that on in its store.
-            (Err(EngineError::Store(StoreError::NotFound(_))), Some(record)) => Checked {
-                token: self.token_of(record)?,
-                store: self.source_name(record),
-                old: None,
-                plan: Plan::CarryOn {
-                    record: Box::new(record.clone()),
-                    also: None,
-                },
-            },
+            (Err(EngineError::Store(StoreError::NotFound(_))), Some(record)) => {
+                carry_on(record, None, None)?
+            }
             (Err(e), _) => return Err(e),
             (Ok((token, old, store)), None) => match known.installing(fingerprint) {
                 // This identity is the new one of a renewal cut short in its
                 // install: that renewal is finished first.
-                Some(record) if record.stage == Stage::Installing => Checked {
-                    token,
-                    store,
-                    old: None,
-                    plan: Plan::CarryOn {
-                        also: Some(self.claim(&record.old_fingerprint)?),
-                        record: Box::new(record.clone()),
-                    },
-                },
+                Some(record) if record.stage == Stage::Installing => {
+                    carry_on(record, None, Some(self.claim(&record.old_fingerprint)?))?
+                }
                 // Otherwise (none, or one installed that still owes the removal of
                 // the identity it replaced) this identity is renewed afresh.
-                _ => Checked {
-                    plan: Plan::Fresh(self.fresh_check(token.as_ref(), &old)?),
-                    token,
-                    store,
-                    old: Some(old),
-                },
+                _ => {
+                    let spec = self.fresh_check(token.as_ref(), &old)?;
+                    let (new, target_store) = self.target_for(&token, into)?;
+                    Checked {
+                        stores: StorePair { old: token, new },
+                        store,
+                        target_store,
+                        old: Some(old),
+                        plan: Plan::Fresh(spec),
+                    }
+                }
             },
         };
-        check_pin(checked.token.as_ref(), confirm_final_try)?;
+        for token in checked.stores.each() {
+            check_pin(token, confirm_final_try)?;
+        }
         Ok(checked)
     }
 
-    /// The name of the store source a record's renewal happens in.
-    fn source_name(&self, record: &Record) -> &'static str {
+    /// The name of the store source a record names.
+    fn source_name(&self, store: &str) -> &'static str {
         self.sources
             .iter()
-            .find(|s| s.name == record.store)
+            .find(|s| s.name == store)
             .map_or("", |s| s.name)
     }
 
@@ -251,12 +299,17 @@ impl Engine {
     async fn fresh(
         &self,
         steps: &Steps<'_>,
-        token: &Arc<dyn Token>,
+        sides: Sides<'_>,
         old: &Identity,
-        store: &'static str,
         spec: KeySpec,
         claim: Claim,
     ) -> Result<IssuedCertificate> {
+        let Sides {
+            stores,
+            store,
+            target_store,
+        } = sides;
+        let token = &stores.new;
         let now = self.now();
         let mut record = Record {
             format: FORMAT,
@@ -266,8 +319,11 @@ impl Engine {
             updated_at: now,
             store: store.to_owned(),
             bank: self.bank.id.clone(),
-            token_label: token.label().to_owned(),
-            token_serial: token.serial().to_owned(),
+            token_label: stores.old.label().to_owned(),
+            token_serial: stores.old.serial().to_owned(),
+            target: stores
+                .crossed()
+                .then(|| Self::place_of(target_store, stores.new.as_ref())),
             on_token: false,
             old_fingerprint: old.certificate.fingerprint.clone(),
             old_label: old.label.clone(),
@@ -308,7 +364,7 @@ impl Engine {
             .inspect_err(|_| self.abandon(token.as_ref(), &record))?;
         self.request_until_issued(
             steps,
-            token,
+            stores,
             old,
             record,
             Some(new_key.handle.as_ref()),
@@ -316,4 +372,11 @@ impl Engine {
         )
         .await
     }
+}
+
+/// A new renewal's stores and their sources' names.
+struct Sides<'a> {
+    stores: &'a StorePair,
+    store: &'static str,
+    target_store: &'static str,
 }

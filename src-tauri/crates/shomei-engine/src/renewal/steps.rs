@@ -50,13 +50,24 @@ impl super::Engine {
     /// PIN. A PKCS#11 login belongs to the whole process: while another renewal of
     /// this process waits at consent 2 on the same token, it keeps the login (its
     /// install needs the private key); that renewal logs out when it ends.
+    pub(super) fn log_out_all(&self, stores: &super::pair::StorePair) {
+        for token in stores.each() {
+            self.log_out(token);
+        }
+    }
+
     pub(super) fn log_out(&self, token: &dyn Token) {
         let waiting_here = self
             .awaiting
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .values()
-            .any(|a| a.token.label() == token.label() && a.token.serial() == token.serial());
+            .any(|a| {
+                a.stores
+                    .each()
+                    .iter()
+                    .any(|t| t.label() == token.label() && t.serial() == token.serial())
+            });
         if waiting_here {
             return;
         }
