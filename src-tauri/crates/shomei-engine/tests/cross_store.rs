@@ -105,7 +105,7 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
         .expect("issued into this PC");
     // Consent 2 not given yet: the old identity is untouched, the new key is in
     // the PC store, nothing new on the token.
-    assert_eq!(fingerprints(&token()), [old.fingerprint.clone()]);
+    assert_eq!(fingerprints(&token()), vec![old.fingerprint.clone()]);
     assert!(fingerprints(pc().as_ref()).is_empty());
     let outcome = engine
         .install_renewal(&issued.renewal_id, common::recorder().0)
@@ -115,7 +115,7 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     assert!(fingerprints(&token()).is_empty(), "the old one is archived");
     assert_eq!(
         fingerprints(pc().as_ref()),
-        [outcome.installed.fingerprint.clone()]
+        vec![outcome.installed.fingerprint.clone()]
     );
     let token_keys = {
         let t = token();
@@ -161,7 +161,7 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     );
     assert_eq!(
         fingerprints(&token()),
-        [outcome.installed.fingerprint.clone()]
+        vec![outcome.installed.fingerprint.clone()]
     );
     let [back] = engine.list().identities.try_into().unwrap();
     assert_eq!(back.storage, StorageKind::UsbToken);
@@ -191,5 +191,5 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::StoreNotOffered, "{err}");
-    assert_eq!(fingerprints(&token()), [back.fingerprint.clone()]);
+    assert_eq!(fingerprints(&token()), vec![back.fingerprint.clone()]);
 }
