@@ -87,7 +87,7 @@ impl EngineError {
 
     pub fn view(&self) -> ErrorView {
         let retries_left = match self {
-            EngineError::Store(StoreError::PinIncorrect { retries_left }) => *retries_left,
+            EngineError::Store(StoreError::PinIncorrect { retries_left, .. }) => *retries_left,
             _ => None,
         };
         let at = match self {

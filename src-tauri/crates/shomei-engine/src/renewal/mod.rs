@@ -149,7 +149,7 @@ impl Engine {
             }
         }
         Err(first_error
-            .unwrap_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))
+            .unwrap_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}").into()))
             .into())
     }
 
@@ -179,7 +179,7 @@ impl Engine {
             }
         }
         Err(first_error
-            .unwrap_or_else(|| StoreError::TokenAbsent(record.token_label.clone()))
+            .unwrap_or_else(|| StoreError::TokenAbsent(record.token_label.clone().into()))
             .into())
     }
 

@@ -219,9 +219,9 @@ impl Token for KeychainToken {
         let target = match targets.len() {
             1 => targets.remove(0),
             0 => {
-                return Err(StoreError::NotFound(format!(
-                    "certificate {fingerprint_hex}"
-                )))
+                return Err(StoreError::NotFound(
+                    format!("certificate {fingerprint_hex}").into(),
+                ))
             }
             _ => {
                 return Err(StoreError::Malformed {

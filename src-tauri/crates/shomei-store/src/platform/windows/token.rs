@@ -50,7 +50,7 @@ fn new_key_name() -> Result<String> {
 }
 
 fn not_found(fingerprint: &str) -> StoreError {
-    StoreError::NotFound(format!("certificate {fingerprint}"))
+    StoreError::NotFound(format!("certificate {fingerprint}").into())
 }
 
 impl CngToken {
