@@ -78,7 +78,10 @@ fn generated_key_is_not_exportable_and_signs_both_schemes() {
     assert_eq!(token.pin_status().unwrap(), Default::default());
     let mut keys = Keys(token.as_ref(), Vec::new());
     let new = keys.generate();
-    assert!(new.key_id.starts_with(b"Shomei-"), "key name as UTF-8");
+    assert!(
+        new.key_id.starts_with(b"shomei-test-"),
+        "named after its label, as UTF-8"
+    );
 
     let p = token.key_protection(&new.key_id).unwrap();
     assert!(
@@ -118,7 +121,10 @@ fn ec_p256_key_is_not_exportable_signs_and_installs() {
         return;
     }
     let new = new.unwrap();
-    assert!(new.key_id.starts_with(b"Shomei-"), "key name as UTF-8");
+    assert!(
+        new.key_id.starts_with(b"shomei-test-"),
+        "named after its label, as UTF-8"
+    );
     assert_eq!(new.handle.algorithm(), KeyAlgorithm::EcP256);
     let point = new.handle.public_key();
     assert_eq!((point.len(), point[0]), (65, 0x04), "uncompressed point");

@@ -63,7 +63,9 @@ impl PcStore {
     }
 
     /// A token over a certificate store the caller opened (tests that need to put
-    /// something odd in the store first). The token takes its own reference.
+    /// something odd in the store first). The token takes its own reference. Open it
+    /// with CERT_STORE_ENUM_ARCHIVED_FLAG, as [`PcStore::open`] does, or the keys of
+    /// archived certificates look unused to `keys_labelled`.
     ///
     /// # Safety
     /// `store` must be a valid, open certificate store handle.
