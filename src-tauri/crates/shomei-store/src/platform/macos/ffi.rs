@@ -51,6 +51,7 @@ macro_rules! keys {
 }
 
 keys! {
+    kSecAttrApplicationLabel => security_framework_sys::item::kSecAttrApplicationLabel,
     kSecAttrApplicationTag => missing::kSecAttrApplicationTag,
     kSecAttrIsExtractable => missing::kSecAttrIsExtractable,
     kSecAttrIsSensitive => missing::kSecAttrIsSensitive,

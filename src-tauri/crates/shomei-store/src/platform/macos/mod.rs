@@ -31,6 +31,7 @@
 mod certificates;
 mod ffi;
 mod key;
+mod labelled;
 
 use std::sync::Arc;
 
@@ -175,6 +176,12 @@ impl Token for KeychainToken {
             return Err(StoreError::InUse("a keychain key".into()));
         }
         self.delete_keys(key_id)
+    }
+
+    /// By kSecAttrLabel prefix (see `labelled`): a key keeps its pending label until
+    /// `install_certificate` relabels it.
+    fn keys_labelled(&self, label_prefix: &str) -> Result<Vec<(Vec<u8>, String)>> {
+        labelled::keys_labelled(&self.keychain, label_prefix)
     }
 
     fn label_key(&self, key_id: &[u8], label: &str) -> Result<()> {
