@@ -95,7 +95,7 @@ impl EngineError {
 
     pub fn view(&self) -> ErrorView {
         let retries_left = match self {
-            EngineError::Store(StoreError::PinIncorrect { retries_left }) => *retries_left,
+            EngineError::Store(StoreError::PinIncorrect { retries_left, .. }) => *retries_left,
             _ => None,
         };
         let at = match self {
@@ -103,13 +103,42 @@ impl EngineError {
             EngineError::IssuedInFuture { not_before } => Some(rfc3339(*not_before)),
             _ => None,
         };
+        let native_code = match self {
+            EngineError::Store(e) => e.native_code().map(|c| c.to_string()),
+            _ => None,
+        };
         ErrorView {
             code: self.code(),
             retries_left,
             at,
             detail: Some(self.to_string()),
+            native_code,
         }
     }
 }
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shomei_store::{Detail, NativeCode};
+
+    #[test]
+    fn the_view_carries_the_native_code_for_the_helpdesk() {
+        let keyset = NativeCode::Hresult(0x8009_0016_u32 as i32);
+        let view = EngineError::from(StoreError::NotFound(Detail::native("key", keyset))).view();
+        assert_eq!(view.code, ErrorCode::NotFound);
+        assert_eq!(
+            view.native_code.as_deref(),
+            Some("HRESULT 0x80090016 (NTE_BAD_KEYSET)")
+        );
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["nativeCode"], "HRESULT 0x80090016 (NTE_BAD_KEYSET)");
+
+        let words = EngineError::from(StoreError::NotFound("certificate 00".into())).view();
+        assert_eq!(words.native_code, None);
+        let json = serde_json::to_value(&words).unwrap();
+        assert!(json.get("nativeCode").is_none(), "absent, not null: {json}");
+    }
+}

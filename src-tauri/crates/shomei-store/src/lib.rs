@@ -11,6 +11,7 @@ pub mod crash;
 mod ecdsa;
 pub mod error;
 pub mod key;
+mod native;
 pub mod pkcs11;
 mod platform;
 mod rsa;
@@ -19,7 +20,7 @@ pub mod softhsm;
 pub mod token;
 
 pub use cert::{fingerprint, CertificateInfo, KeyAlgorithm};
-pub use error::{Result, StoreError};
+pub use error::{Detail, NativeCode, Result, StoreError};
 pub use key::{KeyHandle, KeySpec, SignatureScheme};
 pub use platform::PcStore;
 pub use token::{

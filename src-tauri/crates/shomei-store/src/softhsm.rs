@@ -11,7 +11,7 @@ use cryptoki::session::UserType;
 use cryptoki::types::AuthPin;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::error::{Result, StoreError};
+use crate::error::{Detail, NativeCode, Result, StoreError};
 use crate::pkcs11::{Pkcs11Module, Pkcs11Token, TokenSelector};
 
 /// Where Debian and Ubuntu install the module; `SHOMEI_SOFTHSM_MODULE` overrides.
@@ -40,7 +40,7 @@ impl SoftHsm {
         let _creating = CREATING.lock().unwrap_or_else(|p| p.into_inner());
         let io = |e: std::io::Error| StoreError::Platform {
             op: "prepare SoftHSM directory",
-            code: e.to_string(),
+            code: Detail::native(e.to_string(), NativeCode::Io(e.kind())),
         };
         if let Some(existing) = ONE.get() {
             return if existing.dir == dir {
@@ -48,7 +48,7 @@ impl SoftHsm {
             } else {
                 Err(StoreError::Platform {
                     op: "prepare SoftHSM directory",
-                    code: format!("already using {}", existing.dir.display()),
+                    code: format!("already using {}", existing.dir.display()).into(),
                 })
             };
         }
@@ -100,12 +100,7 @@ impl SoftHsm {
         static INIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let _init = INIT.lock().unwrap_or_else(|p| p.into_inner());
         let ctx = self.module.context();
-        let platform = |op: &'static str| {
-            move |e: cryptoki::error::Error| StoreError::Platform {
-                op,
-                code: e.to_string(),
-            }
-        };
+        let platform = |op: &'static str| move |e| crate::pkcs11::errors::classify(op, e);
         let slot = ctx
             .get_all_slots()
             .map_err(platform("list slots"))?

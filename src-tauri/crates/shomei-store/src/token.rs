@@ -122,7 +122,9 @@ pub trait Token: Send + Sync {
             .find(|e| !matches!(e, StoreError::Malformed { .. }))
         {
             Some(e) => Err(e),
-            None => Err(StoreError::NotFound(format!("certificate {fingerprint}"))),
+            None => Err(StoreError::NotFound(
+                format!("certificate {fingerprint}").into(),
+            )),
         }
     }
     /// The private key of an identity (needs login).

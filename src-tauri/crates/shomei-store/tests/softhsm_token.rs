@@ -7,10 +7,11 @@ mod contract;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use cryptoki::error::RvError;
 use secrecy::SecretString;
 use shomei_store::pkcs11::{Pkcs11Module, TokenSelector};
 use shomei_store::softhsm::{for_tests_or_skip, SoftHsm};
-use shomei_store::{KeyPresence, KeySpec, StoreError, Token};
+use shomei_store::{KeyPresence, KeySpec, NativeCode, StoreError, Token};
 
 const USER_PIN: &str = "123456";
 
@@ -138,8 +139,16 @@ fn wrong_pin_is_classified_and_right_pin_still_works() {
     let Some((_, token)) = token("wrong-pin") else {
         return;
     };
+    // The classification for the UI, and the token's own return value for the helpdesk.
     match token.login(&pin("000000")) {
-        Err(StoreError::PinIncorrect { .. }) => {}
+        Err(e @ StoreError::PinIncorrect { .. }) => {
+            assert_eq!(
+                e.native_code(),
+                Some(NativeCode::Pkcs11(RvError::PinIncorrect)),
+                "{e}"
+            );
+            assert!(e.to_string().contains("CKR_PIN_INCORRECT (0xA0)"), "{e}");
+        }
         other => panic!("expected PinIncorrect, got {other:?}"),
     }
     token
@@ -162,12 +171,14 @@ fn absent_token_and_missing_module_are_told_apart() {
             other.map(|t| t.label().to_owned())
         ),
     }
-    // Any other native failure keeps the call and the code: here, asking for the
-    // already-initialised module with other initialisation parameters.
+    // A failure that is ours, not the module's, keeps the call and its words (and no
+    // native code): here, asking for the already-initialised module with other
+    // initialisation parameters.
     match Pkcs11Module::load_with_parameters(hsm.module().path(), Some("other")) {
         Err(StoreError::Platform { op, code }) => {
             assert_eq!(op, "load PKCS#11 module");
-            assert!(code.contains("other parameters"), "{code}");
+            assert!(code.text.contains("other parameters"), "{code}");
+            assert_eq!(code.native, None, "refused by us, not by a native call");
         }
         other => panic!("expected Platform, got {other:?}"),
     }

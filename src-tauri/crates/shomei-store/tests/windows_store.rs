@@ -1,6 +1,7 @@
 //! The Windows back end against the real CryptoAPI/CNG: memory certificate stores,
 //! keys in the Microsoft Software Key Storage Provider. CI runs this under Wine
 //! (.ci/wine/run, stage test-windows-wine); it never opens a real user's store.
+//! Pending keys (named after their label) are in `windows_pending_keys.rs`.
 //!
 //! Wine 8 does not persist CNG keys: NCryptOpenKey by name answers NTE_NOT_SUPPORTED.
 //! Its ncrypt may also lack ECDSA P-256 (NTE_NOT_SUPPORTED / NTE_BAD_ALGID).
@@ -9,107 +10,17 @@
 
 #![cfg(windows)]
 
+mod windows_common;
+
 use std::sync::Arc;
 
 use shomei_store::signer::CsrSigner;
 use shomei_store::{
-    KeyAlgorithm, KeyHandle, KeySpec, PcStore, SignatureScheme, StorageKind, StoreError, Token,
+    KeyAlgorithm, KeyHandle, KeySpec, PcStore, SignatureScheme, StorageKind, StoreError,
 };
 use windows::core::PWSTR;
 use windows::Win32::Security::Cryptography::*;
-
-const NTE_NOT_SUPPORTED: &str = "0x80090029";
-const NTE_BAD_ALGID: &str = "0x80090008";
-
-fn under_wine() -> bool {
-    std::env::var_os("SHOMEI_UNDER_WINE").is_some_and(|v| v == "1")
-}
-
-/// Whether `r` failed under Wine with one of `codes`; if so, says LOUDLY that the
-/// assertion is skipped and why. Elsewhere those codes are failures like any other.
-fn wine_lacks_api<T>(what: &str, r: &Result<T, StoreError>, codes: &[&str], why: &str) -> bool {
-    let Err(StoreError::Platform { op, code }) = r else {
-        return false;
-    };
-    if !codes.contains(&code.as_str()) || !under_wine() {
-        return false;
-    }
-    eprintln!(
-        "\n*** SKIPPED ASSERTION ({what}): {op} returned {code}: {why}, so this cannot be \
-         tested here. That path is only compiled under Wine; it runs on real Windows. ***\n"
-    );
-    true
-}
-
-/// NTE_NOT_SUPPORTED under Wine: it does not persist CNG keys.
-fn wine_lacks<T>(what: &str, r: &Result<T, StoreError>) -> bool {
-    wine_lacks_api(
-        what,
-        r,
-        &[NTE_NOT_SUPPORTED],
-        "Wine 8 does not persist CNG keys (no NCryptOpenKey by name, no NCryptDeleteKey)",
-    )
-}
-
-/// NTE_NOT_SUPPORTED or NTE_BAD_ALGID under Wine: its ncrypt lacks ECDSA P-256.
-fn wine_lacks_ecdsa<T>(what: &str, r: &Result<T, StoreError>) -> bool {
-    wine_lacks_api(
-        what,
-        r,
-        &[NTE_NOT_SUPPORTED, NTE_BAD_ALGID],
-        "Wine's ncrypt does not implement ECDSA P-256 keys (NCRYPT_ECDSA_P256_ALGORITHM)",
-    )
-}
-
-/// Deletes the keys a test created when it ends, even on failure: on real Windows they
-/// are persisted in the user's key storage provider.
-struct Keys<'a>(&'a dyn Token, Vec<Vec<u8>>);
-
-impl Keys<'_> {
-    fn generate(&mut self) -> shomei_store::NewKey {
-        self.try_generate(KeySpec::Rsa2048).unwrap()
-    }
-
-    fn try_generate(&mut self, spec: KeySpec) -> Result<shomei_store::NewKey, StoreError> {
-        let new = self.0.generate_key(spec, "test")?;
-        self.1.push(new.key_id.clone());
-        Ok(new)
-    }
-}
-
-impl Drop for Keys<'_> {
-    fn drop(&mut self) {
-        for id in &self.1 {
-            let _ = self.0.delete_key(id);
-        }
-    }
-}
-
-/// A raw CryptoAPI memory store the test owns (never a user's store); the test
-/// closes its own reference when done with it.
-fn memory_store() -> HCERTSTORE {
-    // SAFETY: the memory provider takes no parameter and touches no persistent store.
-    unsafe {
-        CertOpenStore(
-            CERT_STORE_PROV_MEMORY,
-            CERT_QUERY_ENCODING_TYPE(0),
-            None,
-            CERT_OPEN_STORE_FLAGS(0),
-            None,
-        )
-    }
-    .unwrap()
-}
-
-/// A self-signed certificate for the key, signed through the store (rcgen adapter).
-fn self_signed(key: &dyn KeyHandle, cn: &str) -> Vec<u8> {
-    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, cn);
-    let signer = CsrSigner::new(key).expect("RSA key");
-    params.self_signed(&signer).expect("sign").der().to_vec()
-}
+use windows_common::{memory_store, self_signed, under_wine, wine_lacks, wine_lacks_ecdsa, Keys};
 
 /// The bare P-256 point, as rcgen wants a public key it does not hold the private half of.
 struct EcPublicKey<'a>(&'a [u8]);
@@ -167,7 +78,10 @@ fn generated_key_is_not_exportable_and_signs_both_schemes() {
     assert_eq!(token.pin_status().unwrap(), Default::default());
     let mut keys = Keys(token.as_ref(), Vec::new());
     let new = keys.generate();
-    assert!(new.key_id.starts_with(b"Shomei-"), "key name as UTF-8");
+    assert!(
+        new.key_id.starts_with(b"shomei-test-"),
+        "named after its label, as UTF-8"
+    );
 
     let p = token.key_protection(&new.key_id).unwrap();
     assert!(
@@ -207,7 +121,10 @@ fn ec_p256_key_is_not_exportable_signs_and_installs() {
         return;
     }
     let new = new.unwrap();
-    assert!(new.key_id.starts_with(b"Shomei-"), "key name as UTF-8");
+    assert!(
+        new.key_id.starts_with(b"shomei-test-"),
+        "named after its label, as UTF-8"
+    );
     assert_eq!(new.handle.algorithm(), KeyAlgorithm::EcP256);
     let point = new.handle.public_key();
     assert_eq!((point.len(), point[0]), (65, 0x04), "uncompressed point");

@@ -55,7 +55,13 @@ at: string | null,
 /**
  * Technical detail for the helpdesk; shown small, never as the message.
  */
-detail: string | null, };
+detail: string | null, 
+/**
+ * The exact native code of the store call that failed, for the helpdesk:
+ * "CKR_PIN_INCORRECT (0xA0)", "HRESULT 0x80090016 (NTE_BAD_KEYSET)",
+ * "OSStatus -25300 (errSecItemNotFound)", "io: NotFound". Absent otherwise.
+ */
+nativeCode?: string, };
 
 export type ExpiredGuidance = { "kind": "reacquire", until: string, support: SupportContactView | null, } | { "kind": "reissue", support: SupportContactView | null, };
 

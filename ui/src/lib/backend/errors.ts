@@ -47,6 +47,7 @@ export function toErrorView(err: unknown): ErrorView {
       retriesLeft: typeof e.retriesLeft === 'number' ? e.retriesLeft : null,
       at: typeof e.at === 'string' ? e.at : null,
       detail: typeof e.detail === 'string' ? e.detail : null,
+      ...(typeof e.nativeCode === 'string' ? { nativeCode: e.nativeCode } : {}),
     };
   }
   const detail = err instanceof Error ? err.message : typeof err === 'string' ? err : null;

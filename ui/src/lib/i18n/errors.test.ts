@@ -62,6 +62,12 @@ describe('toErrorView', () => {
     expect(toErrorView(view('pinIncorrect', 1))).toEqual(view('pinIncorrect', 1));
   });
 
+  it('keeps the native code for the helpdesk, and adds none', () => {
+    const withCode = { ...view('pinIncorrect'), nativeCode: 'CKR_PIN_INCORRECT (0xA0)' };
+    expect(toErrorView(withCode)).toEqual(withCode);
+    expect(toErrorView(view('pinIncorrect'))).not.toHaveProperty('nativeCode');
+  });
+
   it('turns anything else into an internal error with the text as detail', () => {
     expect(toErrorView('command start_renewal not found')).toEqual({
       code: 'internal',

@@ -37,7 +37,7 @@ pub fn belongs_to(record: &Record, token: &dyn Token) -> bool {
 fn encode(record: &Record) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(record).map_err(|e| StoreError::Platform {
         op: "encode journal record",
-        code: e.to_string(),
+        code: e.to_string().into(),
     })
 }
 

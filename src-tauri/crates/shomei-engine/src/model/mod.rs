@@ -294,6 +294,12 @@ pub struct ErrorView {
     pub at: Option<String>,
     /// Technical detail for the helpdesk; shown small, never as the message.
     pub detail: Option<String>,
+    /// The exact native code of the store call that failed, for the helpdesk:
+    /// "CKR_PIN_INCORRECT (0xA0)", "HRESULT 0x80090016 (NTE_BAD_KEYSET)",
+    /// "OSStatus -25300 (errSecItemNotFound)", "io: NotFound". Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub native_code: Option<String>,
 }
 
 impl ErrorView {
@@ -304,6 +310,7 @@ impl ErrorView {
             retries_left: None,
             at: None,
             detail,
+            native_code: None,
         }
     }
 }

@@ -207,7 +207,7 @@ impl Engine {
             }
         }
         Err(first_error
-            .unwrap_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))
+            .unwrap_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}").into()))
             .into())
     }
 
@@ -237,7 +237,7 @@ impl Engine {
             }
         }
         Err(first_error
-            .unwrap_or_else(|| StoreError::TokenAbsent(record.token_label.clone()))
+            .unwrap_or_else(|| StoreError::TokenAbsent(record.token_label.clone().into()))
             .into())
     }
 

@@ -135,9 +135,9 @@ impl Engine {
                     Ok(Resumed::RolledBack) => {
                         steps.id = new_renewal_id();
                         let spec = old.as_ref().ok_or_else(|| {
-                            EngineError::from(StoreError::NotFound(format!(
-                                "certificate {fingerprint}"
-                            )))
+                            EngineError::from(StoreError::NotFound(
+                                format!("certificate {fingerprint}").into(),
+                            ))
                         });
                         match spec.and_then(|old| {
                             steps.run(RenewalStep::Check, || {

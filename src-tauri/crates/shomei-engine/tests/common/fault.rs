@@ -48,7 +48,7 @@ impl FaultyToken {
 
     fn check_present(&self, op: &'static str) -> shomei_store::Result<()> {
         if *self.removed.lock().unwrap() {
-            Err(StoreError::TokenRemoved { op })
+            Err(StoreError::TokenRemoved { op, native: None })
         } else {
             Ok(())
         }
@@ -71,7 +71,10 @@ impl KeyHandle for FaultyKey {
     }
     fn sign(&self, scheme: SignatureScheme, message: &[u8]) -> shomei_store::Result<Vec<u8>> {
         if *self.removed.lock().unwrap() {
-            return Err(StoreError::TokenRemoved { op: "sign" });
+            return Err(StoreError::TokenRemoved {
+                op: "sign",
+                native: None,
+            });
         }
         self.inner.sign(scheme, message)
     }
@@ -148,6 +151,7 @@ impl Token for FaultyToken {
         if self.fault() == Fault::FailAfterStoringCertificate {
             return Err(StoreError::TokenRemoved {
                 op: "store certificate",
+                native: None,
             });
         }
         Ok(identity)

@@ -269,7 +269,7 @@ impl KeyHandle for SoftKey {
             SignatureScheme::EcdsaP256Sha256 => {
                 self.0.sign(message).map_err(|e| StoreError::Platform {
                     op: "soft sign",
-                    code: e.to_string(),
+                    code: e.to_string().into(),
                 })
             }
             _ => Err(StoreError::Unsupported("soft P-256 key: ECDSA only")),

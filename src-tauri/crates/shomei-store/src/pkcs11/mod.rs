@@ -5,7 +5,7 @@
 //! §5.6 (C_Login and the CKF_USER_PIN_* flags).
 
 mod data;
-mod errors;
+pub(crate) mod errors;
 mod key;
 mod module;
 pub mod nss;

@@ -13,7 +13,7 @@ use cryptoki::error::{Error as CkError, RvError};
 
 use super::errors::Classify;
 use super::token::{Pkcs11Token, TokenSelector};
-use crate::error::{Result, StoreError};
+use crate::error::{NativeCode, Result, StoreError};
 use crate::token::StorageKind;
 
 /// The usual SafeNet eToken middleware (SafeNet Authentication Client) per OS;
@@ -70,7 +70,8 @@ impl Pkcs11Module {
                     code: format!(
                         "{} is already initialised with other parameters in this process",
                         path.display()
-                    ),
+                    )
+                    .into(),
                 });
             }
             return Ok(Pkcs11Module {
@@ -78,16 +79,17 @@ impl Pkcs11Module {
                 path,
             });
         }
-        let missing = |reason: String| StoreError::ModuleMissing {
+        let missing = |reason: String, native: Option<NativeCode>| StoreError::ModuleMissing {
             path: path.display().to_string(),
             reason,
+            native,
         };
-        let ctx = Pkcs11::new(&path).map_err(|e| missing(e.to_string()))?;
+        let ctx = Pkcs11::new(&path).map_err(|e| missing(e.to_string(), None))?;
         let flags = CInitializeFlags::OS_LOCKING_OK;
         let args = match parameters {
             None => CInitializeArgs::new(flags),
             Some(text) => {
-                let c = std::ffi::CString::new(text).map_err(|e| missing(e.to_string()))?;
+                let c = std::ffi::CString::new(text).map_err(|e| missing(e.to_string(), None))?;
                 // The module may keep the pointer for its lifetime, which is the process's.
                 let ptr = std::ptr::NonNull::new(c.into_raw().cast::<std::ffi::c_void>())
                     .expect("CString::into_raw is never null");
@@ -98,7 +100,10 @@ impl Pkcs11Module {
         };
         match ctx.initialize(args) {
             Ok(()) | Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => {}
-            Err(e) => return Err(missing(e.to_string())),
+            Err(CkError::Pkcs11(rv, _)) => {
+                return Err(missing("C_Initialize".into(), Some(NativeCode::Pkcs11(rv))))
+            }
+            Err(e) => return Err(missing(e.to_string(), None)),
         }
         loaded.insert(path.clone(), (ctx.clone(), parameters.map(str::to_owned)));
         Ok(Pkcs11Module { ctx, path })
@@ -155,7 +160,7 @@ impl Pkcs11Module {
                 );
             }
         }
-        Err(StoreError::TokenAbsent(selector.to_string()))
+        Err(StoreError::TokenAbsent(selector.to_string().into()))
     }
 
     /// The raw context, for test fixtures that must initialise tokens.

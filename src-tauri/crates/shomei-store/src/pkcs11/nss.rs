@@ -36,6 +36,7 @@ fn softokn() -> Result<PathBuf> {
         .ok_or(StoreError::ModuleMissing {
             path: "libsoftokn3.so".into(),
             reason: "NSS is not installed (Debian/Ubuntu: libnss3)".into(),
+            native: None,
         })
 }
 
@@ -50,10 +51,9 @@ pub fn chromium_database() -> Result<PathBuf> {
 /// soft token is initialised once.
 pub fn open_database(dir: &Path) -> Result<Pkcs11Token> {
     if !dir.join("cert9.db").exists() {
-        return Err(StoreError::NotFound(format!(
-            "NSS database {}",
-            dir.display()
-        )));
+        return Err(StoreError::NotFound(
+            format!("NSS database {}", dir.display()).into(),
+        ));
     }
     let dir = dir
         .to_str()

@@ -147,10 +147,9 @@ impl Pkcs11Token {
             .as_slice()
         {
             [one] => Ok(*one),
-            [] => Err(StoreError::NotFound(format!(
-                "private key with id {}",
-                hex::encode(id)
-            ))),
+            [] => Err(StoreError::NotFound(
+                format!("private key with id {}", hex::encode(id)).into(),
+            )),
             _ => Err(StoreError::Malformed {
                 what: "token",
                 reason: format!("several private keys share id {}", hex::encode(id)),
@@ -228,7 +227,7 @@ impl Token for Pkcs11Token {
                 _,
             )) => Ok(()),
             Err(e) => match super::errors::classify("login", e) {
-                StoreError::PinIncorrect { .. } => {
+                StoreError::PinIncorrect { native, .. } => {
                     // The token's flags after the failure are the only honest count.
                     let status = self.pin_status_now().unwrap_or_default();
                     if status.locked {
@@ -236,6 +235,7 @@ impl Token for Pkcs11Token {
                     } else {
                         Err(StoreError::PinIncorrect {
                             retries_left: status.final_try.then_some(1),
+                            native,
                         })
                     }
                 }
@@ -467,8 +467,8 @@ impl Token for Pkcs11Token {
                 others_by_id.push(identity.key_id);
             }
         }
-        let (object, key_id) =
-            target.ok_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}")))?;
+        let (object, key_id) = target
+            .ok_or_else(|| StoreError::NotFound(format!("certificate {fingerprint}").into()))?;
         // Another certificate object with the key's CKA_ID, even one that does not
         // parse, keeps the key.
         let sharing = self

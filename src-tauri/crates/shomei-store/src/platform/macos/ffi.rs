@@ -1,14 +1,15 @@
 //! The raw edges of Security.framework that the safe `security-framework` API does
 //! not cover: attribute keys as `CFString`s (three of them are not even declared by
 //! `security-framework-sys`), reading values out of attribute dictionaries, and the
-//! mapping of OSStatus / `CFError` codes to [`StoreError`].
+//! mapping of OSStatus / `CFError` codes to [`StoreError`], the OSStatus kept typed
+//! ([`NativeCode::OsStatus`]).
 //!
 //! Every `unsafe` of the back end that is not a Security.framework call lives here.
 
 use core_foundation::base::{CFType, TCFType};
 use core_foundation::boolean::CFBoolean;
 use core_foundation::dictionary::CFDictionary;
-use core_foundation::error::{kCFErrorDomainOSStatus, CFError};
+use core_foundation::error::{kCFErrorDomainOSStatus, kCFErrorDomainPOSIX, CFError};
 use core_foundation::number::CFNumber;
 use core_foundation::string::CFString;
 use core_foundation::ConcreteCFType;
@@ -16,7 +17,7 @@ use security_framework_sys::base::{
     errSecAuthFailed as ERR_SEC_AUTH_FAILED, errSecItemNotFound as ERR_SEC_ITEM_NOT_FOUND,
 };
 
-use crate::error::StoreError;
+use crate::error::{Detail, NativeCode, StoreError};
 
 /// Declared in <Security/SecItem.h> (macOS 10.7+) but missing from
 /// security-framework-sys 2.17; linked from the framework that crate links.
@@ -50,6 +51,7 @@ macro_rules! keys {
 }
 
 keys! {
+    kSecAttrApplicationLabel => security_framework_sys::item::kSecAttrApplicationLabel,
     kSecAttrApplicationTag => missing::kSecAttrApplicationTag,
     kSecAttrIsExtractable => missing::kSecAttrIsExtractable,
     kSecAttrIsSensitive => missing::kSecAttrIsSensitive,
@@ -103,15 +105,19 @@ pub(super) fn number(dict: &CFDictionary, key: &CFString) -> Option<i64> {
 /// Classifies an OSStatus. The keychain asks for its own password in an OS dialog,
 /// so "wrong password" and "cancelled" come back as statuses, not from `login`.
 pub(super) fn status_error(op: &'static str, status: i32) -> StoreError {
+    let native = NativeCode::OsStatus(status);
     match status {
-        ERR_SEC_ITEM_NOT_FOUND => StoreError::NotFound(format!("{op}: no such keychain item")),
+        ERR_SEC_ITEM_NOT_FOUND => StoreError::NotFound(Detail::native(
+            format!("{op}: no such keychain item"),
+            native,
+        )),
         ERR_SEC_USER_CANCELED => StoreError::Cancelled,
         // The macOS keychain does not count failed unlock attempts for us.
-        ERR_SEC_AUTH_FAILED => StoreError::PinIncorrect { retries_left: None },
-        _ => StoreError::Platform {
-            op,
-            code: format!("OSStatus {status}"),
+        ERR_SEC_AUTH_FAILED => StoreError::PinIncorrect {
+            retries_left: None,
+            native: Some(native),
         },
+        _ => StoreError::native(op, native),
     }
 }
 
@@ -133,17 +139,28 @@ impl<T> Classify<T> for Result<T, CFError> {
 }
 
 /// SecKey calls report through CFError; in the OSStatus domain its code is the
-/// OSStatus and classifies the same way.
+/// OSStatus and classifies the same way, in the POSIX domain it is an errno (kept
+/// as its `io::ErrorKind`); any other domain is kept in words.
 pub(super) fn cf_error(op: &'static str, error: &CFError) -> StoreError {
     // SAFETY: kCFErrorDomainOSStatus is an immutable, non-null CFStringRef constant
     // exported by CoreFoundation for the life of the process.
     let os_status = unsafe { CFString::wrap_under_get_rule(kCFErrorDomainOSStatus) };
+    // SAFETY: as above, for kCFErrorDomainPOSIX.
+    let posix = unsafe { CFString::wrap_under_get_rule(kCFErrorDomainPOSIX) };
     let domain = error.domain();
+    let words = format!("{domain} {}", error.code());
     match i32::try_from(error.code()) {
         Ok(status) if domain == os_status => status_error(op, status),
+        Ok(errno) if domain == posix => StoreError::Platform {
+            op,
+            code: Detail::native(
+                words,
+                NativeCode::Io(std::io::Error::from_raw_os_error(errno).kind()),
+            ),
+        },
         _ => StoreError::Platform {
             op,
-            code: format!("{domain} {}", error.code()),
+            code: words.into(),
         },
     }
 }

@@ -24,7 +24,7 @@ use security_framework::random::SecRandom;
 
 use super::ffi::{self, Classify};
 use crate::cert::KeyAlgorithm;
-use crate::error::{Result, StoreError};
+use crate::error::{Detail, NativeCode, Result, StoreError};
 use crate::key::{KeyHandle, KeySpec, SignatureScheme};
 
 /// A private key in the keychain, with its public half.
@@ -128,7 +128,7 @@ pub(super) fn generate(keychain: &SecKeychain, spec: KeySpec, label: &str) -> Re
         .copy_bytes(&mut random)
         .map_err(|e| StoreError::Platform {
             op: "generate key tag",
-            code: e.to_string(),
+            code: Detail::native(e.to_string(), NativeCode::Io(e.kind())),
         })?;
     let tag = format!("jp.shomei.key.{}", hex::encode(random));
     let label = CFString::new(label);
@@ -303,10 +303,9 @@ pub(super) fn the_private_key(keychain: &SecKeychain, key_id: &[u8]) -> Result<F
     let mut keys = find_keys(keychain, key_id, Some(KeyClass::private()))?;
     match keys.len() {
         1 => Ok(keys.remove(0)),
-        0 => Err(StoreError::NotFound(format!(
-            "private key with application label {}",
-            hex::encode(key_id)
-        ))),
+        0 => Err(StoreError::NotFound(
+            format!("private key with application label {}", hex::encode(key_id)).into(),
+        )),
         _ => Err(StoreError::Malformed {
             what: "keychain",
             reason: format!(

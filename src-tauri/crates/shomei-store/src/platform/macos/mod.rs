@@ -31,6 +31,7 @@
 mod certificates;
 mod ffi;
 mod key;
+mod labelled;
 
 use std::sync::Arc;
 
@@ -177,6 +178,12 @@ impl Token for KeychainToken {
         self.delete_keys(key_id)
     }
 
+    /// By kSecAttrLabel prefix (see `labelled`): a key keeps its pending label until
+    /// `install_certificate` relabels it.
+    fn keys_labelled(&self, label_prefix: &str) -> Result<Vec<(Vec<u8>, String)>> {
+        labelled::keys_labelled(&self.keychain, label_prefix)
+    }
+
     fn label_key(&self, key_id: &[u8], label: &str) -> Result<()> {
         self.relabel_key(key_id, label)
     }
@@ -219,9 +226,9 @@ impl Token for KeychainToken {
         let target = match targets.len() {
             1 => targets.remove(0),
             0 => {
-                return Err(StoreError::NotFound(format!(
-                    "certificate {fingerprint_hex}"
-                )))
+                return Err(StoreError::NotFound(
+                    format!("certificate {fingerprint_hex}").into(),
+                ))
             }
             _ => {
                 return Err(StoreError::Malformed {

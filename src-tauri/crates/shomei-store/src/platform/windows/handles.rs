@@ -1,10 +1,11 @@
 //! Owning wrappers for the CryptoAPI and CNG handles: each one is freed exactly once,
-//! on drop (CertCloseStore, CertFreeCertificateContext, NCryptFreeObject).
+//! on drop (CertCloseStore, CertFreeCertificateContext, NCryptFreeObject), and so is
+//! every buffer a provider hands out (NCryptFreeBuffer).
 
 use std::ptr;
 
 use windows::core::{w, PCWSTR};
-use windows::Win32::Foundation::{CRYPT_E_NOT_FOUND, ERROR_NO_MORE_FILES};
+use windows::Win32::Foundation::{CRYPT_E_NOT_FOUND, ERROR_NO_MORE_FILES, NTE_NO_MORE_ITEMS};
 use windows::Win32::Security::Cryptography::*;
 
 use super::during;
@@ -18,8 +19,12 @@ pub(super) struct CertStore(HCERTSTORE);
 unsafe impl Send for CertStore {}
 
 impl CertStore {
+    /// Opened with CERT_STORE_ENUM_ARCHIVED_FLAG, like [`CertStore::memory`]: archived
+    /// certificates still link their keys (see `keys_labelled`); listing skips them
+    /// by their property.
     pub(super) fn current_user_my() -> Result<Self> {
-        let flags = CERT_OPEN_STORE_FLAGS(CERT_SYSTEM_STORE_CURRENT_USER);
+        let flags =
+            CERT_OPEN_STORE_FLAGS(CERT_SYSTEM_STORE_CURRENT_USER | CERT_STORE_ENUM_ARCHIVED_FLAG.0);
         // SAFETY: a system store by name; pvPara is a NUL-terminated UTF-16 string.
         let store = unsafe {
             CertOpenStore(
@@ -40,7 +45,7 @@ impl CertStore {
                 CERT_STORE_PROV_MEMORY,
                 CERT_QUERY_ENCODING_TYPE(0),
                 None,
-                CERT_OPEN_STORE_FLAGS(0),
+                CERT_STORE_ENUM_ARCHIVED_FLAG,
                 None,
             )
         };
@@ -55,9 +60,9 @@ impl CertStore {
         CertStore(unsafe { CertDuplicateStore(store) })
     }
 
-    /// Every certificate the store enumerates (CryptoAPI already hides archived ones
-    /// unless the store was opened with CERT_STORE_ENUM_ARCHIVED_FLAG), plus the error
-    /// that ended the enumeration early, if one did.
+    /// Every certificate the store enumerates (archived ones too when the store was
+    /// opened with CERT_STORE_ENUM_ARCHIVED_FLAG, as ours are: callers check
+    /// `is_archived`), plus the error that ended the enumeration early, if one did.
     pub(super) fn certificates(&self) -> (Vec<CertContext>, Option<StoreError>) {
         let mut out = Vec::new();
         let mut prev: *const CERT_CONTEXT = ptr::null();
@@ -171,6 +176,53 @@ impl Provider {
         unsafe { NCryptOpenStorageProvider(&mut handle, MS_KEY_STORAGE_PROVIDER, 0) }
             .map_err(during("open Microsoft Software Key Storage Provider"))?;
         Ok(Provider(handle))
+    }
+}
+
+/// More keys than anyone's key storage holds: the enumeration stops there rather
+/// than trust a provider that never says "no more".
+const MAX_KEYS: usize = 100_000;
+
+impl Provider {
+    /// The names of this user's keys in the provider (NCryptEnumKeys, user scope,
+    /// silent). A name that is not valid UTF-16 is not one of ours and is skipped.
+    pub(super) fn key_names(&self) -> Result<Vec<String>> {
+        let mut names = Vec::new();
+        let mut state: *mut std::ffi::c_void = ptr::null_mut();
+        let result = loop {
+            let mut item: *mut NCryptKeyName = ptr::null_mut();
+            // SAFETY: out-pointers to locals; `state` is null on the first call and
+            // then whatever this enumeration returned, as NCryptEnumKeys requires.
+            let next = unsafe {
+                NCryptEnumKeys(
+                    self.0,
+                    PCWSTR::null(),
+                    &mut item,
+                    &mut state,
+                    NCRYPT_SILENT_FLAG,
+                )
+            };
+            match next {
+                Ok(()) => {
+                    // SAFETY: on success `item` is a provider-allocated NCryptKeyName
+                    // whose pszName is NUL-terminated; it is freed once, right after.
+                    let name = unsafe { (*item).pszName.to_string() };
+                    let _ = unsafe { NCryptFreeBuffer(item.cast()) };
+                    names.extend(name.ok());
+                    if names.len() >= MAX_KEYS {
+                        tracing::warn!("more than {MAX_KEYS} CNG keys: enumeration stopped");
+                        break Ok(names);
+                    }
+                }
+                Err(e) if e.code() == NTE_NO_MORE_ITEMS => break Ok(names),
+                Err(e) => break Err(during("enumerate keys")(e)),
+            }
+        };
+        if !state.is_null() {
+            // SAFETY: the enumeration state this enumeration allocated, freed once.
+            let _ = unsafe { NCryptFreeBuffer(state) };
+        }
+        result
     }
 }
 

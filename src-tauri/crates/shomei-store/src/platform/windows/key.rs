@@ -1,8 +1,10 @@
 //! CNG keys in the Microsoft Software Key Storage Provider: creation, opening by
 //! name, the public half, the export policy, signing and deletion.
 //!
-//! A key is named `Shomei-<32 hex digits>` (random, so a renewal never overwrites a
-//! key); that name is what the certificate's CERT_KEY_PROV_INFO_PROP_ID points at.
+//! A key is named after its label (see `token.rs`), created without
+//! NCRYPT_OVERWRITE_KEY_FLAG so a name already taken fails (NTE_EXISTS) and no key is
+//! ever overwritten; that name is what the certificate's CERT_KEY_PROV_INFO_PROP_ID
+//! points at.
 //!
 //! Two algorithms: RSA (NCRYPT_RSA_ALGORITHM with NCRYPT_LENGTH_PROPERTY; public half
 //! as BCRYPT_RSAPUBLIC_BLOB → RSAPublicKey DER; PKCS#1 v1.5 or PSS padding) and ECDSA

@@ -39,6 +39,7 @@ use windows::core::HRESULT;
 use windows::Win32::Foundation::{ERROR_CANCELLED, NTE_BAD_KEYSET, NTE_USER_CANCELLED};
 use windows::Win32::Security::Cryptography::HCERTSTORE;
 
+use crate::error::{Detail, NativeCode};
 use crate::{Result, StoreError, Token};
 use handles::CertStore;
 use token::CngToken;
@@ -62,7 +63,9 @@ impl PcStore {
     }
 
     /// A token over a certificate store the caller opened (tests that need to put
-    /// something odd in the store first). The token takes its own reference.
+    /// something odd in the store first). The token takes its own reference. Open it
+    /// with CERT_STORE_ENUM_ARCHIVED_FLAG, as [`PcStore::open`] does, or the keys of
+    /// archived certificates look unused to `keys_labelled`.
     ///
     /// # Safety
     /// `store` must be a valid, open certificate store handle.
@@ -73,22 +76,17 @@ impl PcStore {
     }
 }
 
-/// Classify a Win32/NTE/HRESULT failure; the code is kept as `0x%08X`.
+/// Classify a Win32/NTE/HRESULT failure; the code is kept typed
+/// ([`NativeCode::Hresult`]).
 pub(crate) fn classify(op: &'static str, code: HRESULT) -> StoreError {
+    let native = NativeCode::Hresult(code.0);
     if code == NTE_BAD_KEYSET {
-        StoreError::NotFound(format!("key ({op}: {})", hex_code(code)))
+        StoreError::NotFound(Detail::native(format!("key ({op})"), native))
     } else if code == NTE_USER_CANCELLED || code == ERROR_CANCELLED.to_hresult() {
         StoreError::Cancelled
     } else {
-        StoreError::Platform {
-            op,
-            code: hex_code(code),
-        }
+        StoreError::native(op, native)
     }
-}
-
-fn hex_code(code: HRESULT) -> String {
-    format!("0x{:08X}", code.0 as u32)
 }
 
 /// `.map_err(during("op"))` for `windows::core::Result`.
@@ -103,10 +101,16 @@ mod tests {
 
     #[test]
     fn native_codes_are_classified_and_kept() {
-        assert!(matches!(
-            classify("open key", NTE_BAD_KEYSET),
-            StoreError::NotFound(_)
-        ));
+        let missing = classify("open key", NTE_BAD_KEYSET);
+        assert!(matches!(missing, StoreError::NotFound(_)));
+        assert_eq!(
+            missing.native_code(),
+            Some(NativeCode::Hresult(NTE_BAD_KEYSET.0))
+        );
+        assert_eq!(
+            missing.to_string(),
+            "not found: key (open key): HRESULT 0x80090016 (NTE_BAD_KEYSET)"
+        );
         assert!(matches!(
             classify("sign", NTE_USER_CANCELLED),
             StoreError::Cancelled
@@ -117,7 +121,9 @@ mod tests {
         ));
         match classify("open key", NTE_NOT_SUPPORTED) {
             StoreError::Platform { op, code } => {
-                assert_eq!((op, code.as_str()), ("open key", "0x80090029"));
+                assert_eq!(op, "open key");
+                assert_eq!(code.native, Some(NativeCode::Hresult(NTE_NOT_SUPPORTED.0)));
+                assert_eq!(code.to_string(), "HRESULT 0x80090029 (NTE_NOT_SUPPORTED)");
             }
             other => panic!("{other:?}"),
         }

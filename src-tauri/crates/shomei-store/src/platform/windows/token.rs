@@ -1,8 +1,14 @@
 //! The certificate store as a [`Token`]: identities are the non-archived
 //! certificates whose CERT_KEY_PROV_INFO_PROP_ID names a key.
 //!
-//! key_id is the CNG key name as UTF-8 bytes (the names we create are ASCII,
-//! `Shomei-<hex>`; a name from other software round-trips through UTF-16 unchanged).
+//! key_id is the CNG key name as UTF-8 bytes (a name from other software round-trips
+//! through UTF-16 unchanged). A key we generate is NAMED after its label, because
+//! CNG keeps no label beside the name: the engine's `shomei-pending-<renewal id>`.
+//! CNG cannot rename a key, so that name stays after the certificate is installed;
+//! [`Token::keys_labelled`] therefore leaves out every key a certificate in the store
+//! links to, archived certificates included (the store is opened with
+//! CERT_STORE_ENUM_ARCHIVED_FLAG), and an identity's key is never reported as a
+//! leftover.
 //! Removing an identity ARCHIVES its certificate (CERT_ARCHIVED_PROP_ID, the Windows
 //! way: hidden from enumeration and from browsers, recoverable in certmgr) and keeps
 //! its key, which the archived certificate still references; deleting that key too is
@@ -13,7 +19,6 @@ use std::sync::{Arc, Mutex};
 
 use windows::Win32::Security::Cryptography::*;
 
-use super::during;
 use super::handles::{CertContext, CertStore, Provider};
 use super::identity::{archive, is_archived, key_link, link_key, read_identity, KSP_NAME};
 use super::key::{self, CngKey, SharedKey};
@@ -40,17 +45,8 @@ fn key_name(key_id: &[u8]) -> Result<&str> {
     std::str::from_utf8(key_id).map_err(|_| StoreError::NotFound("key (id is not a name)".into()))
 }
 
-fn new_key_name() -> Result<String> {
-    let mut random = [0u8; 16];
-    // SAFETY: fills a local buffer from the system RNG.
-    unsafe { BCryptGenRandom(None, &mut random, BCRYPT_USE_SYSTEM_PREFERRED_RNG) }
-        .ok()
-        .map_err(during("generate key name"))?;
-    Ok(format!("Shomei-{}", hex::encode(random)))
-}
-
 fn not_found(fingerprint: &str) -> StoreError {
-    StoreError::NotFound(format!("certificate {fingerprint}"))
+    StoreError::NotFound(format!("certificate {fingerprint}").into())
 }
 
 impl CngToken {
@@ -68,6 +64,23 @@ impl CngToken {
             return Ok(key.clone());
         }
         key::open(&self.provider, name)
+    }
+
+    /// The key name of every certificate in the store that links one, archived
+    /// certificates and ones that do not parse included.
+    fn linked_key_names(&self) -> Result<Vec<String>> {
+        let store = lock(&self.store);
+        let (certs, error) = store.certificates();
+        if let Some(e) = error {
+            return Err(e);
+        }
+        let mut names = Vec::new();
+        for cert in &certs {
+            if let Some(link) = key_link(cert)? {
+                names.push(link.container);
+            }
+        }
+        Ok(names)
     }
 
     /// The non-archived certificates with this fingerprint.
@@ -145,10 +158,17 @@ impl Token for CngToken {
         }))
     }
 
-    /// `_label` is not stored on the key: CNG key names must be unique, so the label
-    /// becomes the certificate's friendly name at install time.
-    fn generate_key(&self, spec: KeySpec, _label: &str) -> Result<NewKey> {
-        let name = new_key_name()?;
+    /// The key is named `label` (see the module docs); a name already taken fails
+    /// with NTE_EXISTS rather than overwriting that key. The label the certificate
+    /// gets at install is its friendly name.
+    fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {
+        if label.is_empty() {
+            // A null or empty name would make an ephemeral key nobody can find again.
+            return Err(StoreError::Unsupported(
+                "a CNG key without a label (its name)",
+            ));
+        }
+        let name = label.to_owned();
         let key = key::create(&self.provider, &name, spec)?;
         let public_key = match key.public_key() {
             Ok((pk, algorithm)) if algorithm == spec.algorithm() => pk,
@@ -206,6 +226,22 @@ impl Token for CngToken {
                 lock(&self.generated).insert(name.to_owned(), key);
             }
         })
+    }
+
+    /// This user's keys in the software KSP whose name starts with `label_prefix`,
+    /// except those a certificate in the store (archived or not) links to. A
+    /// certificate whose link cannot be read makes the whole answer an error: it might
+    /// be the one that uses a key.
+    fn keys_labelled(&self, label_prefix: &str) -> Result<Vec<(Vec<u8>, String)>> {
+        let linked = self.linked_key_names()?;
+        Ok(self
+            .provider
+            .key_names()?
+            .into_iter()
+            .filter(|name| name.starts_with(label_prefix))
+            .filter(|name| !linked.iter().any(|l| l.eq_ignore_ascii_case(name)))
+            .map(|name| (name.clone().into_bytes(), name))
+            .collect())
     }
 
     fn install_certificate(&self, key_id: &[u8], label: &str, cert_der: &[u8]) -> Result<Identity> {
