@@ -137,7 +137,7 @@ impl Engine {
             }
         }
         Err(first_error
-            .unwrap_or_else(|| StoreError::TokenAbsent(place.token_label.clone()))
+            .unwrap_or_else(|| StoreError::TokenAbsent(place.token_label.clone().into()))
             .into())
     }
 
