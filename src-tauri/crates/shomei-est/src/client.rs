@@ -242,15 +242,19 @@ impl EstClient {
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
+            if status == 202 {
+                // Its body says nothing we use, and is not read: a server that ends it
+                // by closing TCP without TLS close_notify makes reading it fail.
+                return Ok(Enrollment::Pending {
+                    retry_after: retry_after
+                        .and_then(|v| crate::retry_after::parse(&v, std::time::SystemTime::now()))
+                        .unwrap_or(DEFAULT_RETRY),
+                });
+            }
             let location = location(&response);
             let body = read_limited(response).await?;
             match status {
                 200 => Ok(Enrollment::Issued(parse_certs_only(&body)?)),
-                202 => Ok(Enrollment::Pending {
-                    retry_after: retry_after
-                        .and_then(|v| crate::retry_after::parse(&v, std::time::SystemTime::now()))
-                        .unwrap_or(DEFAULT_RETRY),
-                }),
                 other => Err(http_error(other, location.as_deref(), &body)),
             }
         })
