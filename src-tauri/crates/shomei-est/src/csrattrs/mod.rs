@@ -132,9 +132,9 @@ pub enum Unmet {
 impl std::fmt::Display for Unmet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Unmet::Key(key) => write!(f, "a {key} key, which cannot be generated here"),
+            Unmet::Key(key) => write!(f, "an {key} key, which cannot be generated here"),
             Unmet::ConflictingKey(key) => {
-                write!(f, "a {key} key, contradicting its other key requirement")
+                write!(f, "an {key} key, contradicting its other key requirement")
             }
             Unmet::Attribute(oid) => write!(f, "the attribute {oid}"),
             Unmet::Extension(oid) => write!(f, "the extension {oid}"),
