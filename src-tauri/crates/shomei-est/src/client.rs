@@ -21,11 +21,9 @@ use shomei_store::KeyHandle;
 use crate::csrattrs::{self, CsrRequirements};
 use crate::desktop_proxy::ProxyEnvironment;
 use crate::error::{EstError, Result};
-use crate::http_auth::{
-    basic_authorization, offered_schemes, offers_basic, AuthProblem, HttpCredentials,
-};
+use crate::http_auth::{send_answering_401, HttpCredentials};
 use crate::pkcs7::{encode_base64_wrapped, parse_certs_only};
-use crate::transport::{http_error, location, read_limited, unreachable};
+use crate::transport::{http_error, location, read_limited};
 
 /// Where the bank's EST service is and which CA it must prove itself with.
 #[derive(Debug, Clone)]
@@ -281,41 +279,9 @@ impl EstClient {
         .await
     }
 
-    /// Sends the request `build` makes. A 401 is answered once, by sending the same
-    /// request again with the configured credentials, to the same URL over this
-    /// client's connections (verified against the pinned CA). A 401 that cannot be
-    /// answered, or that comes again, is [`EstError::AuthRequired`].
+    /// Sends the request `build` makes, answering a 401 once with the credentials.
     async fn send(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Result<reqwest::Response> {
-        let response = build().send().await.map_err(unreachable)?;
-        if response.status() != reqwest::StatusCode::UNAUTHORIZED {
-            return Ok(response);
-        }
-        let offered = offered_schemes(response.headers());
-        tracing::info!(?offered, "the bank asks for HTTP authentication");
-        let refused = |problem| EstError::AuthRequired {
-            offered: offered.clone(),
-            problem,
-        };
-        if !offers_basic(&offered) {
-            return Err(refused(AuthProblem::SchemeUnsupported));
-        }
-        let Some(credentials) = &self.credentials else {
-            return Err(refused(AuthProblem::NoCredentials));
-        };
-        let authorization = basic_authorization(credentials)?;
-        drop(response);
-        let response = build()
-            .header(reqwest::header::AUTHORIZATION, authorization)
-            .send()
-            .await
-            .map_err(unreachable)?;
-        if response.status() == reqwest::StatusCode::UNAUTHORIZED {
-            return Err(EstError::AuthRequired {
-                offered: offered_schemes(response.headers()),
-                problem: AuthProblem::CredentialsRefused,
-            });
-        }
-        Ok(response)
+        send_answering_401(build, self.credentials.as_ref()).await
     }
 
     /// Runs one exchange under the overall deadline, whatever reqwest's own timeouts

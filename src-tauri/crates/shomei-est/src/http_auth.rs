@@ -2,8 +2,9 @@
 //! servers answer 401 even to a valid client certificate and want a user name and
 //! password as well.
 //!
-//! Owns: the credentials type ([`HttpCredentials`]), reading the schemes a 401's
-//! `WWW-Authenticate` offers, and the `Authorization: Basic` value (RFC 7617).
+//! Owns: the credentials type ([`HttpCredentials`]), answering a 401
+//! (`send_answering_401`): reading the schemes its `WWW-Authenticate` offers, and the
+//! `Authorization: Basic` value (RFC 7617).
 //! Must never: show the password (in `Debug`, `Display`, logs or errors), let it be
 //! serialized, or send it anywhere but as the answer to that server's 401 — the
 //! client repeats the same request once, over a connection verified against the
@@ -12,10 +13,11 @@
 //! as [`AuthProblem::SchemeUnsupported`].
 
 use base64::Engine as _;
-use reqwest::header::{HeaderMap, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, WWW_AUTHENTICATE};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::{EstError, Result};
+use crate::transport::unreachable;
 
 /// A user name and password for the bank's EST server. Not serializable; `Debug`
 /// prints the user name only.
@@ -120,6 +122,46 @@ fn split_outside_quotes(text: &str) -> Vec<&str> {
     }
     parts.push(&text[start..]);
     parts
+}
+
+/// Sends the request `build` makes. A 401 is answered once, by sending the same
+/// request again with `credentials`, to the same URL through the same client (whose
+/// connections are verified against the pinned CA). A 401 that cannot be answered,
+/// or that comes again, is [`EstError::AuthRequired`].
+pub(crate) async fn send_answering_401(
+    build: impl Fn() -> reqwest::RequestBuilder,
+    credentials: Option<&HttpCredentials>,
+) -> Result<reqwest::Response> {
+    let response = build().send().await.map_err(unreachable)?;
+    if response.status() != reqwest::StatusCode::UNAUTHORIZED {
+        return Ok(response);
+    }
+    let offered = offered_schemes(response.headers());
+    tracing::info!(?offered, "the bank asks for HTTP authentication");
+    let refused = |problem| EstError::AuthRequired {
+        offered: offered.clone(),
+        problem,
+    };
+    if !offers_basic(&offered) {
+        return Err(refused(AuthProblem::SchemeUnsupported));
+    }
+    let Some(credentials) = credentials else {
+        return Err(refused(AuthProblem::NoCredentials));
+    };
+    let authorization = basic_authorization(credentials)?;
+    drop(response);
+    let response = build()
+        .header(AUTHORIZATION, authorization)
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if response.status() == reqwest::StatusCode::UNAUTHORIZED {
+        return Err(EstError::AuthRequired {
+            offered: offered_schemes(response.headers()),
+            problem: AuthProblem::CredentialsRefused,
+        });
+    }
+    Ok(response)
 }
 
 /// Whether `schemes` offers one this client answers.
