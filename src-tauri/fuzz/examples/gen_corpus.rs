@@ -142,6 +142,48 @@ fn main() {
         write(&corpus.join("retry_after"), name, value);
     }
 
+    // /csrattrs answers: what the test CA advertises, RFC 7030 A.2 verbatim, none, garbage.
+    let required = |key, challenge_password: Option<&str>| {
+        shomei_testca::Required {
+            key,
+            challenge_password: challenge_password.map(str::to_owned),
+        }
+        .to_der()
+    };
+    let csrattrs = [
+        (
+            "rsa3072-challenge.b64",
+            required(
+                Some(shomei_testca::RequiredKey::Rsa { bits: 3072 }),
+                Some("pw"),
+            ),
+        ),
+        (
+            "p256.b64",
+            required(Some(shomei_testca::RequiredKey::EcP256), None),
+        ),
+        (
+            "p384.b64",
+            required(Some(shomei_testca::RequiredKey::EcP384), None),
+        ),
+        ("empty-sequence.b64", vec![0x30, 0x00]),
+    ];
+    for (name, der) in csrattrs {
+        write(
+            &corpus.join("csrattrs"),
+            name,
+            shomei_est::pkcs7::encode_base64_wrapped(&der),
+        );
+    }
+    let a2 = root.join("../crates/shomei-est/tests/data/rfc7030/a2-csrattrs-response.b64");
+    write(
+        &corpus.join("csrattrs"),
+        "rfc7030-a2.b64",
+        std::fs::read(a2).unwrap(),
+    );
+    write(&corpus.join("csrattrs"), "empty-body.b64", "");
+    write(&corpus.join("csrattrs"), "garbage.b64", "!!!not base64\n");
+
     // Bank profiles: the documented example, then small valid and invalid ones.
     let example =
         std::fs::read_to_string(root.join("../crates/shomei-engine/profiles/shinkin-example.toml"))

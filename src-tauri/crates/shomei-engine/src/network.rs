@@ -15,6 +15,7 @@ pub fn est_options(profile: &BankProfile) -> shomei_est::EstOptions {
         timeout: Duration::from_secs(network.timeout_seconds.into()),
         connect_timeout: Duration::from_secs(network.connect_timeout_seconds.into()),
         proxy: network.proxy.clone(),
+        ..shomei_est::EstOptions::default()
     }
 }
 

@@ -1,10 +1,12 @@
-//! The EST client (RFC 7030 §4.1 cacerts, §4.2.2 simplereenroll) on reqwest and
-//! rustls (ring provider).
+//! The EST client (RFC 7030 §4.1 cacerts, §4.2.2 simplereenroll, §4.5 csrattrs)
+//! on reqwest and rustls (ring provider).
 //!
 //! The server is verified against the CA pinned in the bank profile and nothing
 //! else; TLS client authentication signs with the CURRENT identity's key through
 //! the store, so renewal works the same with a token, NSS, CNG or the Keychain.
 //! Redirects are refused (a redirect could lead to plain HTTP or another host).
+//! A 401 is answered once with the configured user name and password (RFC 7030
+//! §3.2.3, `http_auth.rs`), never sent before the server asks for them.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,9 +18,12 @@ use rustls_pki_types::CertificateDer;
 use shomei_store::signer::TlsSigningKey;
 use shomei_store::KeyHandle;
 
+use crate::csrattrs::{self, CsrRequirements};
 use crate::desktop_proxy::ProxyEnvironment;
 use crate::error::{EstError, Result};
-use crate::pkcs7::{encode_base64_wrapped, parse_certs_only, MAX_ANSWER_BYTES};
+use crate::http_auth::{send_answering_401, HttpCredentials};
+use crate::pkcs7::{encode_base64_wrapped, parse_certs_only};
+use crate::transport::{http_error, location, read_limited};
 
 /// Where the bank's EST service is and which CA it must prove itself with.
 #[derive(Debug, Clone)]
@@ -50,6 +55,7 @@ pub struct EstClient {
     http: reqwest::Client,
     endpoint: EstEndpoint,
     timeout: Duration,
+    credentials: Option<HttpCredentials>,
 }
 
 /// How to reach the bank through a corporate network.
@@ -89,6 +95,9 @@ pub struct EstOptions {
     /// The longest connecting (TCP, proxy) may take. Default 15 s.
     pub connect_timeout: Duration,
     pub proxy: ProxyChoice,
+    /// The user name and password to answer a 401 with (RFC 7030 §3.2.3), for
+    /// banks that want them on top of the client certificate. Default none.
+    pub credentials: Option<HttpCredentials>,
 }
 
 impl Default for EstOptions {
@@ -97,6 +106,7 @@ impl Default for EstOptions {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(15),
             proxy: ProxyChoice::System,
+            credentials: None,
         }
     }
 }
@@ -184,6 +194,7 @@ impl EstClient {
             http,
             endpoint,
             timeout: options.timeout,
+            credentials: options.credentials,
         })
     }
 
@@ -198,12 +209,7 @@ impl EstClient {
     /// The CA certificates the bank publishes (RFC 7030 §4.1).
     pub async fn cacerts(&self) -> Result<Vec<Vec<u8>>> {
         self.bounded(async {
-            let response = self
-                .http
-                .get(self.url("cacerts"))
-                .send()
-                .await
-                .map_err(unreachable)?;
+            let response = self.send(|| self.http.get(self.url("cacerts"))).await?;
             let status = response.status().as_u16();
             let location = location(&response);
             let body = read_limited(response).await?;
@@ -217,35 +223,65 @@ impl EstClient {
 
     /// Send a DER PKCS#10 re-enrollment request (RFC 7030 §4.2.2).
     pub async fn simple_reenroll(&self, csr_der: &[u8]) -> Result<Enrollment> {
+        let body = encode_base64_wrapped(csr_der);
         self.bounded(async {
             let response = self
-                .http
-                .post(self.url("simplereenroll"))
-                .header("Content-Type", "application/pkcs10")
-                .header("Content-Transfer-Encoding", "base64")
-                .body(encode_base64_wrapped(csr_der))
-                .send()
-                .await
-                .map_err(unreachable)?;
+                .send(|| {
+                    self.http
+                        .post(self.url("simplereenroll"))
+                        .header("Content-Type", "application/pkcs10")
+                        .header("Content-Transfer-Encoding", "base64")
+                        .body(body.clone())
+                })
+                .await?;
             let status = response.status().as_u16();
             let retry_after = response
                 .headers()
                 .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
+            if status == 202 {
+                // Its body says nothing we use, and is not read: a server that ends it
+                // by closing TCP without TLS close_notify makes reading it fail.
+                return Ok(Enrollment::Pending {
+                    retry_after: retry_after
+                        .and_then(|v| crate::retry_after::parse(&v, std::time::SystemTime::now()))
+                        .unwrap_or(DEFAULT_RETRY),
+                });
+            }
             let location = location(&response);
             let body = read_limited(response).await?;
             match status {
                 200 => Ok(Enrollment::Issued(parse_certs_only(&body)?)),
-                202 => Ok(Enrollment::Pending {
-                    retry_after: retry_after
-                        .and_then(|v| crate::retry_after::parse(&v, std::time::SystemTime::now()))
-                        .unwrap_or(DEFAULT_RETRY),
-                }),
                 other => Err(http_error(other, location.as_deref(), &body)),
             }
         })
         .await
+    }
+
+    /// What the bank's CA wants in a request (RFC 7030 §4.5): 404, 501, 204 and an
+    /// empty body mean nothing in particular. Ask before generating the key, and
+    /// decide with [`CsrRequirements::honour`].
+    pub async fn csr_attributes(&self) -> Result<CsrRequirements> {
+        self.bounded(async {
+            let response = self.send(|| self.http.get(self.url("csrattrs"))).await?;
+            let status = response.status().as_u16();
+            if matches!(status, 204 | 404 | 501) {
+                return Ok(CsrRequirements::none());
+            }
+            let location = location(&response);
+            let body = read_limited(response).await?;
+            match status {
+                200 => csrattrs::parse(&body),
+                other => Err(http_error(other, location.as_deref(), &body)),
+            }
+        })
+        .await
+    }
+
+    /// Sends the request `build` makes, answering a 401 once with the credentials.
+    async fn send(&self, build: impl Fn() -> reqwest::RequestBuilder) -> Result<reqwest::Response> {
+        send_answering_401(build, self.credentials.as_ref()).await
     }
 
     /// Runs one exchange under the overall deadline, whatever reqwest's own timeouts
@@ -264,76 +300,6 @@ impl EstClient {
     }
 }
 
-/// Where a redirect pointed (it is never followed).
-fn location(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-}
-
-/// Read at most MAX_ANSWER_BYTES, refusing more without buffering it.
-async fn read_limited(mut response: reqwest::Response) -> Result<Vec<u8>> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
-    {
-        return Err(EstError::Malformed(format!(
-            "answer larger than {MAX_ANSWER_BYTES} bytes"
-        )));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(EstError::Malformed(format!(
-                "answer larger than {MAX_ANSWER_BYTES} bytes"
-            )));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn unreachable(e: reqwest::Error) -> EstError {
-    // The full source chain says whether it was DNS, TCP, TLS or the pinned CA.
-    let mut text = e.to_string();
-    let mut untrusted = false;
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        untrusted |= is_untrusted_server(s);
-        source = s.source();
-    }
-    if untrusted {
-        EstError::ServerNotTrusted(text)
-    } else if e.is_connect() {
-        // reqwest reports name resolution, TCP, the proxy tunnel and the TLS
-        // handshake as the connection: no byte of the request was written.
-        EstError::NotSent(text)
-    } else {
-        EstError::Unreachable(text)
-    }
-}
-
-/// A server certificate rustls refused: not the bank's pinned CA (a TLS-inspecting
-/// proxy in the way, or not the bank at all).
-fn is_untrusted_server(error: &(dyn std::error::Error + 'static)) -> bool {
-    // The rustls error may sit inside io::Errors wrapping io::Errors, whose `source`
-    // skips the wrapped error itself: unwrap them by hand.
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = current {
-        if let Some(rustls_error) = e.downcast_ref::<rustls::Error>() {
-            return matches!(rustls_error, rustls::Error::InvalidCertificate(_));
-        }
-        current = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .map(|inner| inner as &(dyn std::error::Error + 'static));
-    }
-    false
-}
-
 /// A proxy URL without its password, for messages and logs.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -341,21 +307,6 @@ fn redact(url: &str) -> String {
             format!("{}<redacted>{}", &url[..scheme + 3], &url[at..])
         }
         _ => url.to_owned(),
-    }
-}
-
-fn http_error(status: u16, location: Option<&str>, body: &[u8]) -> EstError {
-    if (300..400).contains(&status) {
-        let to: String = location.unwrap_or("nowhere").chars().take(200).collect();
-        return EstError::Http {
-            status,
-            body: format!("redirect to {to} refused"),
-        };
-    }
-    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
-    EstError::Http {
-        status,
-        body: text.trim().to_owned(),
     }
 }
 

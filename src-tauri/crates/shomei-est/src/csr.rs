@@ -1,7 +1,12 @@
 //! The PKCS#10 request: the current certificate's subject, the NEW key, signed by
-//! the new key through the store (rcgen's `SigningKey`, so the key never leaves).
+//! the new key through the store (rcgen's `SigningKey`, so the key never leaves),
+//! and, when the CA asks for one (`/csrattrs`), a challengePassword attribute.
+//! Must never: change the subject, or log the challenge password.
 
+use der::asn1::{PrintableStringRef, Utf8StringRef};
+use der::Encode as _;
 use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue};
+use secrecy::{ExposeSecret as _, SecretString};
 use shomei_store::signer::CsrSigner;
 use shomei_store::{CertificateInfo, KeyHandle};
 use x509_parser::der_parser::asn1_rs::Tag;
@@ -11,28 +16,81 @@ use crate::error::{EstError, Result};
 
 /// DER PKCS#10 for `new_key`, with exactly the subject of `current`.
 pub fn build_csr(current: &CertificateInfo, new_key: &dyn KeyHandle) -> Result<Vec<u8>> {
+    build_csr_with(current, new_key, None)
+}
+
+/// [`build_csr`], with a challengePassword attribute (PKCS#9, RFC 2985 §5.4.1) when
+/// the CA asks for one. The password is IN the request's bytes by necessity: whoever
+/// stores the request (a journal) stores the password, and the CA sees it in clear
+/// inside the TLS connection. 1 to 255 characters, a PrintableString when it can be
+/// one, otherwise a UTF8String.
+pub fn build_csr_with(
+    current: &CertificateInfo,
+    new_key: &dyn KeyHandle,
+    challenge_password: Option<&SecretString>,
+) -> Result<Vec<u8>> {
     let signer = CsrSigner::new(new_key).ok_or_else(|| {
         EstError::Request(format!(
             "{} keys cannot sign a request yet",
             new_key.algorithm()
         ))
     })?;
-    serialize(current, &signer)
+    let attributes = match challenge_password {
+        Some(password) => vec![challenge_password_attribute(password)?],
+        None => Vec::new(),
+    };
+    serialize(current, &signer, attributes)
+}
+
+/// PKCS#9 challengePassword (1.2.840.113549.1.9.7).
+const CHALLENGE_PASSWORD: &[u64] = &[1, 2, 840, 113549, 1, 9, 7];
+/// pkcs-9-ub-challengePassword (RFC 2985).
+const MAX_CHALLENGE_PASSWORD_CHARS: usize = 255;
+
+/// `SET { DirectoryString }` holding the password. Error messages never quote it.
+fn challenge_password_attribute(password: &SecretString) -> Result<rcgen::Attribute> {
+    let text = password.expose_secret();
+    let chars = text.chars().count();
+    if chars == 0 || chars > MAX_CHALLENGE_PASSWORD_CHARS {
+        return Err(EstError::Request(format!(
+            "the challenge password must have 1 to {MAX_CHALLENGE_PASSWORD_CHARS} characters, not {chars}"
+        )));
+    }
+    let encoding = |_| EstError::Request("the challenge password cannot be encoded".into());
+    let value = match PrintableStringRef::new(text) {
+        Ok(printable) => printable.to_der(),
+        Err(_) => Utf8StringRef::new(text).and_then(|utf8| utf8.to_der()),
+    }
+    .map_err(encoding)?;
+    let value = secrecy::zeroize::Zeroizing::new(value);
+    let mut set = vec![0x31];
+    der::Length::try_from(value.len())
+        .and_then(|len| len.encode_to_vec(&mut set))
+        .map_err(encoding)?;
+    set.extend_from_slice(&value);
+    Ok(rcgen::Attribute {
+        oid: CHALLENGE_PASSWORD,
+        values: set,
+    })
 }
 
 /// Whether a request can carry exactly `current`'s subject. Called before a key is
 /// generated, so an unusual subject is refused before anything is created or sent.
 pub fn check_subject(current: &CertificateInfo) -> Result<()> {
-    serialize(current, &NoKey).map(|_| ())
+    serialize(current, &NoKey, Vec::new()).map(|_| ())
 }
 
 /// The request, refused unless its subject is byte for byte the current one:
 /// rcgen rebuilds names from its own model, and a bank must never see another name.
-fn serialize(current: &CertificateInfo, key: &impl rcgen::SigningKey) -> Result<Vec<u8>> {
+fn serialize(
+    current: &CertificateInfo,
+    key: &impl rcgen::SigningKey,
+    attributes: Vec<rcgen::Attribute>,
+) -> Result<Vec<u8>> {
     let mut params = CertificateParams::default();
     params.distinguished_name = subject_of(&current.subject_der)?;
     let csr = params
-        .serialize_request(key)
+        .serialize_request_with_attributes(key, attributes)
         .map_err(|e| EstError::Request(e.to_string()))?;
     let der = csr.der().to_vec();
     let (_, parsed) = X509CertificationRequest::from_der(&der)
@@ -148,6 +206,45 @@ mod tests {
         info.subject_der = [vec![0x30, body.len() as u8], body].concat();
         let err = check_subject(&info).unwrap_err();
         assert!(err.to_string().contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn challenge_password_is_a_directory_string_in_the_request() {
+        use x509_parser::cri_attributes::ParsedCriAttribute;
+        let mut params = CertificateParams::default();
+        params.distinguished_name.push(DnType::CommonName, "x");
+        let key = rcgen::KeyPair::generate().unwrap();
+        let info = CertificateInfo::parse(params.self_signed(&key).unwrap().der()).unwrap();
+        for (password, tag) in [("Ab1 '()+,-./:=?", 0x13), ("口座-パス", 0x0c)] {
+            let attribute = challenge_password_attribute(&SecretString::from(password)).unwrap();
+            assert_eq!(
+                attribute.values[2], tag,
+                "{password}: PrintableString or UTF8String"
+            );
+            let der = serialize(&info, &NoKey, vec![attribute]).unwrap();
+            let (_, csr) = X509CertificationRequest::from_der(&der).unwrap();
+            let found: Vec<String> = csr
+                .certification_request_info
+                .iter_attributes()
+                .filter_map(|a| match a.parsed_attribute() {
+                    ParsedCriAttribute::ChallengePassword(p) => Some(p.0.clone()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(found, [password]);
+        }
+        for bad in [String::new(), "x".repeat(256)] {
+            let err = challenge_password_attribute(&SecretString::from(bad.clone())).unwrap_err();
+            assert!(err.to_string().contains("1 to 255"), "{err}");
+        }
+        // 255 three-byte characters: a long-form length.
+        let long = "パ".repeat(255);
+        let attribute = challenge_password_attribute(&SecretString::from(long)).unwrap();
+        assert_eq!(
+            attribute.values[..4],
+            [0x31, 0x82, 0x03, 0x01],
+            "769 = 4 + 765"
+        );
     }
 
     #[test]

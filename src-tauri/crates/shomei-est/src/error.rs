@@ -1,6 +1,11 @@
 //! EST errors, classified by what the user can do about them: the bank cannot be
 //! reached (network, proxy, TLS), the bank said no (HTTP status), or the answer is
-//! not what we asked for (hostile or malformed). None of them carries key material.
+//! not what we asked for (hostile or malformed), the bank wants a password, or its
+//! CA wants a request this client cannot make. None of them carries key material or
+//! a password.
+
+use crate::csrattrs::CsrRefusal;
+use crate::http_auth::AuthProblem;
 
 /// Why the conversation with the bank's CA failed.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +26,18 @@ pub enum EstError {
     /// The server answered with an HTTP error status.
     #[error("bank answered HTTP {status}: {body}")]
     Http { status: u16, body: String },
+    /// The server wants HTTP authentication on top of the client certificate (a
+    /// 401, RFC 7030 §3.2.3) and it could not be given: `problem` says what the
+    /// user can do. `offered`: the schemes the server named (`Basic`, `Digest`…).
+    #[error("the bank asks for a user name and password ({}): {problem}", offered_text(.offered))]
+    AuthRequired {
+        offered: Vec<String>,
+        problem: AuthProblem,
+    },
+    /// The bank's CA asks (`/csrattrs`) for a key or attributes this client cannot
+    /// put in the request; nothing was generated or sent.
+    #[error("{0}")]
+    CannotHonour(CsrRefusal),
     /// The answer could not be parsed (base64, PKCS#7, certificate).
     #[error("malformed answer from the bank: {0}")]
     Malformed(String),
@@ -63,6 +80,20 @@ pub enum Rejection {
         issued_not_after: i64,
         current_not_after: i64,
     },
+}
+
+fn offered_text(offered: &[String]) -> String {
+    if offered.is_empty() {
+        "no scheme offered".into()
+    } else {
+        format!("offered: {}", offered.join(", "))
+    }
+}
+
+impl From<CsrRefusal> for EstError {
+    fn from(refusal: CsrRefusal) -> Self {
+        EstError::CannotHonour(refusal)
+    }
 }
 
 pub type Result<T, E = EstError> = std::result::Result<T, E>;

@@ -170,8 +170,9 @@ impl TestCa {
     }
 
     /// A fresh certificate and PKCS#8 key for the HTTPS server: SAN IP 127.0.0.1 and DNS
-    /// localhost, EKU serverAuth.
-    pub(crate) fn issue_server_cert(&self) -> Result<(Vec<u8>, Vec<u8>), TestCaError> {
+    /// localhost, EKU serverAuth. Public for tests that run their own TLS server (to
+    /// send bytes hyper never would).
+    pub fn issue_server_cert(&self) -> Result<(Vec<u8>, Vec<u8>), TestCaError> {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
         let mut params = CertificateParams::default();
         params.distinguished_name = DistinguishedName::new();

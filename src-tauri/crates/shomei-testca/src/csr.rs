@@ -1,13 +1,17 @@
 //! Reading a PKCS#10 request: parse it, verify its self-signature, and turn its subject and
 //! public key into what rcgen needs to issue. Nothing from the request's attributes or
-//! requested extensions is honoured: the CA alone decides the extensions.
+//! requested extensions is honoured: the CA alone decides the extensions. The key's type
+//! and size and the challengePassword are read so `/csrattrs` requirements can be enforced.
 
 use rcgen::string::{BmpString, Ia5String, PrintableString, TeletexString, UniversalString};
 use rcgen::{DistinguishedName, DnType, DnValue, SubjectPublicKeyInfo};
 use x509_parser::certification_request::X509CertificationRequest;
+use x509_parser::cri_attributes::ParsedCriAttribute;
 use x509_parser::der_parser::asn1_rs::Tag;
 use x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION;
 use x509_parser::prelude::FromDer;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::SubjectPublicKeyInfo as ParsedSpki;
 use x509_parser::x509::X509Name;
 
 use crate::TestCaError;
@@ -22,6 +26,52 @@ pub(crate) struct VerifiedCsr {
     pub spki_der: Vec<u8>,
     pub public_key: SubjectPublicKeyInfo,
     pub is_rsa: bool,
+    /// The key's type and size or curve.
+    pub key: RequestKey,
+    /// The challengePassword attribute, if the request has one.
+    pub challenge_password: Option<String>,
+}
+
+/// What kind of key a request is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RequestKey {
+    Rsa {
+        bits: u32,
+    },
+    /// ECDSA on the curve with this OID (dotted).
+    Ec {
+        curve: String,
+    },
+    /// Another algorithm, by its OID.
+    Other(String),
+}
+
+impl std::fmt::Display for RequestKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RequestKey::Rsa { bits } => write!(f, "RSA {bits}"),
+            RequestKey::Ec { curve } => write!(f, "ECDSA on {curve}"),
+            RequestKey::Other(oid) => write!(f, "algorithm {oid}"),
+        }
+    }
+}
+
+fn request_key(spki: &ParsedSpki<'_>) -> RequestKey {
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => RequestKey::Rsa {
+            bits: u32::try_from(rsa.key_size()).unwrap_or(0),
+        },
+        Ok(PublicKey::EC(_)) => RequestKey::Ec {
+            curve: spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| oid.to_id_string())
+                .unwrap_or_default(),
+        },
+        _ => RequestKey::Other(spki.algorithm.algorithm.to_id_string()),
+    }
 }
 
 /// Parses `csr_der` and verifies its signature. rcgen's own
@@ -42,12 +92,20 @@ pub(crate) fn parse_and_verify(csr_der: &[u8]) -> Result<VerifiedCsr, TestCaErro
     let info = &csr.certification_request_info;
     let public_key = SubjectPublicKeyInfo::from_der(info.subject_pki.raw)
         .map_err(|e| TestCaError::UnsupportedKey(e.to_string()))?;
+    let challenge_password = info
+        .iter_attributes()
+        .find_map(|a| match a.parsed_attribute() {
+            ParsedCriAttribute::ChallengePassword(p) => Some(p.0.clone()),
+            _ => None,
+        });
     Ok(VerifiedCsr {
         subject_der: info.subject.as_raw().to_vec(),
         subject: distinguished_name(&info.subject)?,
         spki_der: info.subject_pki.raw.to_vec(),
         public_key,
         is_rsa: info.subject_pki.algorithm.algorithm == OID_PKCS1_RSAENCRYPTION,
+        key: request_key(&info.subject_pki),
+        challenge_password,
     })
 }
 
@@ -64,6 +122,8 @@ pub(crate) fn from_certificate(cert_der: &[u8]) -> Result<VerifiedCsr, TestCaErr
         public_key: SubjectPublicKeyInfo::from_der(spki.raw)
             .map_err(|e| TestCaError::UnsupportedKey(e.to_string()))?,
         is_rsa: spki.algorithm.algorithm == OID_PKCS1_RSAENCRYPTION,
+        key: request_key(spki),
+        challenge_password: None,
     })
 }
 

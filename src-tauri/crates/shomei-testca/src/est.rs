@@ -1,4 +1,5 @@
-//! EST request routing and handling (RFC 7030 `/cacerts` and `/simplereenroll`), and the
+//! EST request routing and handling (RFC 7030 `/cacerts`, `/simplereenroll`, `/csrattrs`,
+//! HTTP authentication first when configured), and the
 //! `Behaviour` switch that decides how an otherwise valid enrollment is answered. Every
 //! request passes through [`handle`], so new misbehaviours for fault-injection tests only
 //! need a new `Behaviour` variant and a branch in [`Shared::decide`].
@@ -10,13 +11,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
+use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use hyper::{Method, Request, Response, StatusCode};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::body::AnswerBody;
 use crate::pkcs7::{base64_decode_lenient, base64_wrapped, pkcs7_certs_only};
-use crate::{csr, misbehave, TestCa};
+use crate::{auth, csr, csrattrs, misbehave, CsrAttrs, HttpAuth, TestCa};
 
 /// Largest request body accepted; a base64 RSA 4096 CSR is under 3 KiB.
 const MAX_BODY: usize = 64 * 1024;
@@ -93,9 +94,21 @@ pub(crate) struct Shared {
     pub requests: AtomicUsize,
     /// Bytes of streamed (huge) answers handed to connections so far.
     pub streamed: Arc<AtomicU64>,
+    /// What every EST request must carry after TLS, if anything.
+    pub http_auth: Option<HttpAuth>,
+    /// Requests that carried an `Authorization` header, right or wrong.
+    pub authorizations: AtomicUsize,
+    pub csrattrs: Mutex<CsrAttrs>,
 }
 
 impl Shared {
+    pub(crate) fn csrattrs(&self) -> CsrAttrs {
+        self.csrattrs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// The CA that signs new certificates: the successor after a rollover.
     pub(crate) fn issuing_ca(&self) -> &TestCa {
         self.rollover.as_ref().map_or(&self.ca, |r| &r.new_ca)
@@ -127,6 +140,7 @@ impl Shared {
 enum Route {
     CaCerts,
     SimpleReenroll,
+    CsrAttrs,
 }
 
 /// `/.well-known/est/[label/]operation`; with a label configured, only the labelled paths.
@@ -139,6 +153,7 @@ fn route(path: &str, label: Option<&str>) -> Option<Route> {
     match operation {
         "cacerts" => Some(Route::CaCerts),
         "simplereenroll" => Some(Route::SimpleReenroll),
+        "csrattrs" => Some(Route::CsrAttrs),
         _ => None,
     }
 }
@@ -151,11 +166,18 @@ pub(crate) async fn handle(
     peer_cert: Option<Arc<[u8]>>,
     request: Request<Incoming>,
 ) -> Result<Answer, Infallible> {
-    let answer = match (
-        route(request.uri().path(), shared.label.as_deref()),
-        request.method(),
-    ) {
+    let route = route(request.uri().path(), shared.label.as_deref());
+    if request.headers().contains_key(AUTHORIZATION) {
+        shared.authorizations.fetch_add(1, Ordering::SeqCst);
+    }
+    if route.is_some() {
+        if let Some(unauthorized) = auth::check(shared.http_auth.as_ref(), request.headers()) {
+            return Ok(unauthorized);
+        }
+    }
+    let answer = match (route, request.method()) {
         (Some(Route::CaCerts), &Method::GET) => cacerts(&shared),
+        (Some(Route::CsrAttrs), &Method::GET) => csrattrs::answer(&shared.csrattrs()),
         (Some(Route::SimpleReenroll), &Method::POST) => {
             simplereenroll(&shared, peer_cert.as_deref(), request).await
         }
@@ -222,6 +244,11 @@ async fn simplereenroll(
             StatusCode::BAD_REQUEST,
             "subject differs from the TLS client certificate's",
         );
+    }
+    if let CsrAttrs::Require(required) = shared.csrattrs() {
+        if let Some(why) = required.violation(&request) {
+            return text(StatusCode::BAD_REQUEST, &why);
+        }
     }
 
     match shared.decide() {

@@ -16,7 +16,7 @@ use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use crate::est::{self, Behaviour, Shared};
-use crate::{TestCa, TestCaError};
+use crate::{CsrAttrs, HttpAuth, TestCa, TestCaError};
 
 /// A client that connects and then says nothing is dropped after this long.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,6 +35,11 @@ pub struct ServerOptions {
     /// After a CA rollover: issue with the new CA and publish it in `cacerts`, while
     /// clients still authenticate with certificates of the old one.
     pub rollover: Option<Rollover>,
+    /// HTTP authentication every EST request needs after TLS (RFC 7030 §3.2.3).
+    pub http_auth: Option<HttpAuth>,
+    /// What `/csrattrs` answers (and `simplereenroll` enforces); see
+    /// [`EstServer::set_csrattrs`].
+    pub csrattrs: CsrAttrs,
 }
 
 /// The bank's CA has a successor (see [`TestCa::successor`]).
@@ -80,6 +85,8 @@ impl Default for ServerOptions {
             behaviour: Behaviour::Normal,
             tls_versions: TlsVersions::Both,
             rollover: None,
+            http_auth: None,
+            csrattrs: CsrAttrs::NotFound,
         }
     }
 }
@@ -128,6 +135,9 @@ impl EstServer {
             last_not_after: Mutex::new(0),
             requests: AtomicUsize::new(0),
             streamed: Arc::new(AtomicU64::new(0)),
+            http_auth: options.http_auth,
+            authorizations: AtomicUsize::new(0),
+            csrattrs: Mutex::new(options.csrattrs),
         });
         let (shutdown, stopped) = watch::channel(());
         tokio::spawn(accept_loop(
@@ -159,6 +169,22 @@ impl EstServer {
             .behaviour
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = b;
+    }
+
+    /// Changes what `/csrattrs` answers and `simplereenroll` enforces, from the next
+    /// request on.
+    pub fn set_csrattrs(&self, csrattrs: CsrAttrs) {
+        *self
+            .shared
+            .csrattrs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = csrattrs;
+    }
+
+    /// Requests so far that carried an `Authorization` header (right or wrong):
+    /// shows whether a client ever sent credentials unasked.
+    pub fn authorization_count(&self) -> usize {
+        self.shared.authorizations.load(Ordering::SeqCst)
     }
 
     /// Certificates issued through `simplereenroll` so far.

@@ -67,14 +67,36 @@ fn a2_csrattrs_answer_lists_six_oids_and_attributes() {
     assert_eq!(oid(&items[4]), "1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1");
     assert_eq!(oid(&items[5]), "2.16.840.1.101.3.4.2.2", "sha384");
 
-    // Finding for whoever writes a csrattrs parser: 2.999.x is encoded with a
-    // multi-byte first subidentifier (2*40+999 = 1079 = 0x88 0x37), which the
-    // `const-oid` 0.9 behind `der` and `cms` refuses, so a parser built on
-    // `der::asn1::ObjectIdentifier` rejects this RFC example outright instead of
-    // ignoring the two unknown attributes as §4.5.2 requires.
+    // 2.999.x is encoded with a multi-byte first subidentifier (2*40+999 = 1079 =
+    // 0x88 0x37), which the `const-oid` 0.9 behind `der` and `cms` refuses: the
+    // crate's csrattrs parser reads OIDs itself (see below).
     let example_type = &items[1].decode_as::<Vec<Any>>().unwrap()[0];
     assert_eq!(example_type.value(), [0x88, 0x37, 0x01]);
     assert!(example_type.decode_as::<ObjectIdentifier>().is_err());
+}
+
+/// A.2 read by the crate's own parser: the brainpool curve cannot be generated here
+/// and the two example attributes are attributes with values this client does not
+/// know, so a renewal would be refused before any key exists, saying exactly why;
+/// macAddress and sha384 are bare OIDs, read as hints and ignored.
+#[test]
+fn a2_csrattrs_through_the_crate_parser() {
+    let asked = shomei_est::csrattrs::parse(&data("a2-csrattrs-response.b64")).unwrap();
+    assert!(asked.challenge_password);
+    let ignored: Vec<&str> = asked.ignored.iter().map(|o| o.as_str()).collect();
+    assert_eq!(ignored, ["1.3.6.1.1.1.1.22", "2.16.840.1.101.3.4.2.2"]);
+    let refusal = asked
+        .honour(shomei_store::KeySpec::EcP256, true)
+        .unwrap_err();
+    let unmet: Vec<String> = refusal.unmet.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        unmet,
+        [
+            "an ECDSA curve 1.3.36.3.3.2.8.1.1.11 key, which cannot be generated here",
+            "the attribute 2.999.1",
+            "the attribute 2.999.2",
+        ]
+    );
 }
 
 /// Dotted form of an OBJECT IDENTIFIER's content octets (X.690 §8.19), including
