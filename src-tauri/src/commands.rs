@@ -9,7 +9,7 @@ use shomei_engine::model::{
     AppInfo, ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome,
     StorageKind,
 };
-use shomei_engine::{Banks, ProgressSink};
+use shomei_engine::{Banks, ProgressSink, RenewalOptions};
 use tauri::{AppHandle, Emitter, State};
 
 /// The event name the UI listens to for [`ProgressEvent`]s.
@@ -50,11 +50,17 @@ pub async fn start_renewal(
     pin: String,
     confirm_final_try: bool,
     into: Option<StorageKind>,
+    bank_password: Option<String>,
 ) -> Result<IssuedCertificate, ErrorView> {
     let pin = SecretString::from(pin);
+    let options = RenewalOptions {
+        into,
+        confirm_final_try,
+        bank_password: bank_password.map(SecretString::from),
+    };
     state
         .engine
-        .start_renewal(&fingerprint, into, pin, confirm_final_try, progress_to(app))
+        .start_renewal(&fingerprint, options, pin, progress_to(app))
         .await
         .map_err(|e| e.view())
 }

@@ -16,7 +16,7 @@ usage:
                                        days left, state, store
   shomei [GLOBAL] renew --identity SHA256 (--pin-env VAR | --pin-stdin)
                         [--yes] [--confirm-final-try] [--wait DURATION]
-                        [--into pc|usb]
+                        [--into pc|usb] [--bank-password-env VAR]
   shomei [GLOBAL] discard RENEWAL_ID (--pin-env VAR | --pin-stdin)
                         [--yes] [--confirm-final-try]
                                        give up an unfinished renewal (status lists them)
@@ -50,6 +50,9 @@ renew:
   --into pc|usb      save the new certificate on this PC (パソコンに保存する) or on the
                      bank's USB token (専用USBに保存する); default: where the current one
                      is. status --json lists each certificate's renewableInto.
+  --bank-password-env VAR
+                     the password of the bank's HTTP authentication (when its profile
+                     names an est.http_user), read and removed from variable VAR
   --wait DURATION    wait for a pending bank up to DURATION (90s, 10m, 2h; at most 24h)
                      in this run, asking again when the bank says (at least 1 s apart,
                      doubling, at most a day); exits 10 if it has not issued by then
@@ -121,6 +124,9 @@ pub struct RenewArgs {
     /// `--into pc|usb`: the store the new certificate goes to (default: where the
     /// current one is).
     pub into: Option<StorageKind>,
+    /// `--bank-password-env VAR`: the variable holding the password of the bank's
+    /// HTTP authentication (profile `est.http_user`).
+    pub bank_password_env: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -188,7 +194,7 @@ fn unexpected(command: &str, args: &[String]) -> String {
 
 fn renew(args: &[String]) -> Result<RenewArgs, String> {
     let (secured, rest) = secured("renew", args)?;
-    let (mut identity, mut wait, mut into) = (None, None, None);
+    let (mut identity, mut wait, mut into, mut bank_password_env) = (None, None, None, None);
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
         match flag.as_str() {
@@ -198,6 +204,18 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
             "--wait" => {
                 let text = it.next().ok_or("--wait needs a duration, e.g. 10m")?;
                 wait = Some(duration(text)?);
+            }
+            "--bank-password-env" => {
+                let var = it
+                    .next()
+                    .ok_or("--bank-password-env needs a variable name")?;
+                if !is_variable_name(var) {
+                    return Err(format!(
+                        "--bank-password-env takes the NAME of an environment variable, not a \
+                         password ({var:?} is not a variable name)"
+                    ));
+                }
+                bank_password_env = Some(var.clone());
             }
             "--into" => {
                 into = Some(match it.next().map(String::as_str) {
@@ -220,6 +238,7 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
         secured,
         wait,
         into,
+        bank_password_env,
     })
 }
 
@@ -284,7 +303,7 @@ fn secured(command: &str, args: &[String]) -> Result<(Secured, Vec<String>), Str
             "--pin-stdin" => pin = replace_pin(pin, PinSource::Stdin)?,
             "--yes" | "-y" => yes = true,
             "--confirm-final-try" => confirm_final_try = true,
-            "--identity" | "--wait" | "--into" => {
+            "--identity" | "--wait" | "--into" | "--bank-password-env" => {
                 rest.push(arg.clone());
                 rest.extend(it.next().cloned());
             }
@@ -405,6 +424,17 @@ mod tests {
         assert_eq!(into("--into usb"), Ok(Some(StorageKind::UsbToken)));
         assert!(into("--into nas").unwrap_err().contains("--into needs"));
         assert!(into("--into").is_err());
+        let Command::Renew(r) =
+            command("renew --identity ab --pin-env P --bank-password-env BANK_PW").unwrap()
+        else {
+            panic!("not renew");
+        };
+        assert_eq!(r.bank_password_env.as_deref(), Some("BANK_PW"));
+        assert!(
+            command("renew --identity ab --pin-env P --bank-password-env s3cr:t")
+                .unwrap_err()
+                .contains("NAME")
+        );
     }
 
     #[test]

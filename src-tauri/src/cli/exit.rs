@@ -24,9 +24,13 @@ pub fn for_error(code: ErrorCode) -> i32 {
         PinIncorrect | PinLocked => PIN,
         PinFinalTry => PIN_FINAL_TRY,
         TokenAbsent | ModuleMissing | TokenRemoved | NotFound | StoreNotOffered => STORE,
-        BankUnreachable | BankNotTrusted | BankRejected | CertificateMismatch | IssuedNotLonger => {
-            BANK
-        }
+        BankUnreachable
+        | BankNotTrusted
+        | BankRejected
+        | CertificateMismatch
+        | IssuedNotLonger
+        | BankAuthRequired
+        | BankRequirementUnsupported => BANK,
         // Nothing is wrong: the bank (or the clock) says "later"; the request is kept.
         StillPending | IssuedNotYetValid => PENDING,
         RenewalInProgress => IN_PROGRESS,
@@ -68,6 +72,14 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
     };
     let text = match error.code {
         _ if timed.is_some() => "",
+        BankAuthRequired => lang.t(
+            "銀行のサーバーが利用者名とパスワードを求めています。--bank-password-env で銀行から通知されたパスワードを渡してください（渡した場合は、パスワードが受け付けられませんでした）。",
+            "The bank's server asks for a user name and password. Give the password your bank sent with --bank-password-env (if you did, it was refused).",
+        ),
+        BankRequirementUnsupported => lang.t(
+            "銀行の認証局が、この申請に入れられないもの（作れない種類の鍵、チャレンジパスワードなど）を求めています。何も作成・送信していません。お取引の銀行にお問い合わせください。",
+            "The bank's CA asks for something this request cannot carry (a kind of key the store cannot make, a challenge password). Nothing was made or sent. Contact your bank.",
+        ),
         StoreNotOffered => lang.t(
             "この銀行は専用USBへの保存を提供していません（--into pc で、このパソコンに保存できます）。",
             "This bank offers no USB token to save into (--into pc saves on this PC).",

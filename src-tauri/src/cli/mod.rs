@@ -57,10 +57,19 @@ pub fn run(options: Options) -> i32 {
             with_session(&options, lang, |s| ical::run(s, out.as_deref(), lang))
         }
         // The PIN leaves the environment before anything else runs (no thread yet).
-        Command::Renew(renew) => match pin::early(&renew.secured.pin, lang) {
-            Ok(pin) => with_session(&options, lang, |s| renew::run(s, &renew, pin, lang)),
-            Err(message) => usage(&message),
-        },
+        Command::Renew(renew) => {
+            let bank_password = renew
+                .bank_password_env
+                .as_deref()
+                .map(|var| pin::bank_password(var, lang))
+                .transpose();
+            match (pin::early(&renew.secured.pin, lang), bank_password) {
+                (Ok(pin), Ok(bank_password)) => with_session(&options, lang, |s| {
+                    renew::run(s, &renew, pin, bank_password, lang)
+                }),
+                (Err(message), _) | (_, Err(message)) => usage(&message),
+            }
+        }
         Command::Discard(discard) => match pin::early(&discard.secured.pin, lang) {
             Ok(pin) => with_session(&options, lang, |s| discard::run(s, &discard, pin, lang)),
             Err(message) => usage(&message),

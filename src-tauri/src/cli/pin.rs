@@ -46,6 +46,22 @@ pub fn early(source: &PinSource, lang: Lang) -> Result<Pin, String> {
     }
 }
 
+/// `--bank-password-env VAR`: the password for the bank's HTTP authentication,
+/// taken out of the environment like the PIN (see the module docs).
+pub fn bank_password(var: &str, lang: Lang) -> Result<SecretString, String> {
+    let value = std::env::var_os(var);
+    // Edition 2021: safe to call; sound here because no other thread exists yet.
+    std::env::remove_var(var);
+    let password = value
+        .map(|v| Zeroizing::new(v.into_encoded_bytes()))
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| match lang {
+            Lang::Ja => format!("環境変数 {var} に銀行のパスワードが設定されていません。"),
+            Lang::En => format!("the environment variable {var} holds no bank password."),
+        })?;
+    secret(password, lang)
+}
+
 impl Pin {
     /// The PIN, reading stdin now if that is where it comes from.
     pub fn get(self, lang: Lang) -> Result<SecretString, String> {

@@ -4,8 +4,9 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use secrecy::SecretString;
 use shomei_engine::model::{ErrorCode, ErrorView, ProgressEvent, RenewalStep, StepPhase};
-use shomei_engine::{PollPolicy, ProgressSink};
+use shomei_engine::{PollPolicy, ProgressSink, RenewalOptions};
 
 use super::args::{RenewArgs, Secured};
 use super::pin::Pin;
@@ -13,7 +14,13 @@ use super::session::Session;
 use super::status::{expiry, store_word};
 use super::{dates, exit, output, Lang};
 
-pub fn run(session: &mut Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32 {
+pub fn run(
+    session: &mut Session,
+    args: &RenewArgs,
+    pin: Pin,
+    bank_password: Option<SecretString>,
+    lang: Lang,
+) -> i32 {
     if let Some(limit) = args.wait {
         session.engine.set_poll_policy(PollPolicy::waiting(limit));
     }
@@ -90,13 +97,15 @@ pub fn run(session: &mut Session, args: &RenewArgs, pin: Pin, lang: Lang) -> i32
         Ok(pin) => pin,
         Err(code) => return code,
     };
-    let started = session.runtime.block_on(engine.start_renewal(
-        &fingerprint,
-        args.into,
-        pin,
-        args.secured.confirm_final_try,
-        progress(lang),
-    ));
+    let options = RenewalOptions {
+        into: args.into,
+        confirm_final_try: args.secured.confirm_final_try,
+        bank_password,
+    };
+    let started =
+        session
+            .runtime
+            .block_on(engine.start_renewal(&fingerprint, options, pin, progress(lang)));
     let issued = match started {
         Ok(issued) => issued,
         Err(e) => return fail(&e.view(), lang),
@@ -219,6 +228,7 @@ fn progress(lang: Lang) -> ProgressSink {
         let step = match event.step {
             RenewalStep::Check => lang.t("確認", "check"),
             RenewalStep::Login => lang.t("ログイン（PIN）", "log in (PIN)"),
+            RenewalStep::Requirements => lang.t("銀行の要件の確認", "what the bank asks for"),
             RenewalStep::GenerateKey => lang.t("鍵の生成", "generate the key"),
             RenewalStep::Request => lang.t("銀行への発行申請", "request from the bank"),
             RenewalStep::Verify => lang.t("新しい電子証明書の検証", "verify the new certificate"),

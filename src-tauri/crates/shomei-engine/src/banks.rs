@@ -20,11 +20,9 @@ use secrecy::SecretString;
 
 use crate::error::{EngineError, Result};
 use crate::journal::Journal;
-use crate::model::{
-    IdentityListing, IssuedCertificate, NotRenewable, ProfileView, RenewalOutcome, StorageKind,
-};
+use crate::model::{IdentityListing, IssuedCertificate, NotRenewable, ProfileView, RenewalOutcome};
 use crate::profile::{BankProfile, Catalog};
-use crate::{Clock, Engine, PollPolicy, ProgressSink, Resumed};
+use crate::{Clock, Engine, PollPolicy, ProgressSink, RenewalOptions, Resumed};
 
 pub struct Banks {
     engines: Vec<Engine>,
@@ -165,17 +163,16 @@ impl Banks {
             .unwrap_or(&self.engines[0]))
     }
 
-    /// See [`Engine::start_renewal_into`].
+    /// See [`Engine::start_renewal_with`].
     pub async fn start_renewal(
         &self,
         fingerprint: &str,
-        into: Option<StorageKind>,
+        options: RenewalOptions,
         pin: SecretString,
-        confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
         self.by_identity(fingerprint)?
-            .start_renewal_into(fingerprint, into, pin, confirm_final_try, progress)
+            .start_renewal_with(fingerprint, options, pin, progress)
             .await
     }
 

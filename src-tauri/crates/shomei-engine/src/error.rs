@@ -74,6 +74,8 @@ impl EngineError {
                 EstError::Rejected(Rejection::NotLonger { .. }) => ErrorCode::IssuedNotLonger,
                 EstError::Rejected(_) => ErrorCode::CertificateMismatch,
                 EstError::Http { .. } | EstError::Malformed(_) => ErrorCode::BankRejected,
+                EstError::AuthRequired { .. } => ErrorCode::BankAuthRequired,
+                EstError::CannotHonour(_) => ErrorCode::BankRequirementUnsupported,
                 _ => ErrorCode::Internal,
             },
             EngineError::OutsideWindow(_) => ErrorCode::OutsideWindow,

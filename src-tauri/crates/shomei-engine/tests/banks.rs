@@ -156,7 +156,12 @@ async fn two_banks_two_tokens_one_broken_profile_and_an_identity_of_no_bank() {
     // The stranger is never renewed, by any bank.
     let stranger_fp = nobody["fingerprint"].as_str().unwrap();
     let err = banks
-        .start_renewal(stranger_fp, None, pin.clone(), false, common::recorder().0)
+        .start_renewal(
+            stranger_fp,
+            Default::default(),
+            pin.clone(),
+            common::recorder().0,
+        )
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::NotRenewable, "{err}");
@@ -170,7 +175,7 @@ async fn two_banks_two_tokens_one_broken_profile_and_an_identity_of_no_bank() {
         retry_after_secs: 3600,
     });
     let err = banks
-        .start_renewal(&b_fp, None, pin.clone(), false, common::recorder().0)
+        .start_renewal(&b_fp, Default::default(), pin.clone(), common::recorder().0)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::StillPending, "{err}");
@@ -192,7 +197,7 @@ async fn two_banks_two_tokens_one_broken_profile_and_an_identity_of_no_bank() {
     // A renewal of A meanwhile: A's housekeeping leaves B's pending key alone.
     let a_fp = of_a["fingerprint"].as_str().unwrap().to_owned();
     let issued = banks
-        .start_renewal(&a_fp, None, pin.clone(), false, common::recorder().0)
+        .start_renewal(&a_fp, Default::default(), pin.clone(), common::recorder().0)
         .await
         .unwrap();
     banks
@@ -212,7 +217,7 @@ async fn two_banks_two_tokens_one_broken_profile_and_an_identity_of_no_bank() {
     due["nextPollAt"] = json!(0);
     std::fs::write(&record_path, serde_json::to_vec(&due).unwrap()).unwrap();
     let issued = banks
-        .start_renewal(&b_fp, None, pin.clone(), false, common::recorder().0)
+        .start_renewal(&b_fp, Default::default(), pin.clone(), common::recorder().0)
         .await
         .expect("B's pending renewal carried on");
     banks

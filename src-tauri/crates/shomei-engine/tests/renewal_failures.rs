@@ -374,13 +374,13 @@ async fn failures_keep_the_old_identity_and_leave_no_new_key() {
     engine.cancel_renewal(&issued.renewal_id).unwrap();
     assert_untouched(&engine, &profile, &old, "500 then cancelled");
 
-    // The bank is down: classified, the old identity intact. The connection was
-    // refused, so the request never left: nothing is pending, the new key is gone
-    // (not "waiting for the bank" when the bank was simply down).
+    // The bank is down: classified, the old identity intact. The first contact
+    // (what the CA asks of the request) fails before any key exists: nothing is
+    // pending (not "waiting for the bank" when the bank was simply down).
     demo.server.shutdown();
     let (code, failed) = expect_failure(&engine, &old, false).await;
     assert_eq!(code, ErrorCode::BankUnreachable);
-    assert_eq!(failed, vec![RenewalStep::Request]);
+    assert_eq!(failed, vec![RenewalStep::Requirements]);
     let listing = engine.list();
     assert_eq!(listing.identities.len(), 1);
     assert_eq!(listing.identities[0].fingerprint, old.fingerprint);

@@ -63,6 +63,7 @@ async fn renews_the_demo_identity_on_the_token() {
         [
             RenewalStep::Check,
             RenewalStep::Login,
+            RenewalStep::Requirements,
             RenewalStep::GenerateKey,
             RenewalStep::Request,
             RenewalStep::Verify

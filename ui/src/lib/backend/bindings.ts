@@ -43,7 +43,7 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
+export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**
@@ -123,7 +123,7 @@ archiveError: ErrorView | null,
  */
 checklist: Array<ChecklistItem>, };
 
-export type RenewalStep = "check" | "login" | "generateKey" | "request" | "verify" | "install" | "readBack" | "archive";
+export type RenewalStep = "check" | "login" | "requirements" | "generateKey" | "request" | "verify" | "install" | "readBack" | "archive";
 
 export type StepPhase = "started" | "finished" | "failed";
 

@@ -7,6 +7,8 @@ import type { ErrorCode, ErrorView } from './bindings';
 export const ERROR_CODES = [
   'noBankProfile',
   'storeNotOffered',
+  'bankAuthRequired',
+  'bankRequirementUnsupported',
   'tokenAbsent',
   'moduleMissing',
   'tokenRemoved',

@@ -7,7 +7,7 @@ export interface StepView {
   state: StepState;
 }
 
-const ORDER: RenewalStep[] = ['check', 'login', 'generateKey', 'request', 'verify', 'install', 'readBack', 'archive'];
+const ORDER: RenewalStep[] = ['check', 'login', 'requirements', 'generateKey', 'request', 'verify', 'install', 'readBack', 'archive'];
 
 /** Steps of start_renewal; a PC store has no PIN, so no login is expected there. */
 export function issuingSteps(storage: StorageKind): StepView[] {

@@ -54,6 +54,8 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   pinIncorrect: 'errors.pinIncorrect',
   noBankProfile: 'errors.noBankProfile',
   storeNotOffered: 'errors.storeNotOffered',
+  bankAuthRequired: 'errors.bankAuthRequired',
+  bankRequirementUnsupported: 'errors.bankRequirementUnsupported',
   pinFinalTry: 'errors.pinFinalTry',
   pinLocked: 'errors.pinLocked',
   cancelled: 'errors.cancelled',
@@ -76,6 +78,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
 export const STEP_KEYS: Record<RenewalStep, MessageKey> = {
   check: 'steps.check',
   login: 'steps.login',
+  requirements: 'steps.requirements',
   generateKey: 'steps.generateKey',
   request: 'steps.request',
   verify: 'steps.verify',

@@ -109,6 +109,7 @@ export const en: typeof ja = {
   steps: {
     check: 'Checking the certificate and the renewal period',
     login: 'Logging in to the USB token',
+    requirements: 'Checking what the bank asks for',
     generateKey: 'Creating a new key',
     request: 'Asking the bank to issue the client certificate',
     verify: 'Verifying the issued client certificate',
@@ -167,6 +168,10 @@ export const en: typeof ja = {
     outsideWindow: 'The client certificate cannot be renewed now: renewal is only possible in the renewal period before the expiry date.',
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
     alreadyRenewed: 'An interrupted renewal of this client certificate has been completed. Reload the list to see the new one.',
+    bankAuthRequired:
+      "The bank's server asks for a user name and password. Check the password your bank sent. Your current client certificate still works.",
+    bankRequirementUnsupported:
+      "The bank's CA asks for something this renewal cannot provide. Nothing was made or sent. Your current client certificate still works. Please contact your bank.",
     storeNotOffered:
       'Your bank does not offer storage on its USB token, so the new client certificate cannot be saved there. Save it on this PC.',
     noBankProfile:

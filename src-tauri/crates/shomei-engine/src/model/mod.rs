@@ -240,6 +240,12 @@ pub struct CertificateDetails {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
+    /// The bank's service asks for a user name and password after the client
+    /// certificate (HTTP 401): none was given, or it was refused.
+    BankAuthRequired,
+    /// The bank's CA asks for something in the request Shomei cannot put there (a
+    /// key the store cannot make, a challenge password): nothing was made or sent.
+    BankRequirementUnsupported,
     /// No bank profile is loaded: add one (or ask the administrator to deploy it).
     NoBankProfile,
     /// The chosen store cannot be renewed into: the bank offers no USB token
@@ -340,6 +346,9 @@ pub struct RenewalOutcome {
 pub enum RenewalStep {
     Check,
     Login,
+    /// What the bank's CA asks of the request (`/csrattrs`): the first contact
+    /// with the bank, before any key exists.
+    Requirements,
     GenerateKey,
     Request,
     Verify,

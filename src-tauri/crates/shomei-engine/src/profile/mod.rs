@@ -85,6 +85,10 @@ pub struct BankProfile {
 pub struct EstSection {
     /// `https://…`; requests go to `{base_url}/.well-known/est[/label]/…`.
     pub base_url: String,
+    /// `http_user`: the bank's EST service also wants HTTP authentication after
+    /// the client certificate (RFC 7030 §3.2.3) with this user name. The password
+    /// is never in the profile: the user gives it with the renewal, like the PIN.
+    pub http_user: Option<String>,
     pub label: Option<String>,
     /// The pinned CA file(s) (`ca_file`, one path or a list), resolved against the
     /// profile's directory; every certificate in them is a trust anchor.

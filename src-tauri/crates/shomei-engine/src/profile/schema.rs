@@ -38,6 +38,7 @@ pub(crate) fn build(text: &str, origin: &Path) -> Built {
         name: String::new(),
         est: EstSection {
             base_url: String::new(),
+            http_user: None,
             label: None,
             ca_files: Vec::new(),
         },
@@ -77,7 +78,7 @@ pub(crate) fn build(text: &str, origin: &Path) -> Built {
         Some(mut est) => {
             ca_file_span = est.get("ca_file").and_then(|f| f.span.cloned());
             read_est(&mut ctx, &mut est, origin, &mut profile.est);
-            ctx.finish(est, &["base_url", "label", "ca_file"]);
+            ctx.finish(est, &["base_url", "label", "ca_file", "http_user"]);
         }
         None if top.get("est").is_none() => ctx.missing(&top, "est"),
         None => {}
@@ -187,6 +188,20 @@ fn read_est(ctx: &mut Ctx, est: &mut Section, origin: &Path, out: &mut EstSectio
                 &f.path,
                 "英数字と - . _ ~ だけが使えます（URL の一部になります）。".into(),
                 "May only hold letters, digits and - . _ ~ (it becomes part of the URL).".into(),
+            );
+        }
+    }
+    if let Some(f) = est.get("http_user") {
+        out.http_user = ctx.str(&f);
+        let bad = |u: &String| u.is_empty() || u.contains(':') || u.chars().any(char::is_control);
+        if out.http_user.as_ref().is_some_and(bad) {
+            ctx.issue(
+                f.span,
+                &f.path,
+                "空でなく、「:」と制御文字を含まない利用者名にしてください（HTTP Basic 認証）。"
+                    .into(),
+                "Must be a non-empty user name without ':' or control characters (HTTP Basic)."
+                    .into(),
             );
         }
     }

@@ -29,6 +29,7 @@ impl Engine {
         let steps = Steps {
             id: renewal_id.to_owned(),
             sink: &progress,
+            bank_password: None,
         };
         let result = self.install(&steps, &stores, &mut record);
         self.log_out_all(&stores);

@@ -95,6 +95,18 @@ impl Default for PollPolicy {
     }
 }
 
+/// How to renew, besides the PIN.
+#[derive(Debug, Default)]
+pub struct RenewalOptions {
+    /// The store the new key and certificate go to; `None`: where the identity is.
+    pub into: Option<crate::model::StorageKind>,
+    /// The user explicitly agreed to spend the token's last PIN try.
+    pub confirm_final_try: bool,
+    /// The password for the bank's HTTP authentication (profile `est.http_user`),
+    /// handled like the PIN: never stored, logged or shown.
+    pub bank_password: Option<secrecy::SecretString>,
+}
+
 /// A renewal between the two consents: issued, verified and journaled as such,
 /// with the token still logged in and the renewal's lock held.
 struct AwaitingInstall {

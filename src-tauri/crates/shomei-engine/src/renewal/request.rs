@@ -7,9 +7,9 @@ use std::time::Duration;
 use rustls_pki_types::{CertificateDer, UnixTime};
 use shomei_est::{
     accept_issued, build_csr, ClientIdentity, Enrollment, EstClient, EstEndpoint, EstError,
-    Expectation, Rejection, CLOCK_SKEW,
+    Expectation, HttpCredentials, Rejection, CLOCK_SKEW,
 };
-use shomei_store::{CertificateInfo, Identity, KeyHandle, Token};
+use shomei_store::{CertificateInfo, Identity, KeyHandle, KeySpec, Token};
 
 use super::claim::Claim;
 use super::pair::StorePair;
@@ -132,7 +132,11 @@ impl Engine {
         new_key: Option<&dyn KeyHandle>,
     ) -> Result<Verified> {
         steps.started(RenewalStep::Request);
-        let answer = match self.request(stores, old, record, new_key).await {
+        let credentials = self.credentials(steps);
+        let answer = match self
+            .request(stores, old, record, new_key, credentials)
+            .await
+        {
             // The stores sign the CSR and inside the TLS handshake: when a token was
             // pulled out, the EST error only says "connection failed". Ask them.
             Err(e @ EngineError::Est(_)) => {
@@ -194,6 +198,7 @@ impl Engine {
         old: &Identity,
         record: &mut Record,
         new_key: Option<&dyn KeyHandle>,
+        credentials: Option<HttpCredentials>,
     ) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
         let token = &stores.new;
         let csr = match (&record.csr, new_key) {
@@ -220,19 +225,7 @@ impl Engine {
             let wait = u64::try_from(due - self.now()).unwrap_or(0);
             tokio::time::sleep(Duration::from_secs(wait)).await;
         }
-        let client = EstClient::with_options(
-            EstEndpoint {
-                base_url: self.profile.est.base_url.clone(),
-                label: self.profile.est.label.clone(),
-                pinned_roots: self.pinned_roots.clone(),
-            },
-            Some(ClientIdentity {
-                chain: vec![CertificateDer::from(old.certificate.der.clone())],
-                // The bank's login: the CURRENT identity's key, in its own store.
-                key: stores.old.private_key(old)?,
-            }),
-            network::est_options(&self.profile),
-        )?;
+        let client = self.est_client(stores, old, credentials)?;
         if let Some(issued) = &record.issued {
             // Issued earlier, valid only from now on: checked again, not asked again.
             return Ok((vec![issued.clone()], cacerts(&client).await));
@@ -272,6 +265,63 @@ impl Engine {
                 }
             }
         }
+    }
+
+    /// A client for the bank's EST service that logs in with the CURRENT
+    /// identity's key, in its own store.
+    fn est_client(
+        &self,
+        stores: &StorePair,
+        old: &Identity,
+        credentials: Option<HttpCredentials>,
+    ) -> Result<EstClient> {
+        let mut options = network::est_options(&self.profile);
+        options.credentials = credentials;
+        Ok(EstClient::with_options(
+            EstEndpoint {
+                base_url: self.profile.est.base_url.clone(),
+                label: self.profile.est.label.clone(),
+                pinned_roots: self.pinned_roots.clone(),
+            },
+            Some(ClientIdentity {
+                chain: vec![CertificateDer::from(old.certificate.der.clone())],
+                key: stores.old.private_key(old)?,
+            }),
+            options,
+        )?)
+    }
+
+    /// The HTTP credentials for this call: the profile's user with the password
+    /// the user gave, when the profile names a user and a password was given.
+    fn credentials(&self, steps: &Steps<'_>) -> Option<HttpCredentials> {
+        let user = self.profile.est.http_user.as_ref()?;
+        Some(HttpCredentials::new(
+            user.clone(),
+            steps.bank_password?.clone(),
+        ))
+    }
+
+    /// The key to generate: `proposed`, unless the bank's CA asks (`/csrattrs`,
+    /// RFC 7030 §4.5) for another one it may have (never weaker). What cannot be
+    /// honoured (a key the stores cannot make, an extension, a challenge password,
+    /// which Shomei does not send) is refused here, before any key exists.
+    pub(super) async fn bank_key_spec(
+        &self,
+        steps: &Steps<'_>,
+        stores: &StorePair,
+        old: &Identity,
+        proposed: KeySpec,
+    ) -> Result<KeySpec> {
+        let client = self.est_client(stores, old, self.credentials(steps))?;
+        let asked = client.csr_attributes().await?;
+        if !asked.ignored.is_empty() {
+            tracing::debug!(ignored = ?asked.ignored, "csrattrs: hints not acted on");
+        }
+        let spec = asked.honour(proposed, false).map_err(EstError::from)?;
+        if spec != proposed {
+            tracing::info!(?proposed, ?spec, "the bank's CA asks for another key");
+        }
+        Ok(spec)
     }
 
     fn still_pending(&self, record: &Record, due: Option<i64>) -> EngineError {

@@ -51,6 +51,7 @@ impl Engine {
         let steps = Steps {
             id: renewal_id.to_owned(),
             sink: &progress,
+            bank_password: None,
         };
         let stores = steps.run(RenewalStep::Check, || {
             let stores = self.stores_of(&record)?;

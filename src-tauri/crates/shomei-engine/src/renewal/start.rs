@@ -9,7 +9,7 @@ use super::claim::Claim;
 use super::pair::StorePair;
 use super::resume::Resumed;
 use super::steps::{check_pin, new_renewal_id, Steps};
-use super::{Engine, ProgressSink};
+use super::{Engine, ProgressSink, RenewalOptions};
 use crate::error::{EngineError, Result};
 use crate::journal::{Record, Stage, FORMAT, PENDING_KEY_PREFIX};
 use crate::model::{IssuedCertificate, RenewalStep, StorageKind};
@@ -73,10 +73,33 @@ impl Engine {
         confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
+        let options = RenewalOptions {
+            into,
+            confirm_final_try,
+            bank_password: None,
+        };
+        self.start_renewal_with(fingerprint, options, pin, progress)
+            .await
+    }
+
+    /// [`Engine::start_renewal_into`] with every option ([`RenewalOptions`]).
+    pub async fn start_renewal_with(
+        &self,
+        fingerprint: &str,
+        options: RenewalOptions,
+        pin: SecretString,
+        progress: ProgressSink,
+    ) -> Result<IssuedCertificate> {
+        let RenewalOptions {
+            into,
+            confirm_final_try,
+            bank_password,
+        } = options;
         let mut claim = Some(self.claim(fingerprint)?);
         let mut steps = Steps {
             id: new_renewal_id(),
             sink: &progress,
+            bank_password: bank_password.as_ref(),
         };
         steps.started(RenewalStep::Check);
         let checked = self.check(fingerprint, into, confirm_final_try);
@@ -337,9 +360,15 @@ impl Engine {
             new_fingerprint: None,
             archive_error: None,
         };
+        // Which key: the bank's CA may ask for one (/csrattrs). Asked before any
+        // key exists or anything is journaled; what cannot be honoured is refused.
+        steps.started(RenewalStep::Requirements);
+        let asked = self.bank_key_spec(steps, stores, old, spec).await;
+        let spec = steps.finish(RenewalStep::Requirements, asked)?;
         self.journal_write(token.as_ref(), &mut record)?;
 
         steps.started(RenewalStep::GenerateKey);
+
         let keygen_token = token.clone();
         let label = record.key_label.clone();
         let generated =

@@ -2,6 +2,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use secrecy::SecretString;
 use shomei_store::{StoreError, Token};
 
 use super::ProgressSink;
@@ -12,6 +13,9 @@ use crate::model::{ProgressEvent, RenewalStep, StepPhase};
 pub(super) struct Steps<'a> {
     pub id: String,
     pub sink: &'a ProgressSink,
+    /// The password the bank's EST service asks for after the client certificate
+    /// (profile `est.http_user`), for this call only, like the PIN.
+    pub bank_password: Option<&'a SecretString>,
 }
 
 impl Steps<'_> {

@@ -1,7 +1,8 @@
 //! The crash matrix (issue 5 and 9, SPEC §4): for every crash point N (before and
 //! after each journal write, and inside the install: certificate stored before the
 //! key is relabelled, installed before it is read back), for both the USB token
-//! (SoftHSM2) and the Linux PC store (a real NSS database), and for a renewal the
+//! (SoftHSM2) and the Linux PC store (a real NSS database), for renewals from one
+//! into the other (`token>nss`, `nss>token`), and for a renewal the
 //! bank answers at once or first with "pending" (202), a child process renews and
 //! is aborted at point N; a fresh child then checks what a restart finds, carries
 //! every unfinished renewal to its end the way the window and `shomei renew` do
@@ -57,7 +58,12 @@ fn every_journal_point_ends_with_a_usable_identity() {
     let ca = TestCa::generate("Crash Matrix Bank CA").unwrap();
     let mut table = Vec::new();
     let mut problems = Vec::new();
-    let variants = stores_available("the crash matrix")
+    let mut stores = stores_available("the crash matrix");
+    // Renewals into the other store, both ways, when both stores are here.
+    if stores.len() == 2 {
+        stores.extend(["token>nss", "nss>token"]);
+    }
+    let variants = stores
         .into_iter()
         .flat_map(|store| [(store, false), (store, true)]);
     for (store, pending) in variants {
@@ -156,7 +162,7 @@ fn every_journal_point_ends_with_a_usable_identity() {
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "nothing to resume".into());
             table.push(format!(
-                "| {store:<5} | {bank} | {n:>2} | {name:<48} | {:>6} | {:>6} | {outcome:<44} | {} |",
+                "| {store:<9} | {bank} | {n:>2} | {name:<48} | {:>6} | {:>6} | {outcome:<44} | {} |",
                 before["usable"].as_array().map_or(0, Vec::len),
                 after["usable"].as_array().map_or(0, Vec::len),
                 if row_problems.is_empty() {
@@ -169,10 +175,10 @@ fn every_journal_point_ends_with_a_usable_identity() {
     }
     println!("\nCrash matrix: abort at crash point N, restart, renew again with the PIN");
     println!(
-        "| store | bank |  N | point                                            | usable | usable | resumed (stage → outcome)                    | result |"
+        "| store     | bank |  N | point                                            | usable | usable | resumed (stage → outcome)                    | result |"
     );
     println!(
-        "|       |      |    |                                                  | crash  | after  |                                              |        |"
+        "|           |      |    |                                                  | crash  | after  |                                              |        |"
     );
     println!("|---|---|---:|---|---:|---:|---|---|");
     for row in &table {

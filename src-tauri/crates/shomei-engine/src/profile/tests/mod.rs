@@ -144,3 +144,19 @@ fn cutoff_may_be_a_toml_time() {
     let p = parse(&ok, Path::new("b.toml")).unwrap();
     assert_eq!(p.renewal.last_day_cutoff, Some(time::macros::time!(17:30)));
 }
+
+#[test]
+fn an_http_user_says_the_bank_wants_http_authentication() {
+    let path = Path::new("/etc/shomei/bank.toml");
+    assert_eq!(parse(BASE, path).unwrap().est.http_user, None);
+    let with = parse(&format!("{BASE}http_user = \"corp-0123\"\n"), path).unwrap();
+    assert_eq!(with.est.http_user.as_deref(), Some("corp-0123"));
+    for bad in ["\"\"", "\"a:b\"", "\"a\\tb\""] {
+        let found = issues(&format!("{BASE}http_user = {bad}\n"));
+        assert_eq!(found.len(), 1, "{bad}: {found:?}");
+        assert_eq!(
+            (found[0].field.as_str(), found[0].line),
+            ("est.http_user", 5)
+        );
+    }
+}

@@ -1,0 +1,163 @@
+//! EST as bank CAs run it (issue 10, item 3), through the whole engine: HTTP
+//! authentication after the client certificate, and `/csrattrs` honoured before
+//! any key exists. Real SoftHSM token, the project's EST test CA over TLS.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+use shomei_engine::demo::{self, Demo};
+use shomei_engine::model::ErrorCode;
+use shomei_engine::{BankProfile, Engine, Journal, RenewalOptions};
+use shomei_testca::{CsrAttrs, EstServer, HttpAuth, Required, RequiredKey, ServerOptions, TestCa};
+
+/// The demo's token and CA, served by a test CA with `options`; the profile names
+/// `http_user` when given.
+async fn bank(
+    dir: &Path,
+    demo: &Demo,
+    options: ServerOptions,
+    http_user: Option<&str>,
+) -> (EstServer, Engine) {
+    let cert = std::fs::read_to_string(dir.join("ca.pem")).unwrap();
+    let key = std::fs::read_to_string(dir.join("ca-key.pem")).unwrap();
+    let ca = Arc::new(TestCa::from_pem(&cert, &key).unwrap());
+    let server = EstServer::start(ca, options).await.unwrap();
+    let mut text = demo::profile_text(&server.base_url(), &demo.profile.module_path().unwrap());
+    if let Some(user) = http_user {
+        text = text.replace(
+            "ca_file = \"ca.pem\"\n",
+            &format!("ca_file = \"ca.pem\"\nhttp_user = \"{user}\"\n"),
+        );
+    }
+    let path = dir.join("asking-bank.toml");
+    std::fs::write(&path, text).unwrap();
+    let (profile, roots) = BankProfile::load(&path).unwrap();
+    let journal = Journal::open(&dir.join("journal-asking")).unwrap();
+    (server, Engine::new(profile, roots).with_journal(journal))
+}
+
+/// The token's private keys, counted with raw PKCS#11 (nothing made means none new).
+fn key_count(demo: &Demo) -> usize {
+    common::token_objects(&demo.profile).private_keys.len()
+}
+
+async fn renew(engine: &Engine, bank_password: Option<&str>) -> Result<String, ErrorCode> {
+    let [old] = engine.list().identities.try_into().unwrap();
+    let options = RenewalOptions {
+        bank_password: bank_password.map(|p| SecretString::from(p.to_owned())),
+        ..RenewalOptions::default()
+    };
+    let issued = engine
+        .start_renewal_with(
+            &old.fingerprint,
+            options,
+            common::pin(),
+            common::recorder().0,
+        )
+        .await
+        .map_err(|e| e.code())?;
+    let outcome = engine
+        .install_renewal(&issued.renewal_id, common::recorder().0)
+        .await
+        .map_err(|e| e.code())?;
+    Ok(outcome.installed.key_algorithm)
+}
+
+/// One demo per process (SoftHSM's configuration): both in one test, in turn.
+#[tokio::test]
+async fn est_as_bank_cas_run_it() {
+    let Some((dir, demo)) = common::demo("bank_asks").await else {
+        return;
+    };
+    csrattrs_choose_the_key_or_refuse_before_any_key_exists(dir.path(), &demo).await;
+    a_bank_that_asks_for_a_password_after_the_certificate(dir.path(), &demo).await;
+}
+
+/// HTTP Basic after the client certificate (RFC 7030 §3.2.3).
+async fn a_bank_that_asks_for_a_password_after_the_certificate(dir: &Path, demo: &Demo) {
+    let options = ServerOptions {
+        validity_days: 14,
+        http_auth: Some(HttpAuth::Basic {
+            user: "corp-0123".into(),
+            password: "bank-pw-5521".into(),
+        }),
+        ..ServerOptions::default()
+    };
+    let (server, engine) = bank(dir, demo, options, Some("corp-0123")).await;
+    let keys = key_count(demo);
+
+    // No password, then a wrong one: its own code, nothing made, nothing asked.
+    assert_eq!(renew(&engine, None).await, Err(ErrorCode::BankAuthRequired));
+    let wrong = engine
+        .start_renewal_with(
+            &engine.list().identities[0].fingerprint,
+            RenewalOptions {
+                bank_password: Some(SecretString::from("wrong-pw-7".to_owned())),
+                ..RenewalOptions::default()
+            },
+            common::pin(),
+            common::recorder().0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code(), ErrorCode::BankAuthRequired);
+    let said = format!("{wrong} {wrong:?} {:?}", wrong.view());
+    assert!(
+        !said.contains("wrong-pw-7") && !said.contains("bank-pw-5521"),
+        "{said}"
+    );
+    assert_eq!(key_count(demo), keys, "no key was made");
+    assert_eq!(server.request_count(), 0);
+    assert!(engine.list().unfinished.is_empty());
+
+    // The right one: renewed.
+    renew(&engine, Some("bank-pw-5521")).await.expect("renewed");
+    assert_eq!(server.issued_count(), 1);
+}
+
+/// `/csrattrs`: the CA's key is generated, or what cannot be honoured refused.
+async fn csrattrs_choose_the_key_or_refuse_before_any_key_exists(dir: &Path, demo: &Demo) {
+    let require = |key, challenge: Option<&str>| {
+        CsrAttrs::Require(Required {
+            key,
+            challenge_password: challenge.map(str::to_owned),
+        })
+    };
+    let options = ServerOptions {
+        // Each renewal must outlive the one it replaces and stay in the window.
+        validity_days: 13,
+        csrattrs: require(Some(RequiredKey::EcP384), None),
+        ..ServerOptions::default()
+    };
+    let (server, engine) = bank(dir, demo, options, None).await;
+    let keys = key_count(demo);
+
+    // P-384 (the stores make P-256 and RSA): refused, nothing made or sent.
+    assert_eq!(
+        renew(&engine, None).await,
+        Err(ErrorCode::BankRequirementUnsupported)
+    );
+    // A challenge password (Shomei sends none): refused the same way.
+    server.set_csrattrs(require(None, Some("otp-1234")));
+    assert_eq!(
+        renew(&engine, None).await,
+        Err(ErrorCode::BankRequirementUnsupported)
+    );
+    assert_eq!(key_count(demo), keys);
+    assert_eq!(server.request_count(), 0);
+    assert!(engine.list().unfinished.is_empty());
+
+    // RSA 3072 for a current RSA 2048 key: generated as asked, and the CA (which
+    // refuses anything smaller) issues for it.
+    server.set_csrattrs(require(Some(RequiredKey::Rsa { bits: 3072 }), None));
+    let algorithm = renew(&engine, None).await.expect("renewed with RSA 3072");
+    assert!(algorithm.contains("3072"), "{algorithm}");
+    assert_eq!(
+        key_count(demo),
+        keys,
+        "the old key went with the old identity"
+    );
+}
