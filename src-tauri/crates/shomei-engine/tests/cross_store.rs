@@ -192,4 +192,52 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::StoreNotOffered, "{err}");
     assert_eq!(fingerprints(&token()), vec![back.fingerprint.clone()]);
+
+    // A renewal into the PC store left pending, whose target then cannot be found
+    // (as if the store it names were gone for good): discarding it drops only the
+    // record, and the identity renews again.
+    demo.server
+        .set_behaviour(shomei_testca::Behaviour::Pending {
+            times: 1,
+            retry_after_secs: 3600,
+        });
+    let err = engine
+        .start_renewal_into(
+            &back.fingerprint,
+            Some(StorageKind::ThisPc),
+            common::pin(),
+            false,
+            common::recorder().0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::StillPending, "{err}");
+    let [pending] = engine.list().unfinished.try_into().unwrap();
+    let path = journal.join(format!("{}.json", pending.renewal_id));
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(record["target"]["store"], "this PC", "{record:#}");
+    record["target"]["tokenLabel"] = "a store that is gone".into();
+    std::fs::write(&path, serde_json::to_vec(&record).unwrap()).unwrap();
+    engine
+        .discard_renewal(&pending.renewal_id, common::pin(), false)
+        .unwrap();
+    assert!(engine.list().unfinished.is_empty());
+    assert_eq!(fingerprints(&token()), vec![back.fingerprint.clone()]);
+    demo.server
+        .set_behaviour(shomei_testca::Behaviour::ValidFor { days: 15 });
+    let issued = engine
+        .start_renewal(
+            &back.fingerprint,
+            common::pin(),
+            false,
+            common::recorder().0,
+        )
+        .await
+        .expect("renewable again, in place");
+    engine
+        .install_renewal(&issued.renewal_id, common::recorder().0)
+        .await
+        .unwrap();
+    assert_ne!(fingerprints(&token()), vec![back.fingerprint.clone()]);
 }

@@ -36,7 +36,9 @@ export class TauriBackend implements Backend {
     confirmFinalTry: boolean,
     into: StorageKind | null = null,
   ): Promise<IssuedCertificate> {
-    return call('start_renewal', { fingerprint, pin, confirmFinalTry, into });
+    // bankPassword: the screen that asks for it (profile est.http_user) comes with the
+    // renewal screens; until then the engine answers bankAuthRequired.
+    return call('start_renewal', { fingerprint, pin, confirmFinalTry, into, bankPassword: null });
   }
   installRenewal(renewalId: string): Promise<RenewalOutcome> {
     return call('install_renewal', { renewalId });

@@ -11,6 +11,9 @@
 //! | installing, otherwise         | nothing: the new identity stays (beside the old one, or alone) |
 //! | installed (archiving)         | nothing: both identities stay                  |
 //!
+//! A renewal into the other store one of whose stores cannot be opened (a token
+//! lost for good) loses only its record: nothing in any store is touched.
+//!
 //! A record whose certificate the engine cannot vouch for (`vouch_for`: a token's
 //! copy is writable by other programs) touches nothing in the store. In every case
 //! the record goes, here and on the token.
@@ -34,7 +37,21 @@ impl Engine {
         confirm_final_try: bool,
     ) -> Result<()> {
         let (record, _claim) = self.claim_record(renewal_id)?;
-        let stores = self.stores_of(&record)?;
+        let stores = match self.stores_of(&record) {
+            Ok(stores) => stores,
+            // A renewal into the other store, one of whose stores is gone for good
+            // (a token lost): only the record goes, so the identity can be renewed
+            // again. What the renewal made is in use (kept: a key a certificate uses
+            // is never deleted) or a pending key the orphan tidy removes when that
+            // store is next logged in to (on a token, once it is older than the
+            // profile's pending limit).
+            Err(e) if record.target.is_some() => {
+                tracing::warn!(renewal = %renewal_id, error = %e, "discarding a renewal into another store whose store is not here: only its record goes");
+                drop(pin);
+                return self.journal.remove(&record.renewal_id);
+            }
+            Err(e) => return Err(e),
+        };
         for token in stores.each() {
             check_pin(token, confirm_final_try)?;
         }
