@@ -84,7 +84,8 @@ exit codes:
   10 pending: the bank has not issued yet (or issued a certificate valid only from a
      later time); the request is kept; run renew again after the time printed
   11 in progress: this renewal is being worked on in another window or command right
-     now; nothing was done
+     now, or an unfinished renewal of it goes into the other store than --into says;
+     nothing was done
   12 not renewable here: no private key, not issued by the bank's CA, or replaced by a
      newer certificate of the same subject
   status prints what it could read and exits with the code of the first store it could

@@ -24,6 +24,7 @@ pub fn for_error(code: ErrorCode) -> i32 {
         PinIncorrect | PinLocked => PIN,
         PinFinalTry => PIN_FINAL_TRY,
         TokenAbsent | ModuleMissing | TokenRemoved | NotFound | StoreNotOffered => STORE,
+        UnfinishedElsewhere => IN_PROGRESS,
         BankUnreachable
         | BankNotTrusted
         | BankRejected
@@ -79,6 +80,10 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
         BankRequirementUnsupported => lang.t(
             "銀行の認証局が、この申請に入れられないもの（作れない種類の鍵、チャレンジパスワードなど）を求めています。何も作成・送信していません。お取引の銀行にお問い合わせください。",
             "The bank's CA asks for something this request cannot carry (a kind of key the store cannot make, a challenge password). Nothing was made or sent. Contact your bank.",
+        ),
+        UnfinishedElsewhere => lang.t(
+            "この電子証明書には、もう一方の保管場所への中断された更新があります。--into を付けずに renew で続けるか、discard で破棄してから、もう一度実行してください。",
+            "An unfinished renewal of this certificate goes into the other store. Carry it on (renew without --into) or discard it, then run again.",
         ),
         StoreNotOffered => lang.t(
             "この銀行は専用USBへの保存を提供していません（--into pc で、このパソコンに保存できます）。",

@@ -45,6 +45,15 @@ impl Banks {
     /// These engines (tests give them their own stores). They must share one
     /// journal directory.
     pub fn of(engines: Vec<Engine>, profiles: Vec<ProfileView>) -> Banks {
+        let mut engines = engines.into_iter();
+        let Some(first) = engines.next() else {
+            return Banks {
+                engines: Vec::new(),
+                profiles,
+            };
+        };
+        let rest: Vec<Engine> = engines.map(|e| e.sharing_with(&first)).collect();
+        let engines = std::iter::once(first).chain(rest).collect();
         Banks { engines, profiles }
     }
 
@@ -150,17 +159,27 @@ impl Banks {
     /// The engine a renewal belongs to: the one holding it for consent 2, or the
     /// bank its record names.
     fn by_renewal(&self, renewal_id: &str) -> Result<&Engine> {
+        let first = self.engines.first().ok_or(EngineError::NoBank)?;
         if let Some(engine) = self.engines.iter().find(|e| e.holds(renewal_id)) {
             return Ok(engine);
         }
-        let bank = self
-            .engines
-            .first()
-            .ok_or(EngineError::NoBank)?
-            .record_bank(renewal_id);
-        Ok(bank
-            .and_then(|id| self.engines.iter().find(|e| e.bank().id == id))
-            .unwrap_or(&self.engines[0]))
+        let Some((bank, old_fingerprint)) =
+            self.engines.iter().find_map(|e| e.record_bank(renewal_id))
+        else {
+            return Ok(first); // no such record: it says so
+        };
+        let engine = if bank.is_empty() {
+            // A record of a version that served one bank: the bank that issued
+            // the identity it replaces (or the only one).
+            self.engines
+                .iter()
+                .find(|e| e.serves(&old_fingerprint))
+                .or_else(|| (self.engines.len() == 1).then_some(first))
+        } else {
+            self.engines.iter().find(|e| e.bank().id == bank)
+        };
+        // A record of a bank whose profile is not loaded is left alone.
+        engine.ok_or(EngineError::UnknownRenewal(renewal_id.to_owned()))
     }
 
     /// See [`Engine::start_renewal_with`].

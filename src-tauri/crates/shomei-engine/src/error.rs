@@ -43,6 +43,21 @@ pub enum EngineError {
     IssuedInFuture { not_before: i64 },
     #[error("this certificate cannot be renewed here: {0:?}")]
     NotRenewable(NotRenewable),
+    /// The store the renewal was to go into is not ready (the USB token is not
+    /// plugged in, its software is not installed): the manual's preparation
+    /// guidance applies. Nothing was made.
+    #[error("the store to renew into is not ready: {error}")]
+    Target {
+        into: crate::model::StorageKind,
+        error: StoreError,
+    },
+    /// An unfinished renewal of this identity goes into the other store than the
+    /// one asked for: carry it on (into that store) or discard it first.
+    #[error("an unfinished renewal of this certificate goes into {unfinished_into:?}, not {into:?}: carry it on or discard it first")]
+    UnfinishedElsewhere {
+        into: crate::model::StorageKind,
+        unfinished_into: crate::model::StorageKind,
+    },
     /// The bank does not offer this kind of store (no media storage: no USB token).
     #[error("the bank offers no {0:?} to renew into")]
     StoreNotOffered(crate::model::StorageKind),
@@ -58,16 +73,7 @@ pub enum EngineError {
 impl EngineError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            EngineError::Store(e) => match e {
-                StoreError::TokenAbsent(_) => ErrorCode::TokenAbsent,
-                StoreError::ModuleMissing { .. } => ErrorCode::ModuleMissing,
-                StoreError::TokenRemoved { .. } => ErrorCode::TokenRemoved,
-                StoreError::PinIncorrect { .. } => ErrorCode::PinIncorrect,
-                StoreError::PinLocked => ErrorCode::PinLocked,
-                StoreError::Cancelled => ErrorCode::Cancelled,
-                StoreError::NotFound(_) => ErrorCode::NotFound,
-                _ => ErrorCode::Internal,
-            },
+            EngineError::Store(e) | EngineError::Target { error: e, .. } => store_code(e),
             EngineError::Est(e) => match e {
                 EstError::Unreachable(_) | EstError::NotSent(_) => ErrorCode::BankUnreachable,
                 EstError::ServerNotTrusted(_) => ErrorCode::BankNotTrusted,
@@ -90,6 +96,7 @@ impl EngineError {
             EngineError::NotRenewable(_) => ErrorCode::NotRenewable,
             EngineError::NoBank => ErrorCode::NoBankProfile,
             EngineError::StoreNotOffered(_) => ErrorCode::StoreNotOffered,
+            EngineError::UnfinishedElsewhere { .. } => ErrorCode::UnfinishedElsewhere,
             EngineError::Unsupported(_) => ErrorCode::Internal,
             EngineError::Internal(_) => ErrorCode::Internal,
         }
@@ -106,7 +113,16 @@ impl EngineError {
             _ => None,
         };
         let native_code = match self {
-            EngineError::Store(e) => e.native_code().map(|c| c.to_string()),
+            EngineError::Store(e) | EngineError::Target { error: e, .. } => {
+                e.native_code().map(|c| c.to_string())
+            }
+            _ => None,
+        };
+        let into = match self {
+            EngineError::Target { into, .. } | EngineError::StoreNotOffered(into) => Some(*into),
+            EngineError::UnfinishedElsewhere {
+                unfinished_into, ..
+            } => Some(*unfinished_into),
             _ => None,
         };
         ErrorView {
@@ -115,7 +131,21 @@ impl EngineError {
             at,
             detail: Some(self.to_string()),
             native_code,
+            into,
         }
+    }
+}
+
+fn store_code(e: &StoreError) -> ErrorCode {
+    match e {
+        StoreError::TokenAbsent(_) => ErrorCode::TokenAbsent,
+        StoreError::ModuleMissing { .. } => ErrorCode::ModuleMissing,
+        StoreError::TokenRemoved { .. } => ErrorCode::TokenRemoved,
+        StoreError::PinIncorrect { .. } => ErrorCode::PinIncorrect,
+        StoreError::PinLocked => ErrorCode::PinLocked,
+        StoreError::Cancelled => ErrorCode::Cancelled,
+        StoreError::NotFound(_) => ErrorCode::NotFound,
+        _ => ErrorCode::Internal,
     }
 }
 

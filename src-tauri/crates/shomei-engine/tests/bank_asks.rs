@@ -10,8 +10,10 @@ use std::sync::Arc;
 use secrecy::SecretString;
 use shomei_engine::demo::{self, Demo};
 use shomei_engine::model::ErrorCode;
-use shomei_engine::{BankProfile, Engine, Journal, RenewalOptions};
-use shomei_testca::{CsrAttrs, EstServer, HttpAuth, Required, RequiredKey, ServerOptions, TestCa};
+use shomei_engine::{BankProfile, Engine, Journal, PollPolicy, RenewalOptions};
+use shomei_testca::{
+    Behaviour, CsrAttrs, EstServer, HttpAuth, Required, RequiredKey, ServerOptions, TestCa,
+};
 
 /// The demo's token and CA, served by a test CA with `options`; the profile names
 /// `http_user` when given.
@@ -86,7 +88,12 @@ async fn a_bank_that_asks_for_a_password_after_the_certificate(dir: &Path, demo:
         }),
         ..ServerOptions::default()
     };
-    let (server, engine) = bank(dir, demo, options, Some("corp-0123")).await;
+    let (server, mut engine) = bank(dir, demo, options, Some("corp-0123")).await;
+    // One request per call: a "pending" ends the call.
+    engine.set_poll_policy(PollPolicy {
+        max_polls: 0,
+        ..PollPolicy::default()
+    });
     let keys = key_count(demo);
 
     // No password, then a wrong one: its own code, nothing made, nothing asked.
@@ -113,9 +120,22 @@ async fn a_bank_that_asks_for_a_password_after_the_certificate(dir: &Path, demo:
     assert_eq!(server.request_count(), 0);
     assert!(engine.list().unfinished.is_empty());
 
-    // The right one: renewed.
-    renew(&engine, Some("bank-pw-5521")).await.expect("renewed");
+    // The right one, and the bank says "later": the request is kept. Carried on
+    // without the password, it is still kept (the bank has it): not undone.
+    server.set_behaviour(Behaviour::Pending {
+        times: 1,
+        retry_after_secs: 1,
+    });
+    let pw = Some("bank-pw-5521");
+    assert_eq!(renew(&engine, pw).await, Err(ErrorCode::StillPending));
+    assert_eq!(renew(&engine, None).await, Err(ErrorCode::BankAuthRequired));
+    assert_eq!(engine.list().unfinished.len(), 1, "the request is kept");
+    assert_eq!(key_count(demo), keys + 1, "with its key");
+
+    // With the password again: issued for the same request, renewed.
+    renew(&engine, pw).await.expect("renewed");
     assert_eq!(server.issued_count(), 1);
+    assert!(engine.list().unfinished.is_empty());
 }
 
 /// `/csrattrs`: the CA's key is generated, or what cannot be honoured refused.

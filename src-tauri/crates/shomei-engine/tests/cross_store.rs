@@ -137,6 +137,36 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
         .to_string_lossy()
         .ends_with(".json")));
 
+    // Into the USB token while it is not plugged in: its own code, with the store
+    // it was for (the manual's preparation guidance), and nothing made.
+    let unplugged_path = dir.path().join("unplugged.toml");
+    std::fs::write(
+        &unplugged_path,
+        std::fs::read_to_string(&profile_path)
+            .unwrap()
+            .replace("label = \"Shomei Demo USB\"", "label = \"Not plugged in\""),
+    )
+    .unwrap();
+    let (unplugged, unplugged_roots) = BankProfile::load(&unplugged_path).unwrap();
+    let err = Engine::new(unplugged, unplugged_roots)
+        .with_journal(Journal::open(&journal).unwrap())
+        .start_renewal_into(
+            &renewed.fingerprint,
+            Some(StorageKind::UsbToken),
+            common::pin(),
+            false,
+            common::recorder().0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::TokenAbsent, "{err}");
+    assert_eq!(err.view().into, Some(StorageKind::UsbToken));
+    assert_eq!(
+        fingerprints(pc().as_ref()),
+        vec![renewed.fingerprint.clone()]
+    );
+    assert!(engine.list().unfinished.is_empty());
+
     // This PC → the USB token.
     demo.server
         .set_behaviour(shomei_testca::Behaviour::ValidFor { days: 14 });
@@ -213,6 +243,19 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::StillPending, "{err}");
     let [pending] = engine.list().unfinished.try_into().unwrap();
+    // Asked to go into the token instead: carry that one on or discard it first.
+    let err = engine
+        .start_renewal_into(
+            &back.fingerprint,
+            Some(StorageKind::UsbToken),
+            common::pin(),
+            false,
+            common::recorder().0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::UnfinishedElsewhere, "{err}");
+    assert_eq!(err.view().into, Some(StorageKind::ThisPc));
     let path = journal.join(format!("{}.json", pending.renewal_id));
     let mut record: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();

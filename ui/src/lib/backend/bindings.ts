@@ -43,7 +43,7 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
+export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "unfinishedElsewhere" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**
@@ -61,7 +61,14 @@ detail: string | null,
  * "CKR_PIN_INCORRECT (0xA0)", "HRESULT 0x80090016 (NTE_BAD_KEYSET)",
  * "OSStatus -25300 (errSecItemNotFound)", "io: NotFound". Absent otherwise.
  */
-nativeCode?: string, };
+nativeCode?: string, 
+/**
+ * The store a renewal was to go into, when that store is what failed
+ * (tokenAbsent, moduleMissing: the manual's preparation guidance — apply to
+ * the bank for the USB token, install its software; storeNotOffered); for
+ * unfinishedElsewhere, the store the unfinished renewal goes into.
+ */
+into?: StorageKind, };
 
 export type ExpiredGuidance = { "kind": "reacquire", until: string, support: SupportContactView | null, } | { "kind": "reissue", support: SupportContactView | null, };
 

@@ -7,6 +7,7 @@ import type { ErrorCode, ErrorView } from './bindings';
 export const ERROR_CODES = [
   'noBankProfile',
   'storeNotOffered',
+  'unfinishedElsewhere',
   'bankAuthRequired',
   'bankRequirementUnsupported',
   'tokenAbsent',

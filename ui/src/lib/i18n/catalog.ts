@@ -54,6 +54,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   pinIncorrect: 'errors.pinIncorrect',
   noBankProfile: 'errors.noBankProfile',
   storeNotOffered: 'errors.storeNotOffered',
+  unfinishedElsewhere: 'errors.unfinishedElsewhere',
   bankAuthRequired: 'errors.bankAuthRequired',
   bankRequirementUnsupported: 'errors.bankRequirementUnsupported',
   pinFinalTry: 'errors.pinFinalTry',

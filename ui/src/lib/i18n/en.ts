@@ -172,6 +172,8 @@ export const en: typeof ja = {
       "The bank's server asks for a user name and password. Check the password your bank sent. Your current client certificate still works.",
     bankRequirementUnsupported:
       "The bank's CA asks for something this renewal cannot provide. Nothing was made or sent. Your current client certificate still works. Please contact your bank.",
+    unfinishedElsewhere:
+      'An unfinished renewal of this client certificate goes into the other store. Carry it on or discard it from the list, then try again. Your current client certificate still works.',
     storeNotOffered:
       'Your bank does not offer storage on its USB token, so the new client certificate cannot be saved there. Save it on this PC.',
     noBankProfile:

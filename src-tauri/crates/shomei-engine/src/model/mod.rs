@@ -246,6 +246,9 @@ pub enum ErrorCode {
     /// The bank's CA asks for something in the request Shomei cannot put there (a
     /// key the store cannot make, a challenge password): nothing was made or sent.
     BankRequirementUnsupported,
+    /// An unfinished renewal of this certificate goes into the other store (`into`
+    /// says which): carry it on there, or discard it, before choosing this one.
+    UnfinishedElsewhere,
     /// No bank profile is loaded: add one (or ask the administrator to deploy it).
     NoBankProfile,
     /// The chosen store cannot be renewed into: the bank offers no USB token
@@ -306,6 +309,13 @@ pub struct ErrorView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub native_code: Option<String>,
+    /// The store a renewal was to go into, when that store is what failed
+    /// (tokenAbsent, moduleMissing: the manual's preparation guidance — apply to
+    /// the bank for the USB token, install its software; storeNotOffered); for
+    /// unfinishedElsewhere, the store the unfinished renewal goes into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub into: Option<StorageKind>,
 }
 
 impl ErrorView {
@@ -317,6 +327,7 @@ impl ErrorView {
             at: None,
             detail,
             native_code: None,
+            into: None,
         }
     }
 }

@@ -31,23 +31,27 @@ impl Engine {
 
     /// Whether this engine holds the renewal `renewal_id` for consent 2.
     pub(crate) fn holds(&self, renewal_id: &str) -> bool {
-        self.awaiting_in_this_run(renewal_id)
+        self.awaiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(renewal_id)
+            .is_some_and(|a| a.bank == self.bank.id)
     }
 
-    /// The bank a journaled renewal was started for (from the journal, or the
-    /// copies on this bank's tokens); `None` when no record names one.
-    pub(crate) fn record_bank(&self, renewal_id: &str) -> Option<String> {
-        let bank = match self.journal.get(renewal_id) {
-            Some(record) => record.bank,
+    /// The bank a journaled renewal was started for (empty for a record of a
+    /// version that served one bank) and the identity it replaces, from the
+    /// journal or the copies on this bank's tokens; `None`: no such record here.
+    pub(crate) fn record_bank(&self, renewal_id: &str) -> Option<(String, String)> {
+        let record = match self.journal.get(renewal_id) {
+            Some(record) => record,
             None => {
                 let tokens = self.open_all();
                 self.known(&tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(), None)
                     .records
                     .into_iter()
                     .find(|r| r.renewal_id == renewal_id)?
-                    .bank
             }
         };
-        (!bank.is_empty()).then_some(bank)
+        Some((record.bank, record.old_fingerprint))
     }
 }

@@ -105,7 +105,9 @@ impl Engine {
         let mut awaiting = self.awaiting.lock().unwrap_or_else(|p| p.into_inner());
         let id = awaiting
             .iter()
-            .find(|(_, a)| a.record.old_fingerprint.eq_ignore_ascii_case(fingerprint))
+            .find(|(_, a)| {
+                a.bank == self.bank.id && a.record.old_fingerprint.eq_ignore_ascii_case(fingerprint)
+            })
             .map(|(id, _)| id.clone())?;
         awaiting.remove(&id).map(|a| a.lock)
     }
@@ -113,12 +115,14 @@ impl Engine {
     /// The renewal waiting at consent 2 with this id, for `install_renewal` or
     /// `cancel_renewal`, with its lock and this call's mark.
     pub(super) fn take_awaiting(&self, renewal_id: &str) -> Result<(AwaitingInstall, Claim)> {
-        let taken = self
-            .awaiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(renewal_id)
-            .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
+        let taken = {
+            let mut awaiting = self.awaiting.lock().unwrap_or_else(|p| p.into_inner());
+            match awaiting.get(renewal_id) {
+                Some(a) if a.bank == self.bank.id => awaiting.remove(renewal_id),
+                _ => None,
+            }
+        }
+        .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))?;
         match self.mark_busy(&taken.record.old_fingerprint) {
             Ok(claim) => Ok((taken, claim)),
             Err(e) => {

@@ -45,7 +45,11 @@ impl Engine {
             // is never deleted) or a pending key the orphan tidy removes when that
             // store is next logged in to (on a token, once it is older than the
             // profile's pending limit).
-            Err(e) if record.target.is_some() => {
+            Err(
+                e @ EngineError::Store(
+                    StoreError::TokenAbsent(_) | StoreError::ModuleMissing { .. },
+                ),
+            ) if record.target.is_some() => {
                 tracing::warn!(renewal = %renewal_id, error = %e, "discarding a renewal into another store whose store is not here: only its record goes");
                 drop(pin);
                 return self.journal.remove(&record.renewal_id);

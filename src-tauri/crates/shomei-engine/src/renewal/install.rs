@@ -23,6 +23,7 @@ impl Engine {
                 stores,
                 mut record,
                 lock: _lock,
+                ..
             },
             _claim,
         ) = self.take_awaiting(renewal_id)?;
@@ -43,6 +44,7 @@ impl Engine {
                 stores,
                 record,
                 lock: _lock,
+                ..
             },
             _claim,
         ) = self.take_awaiting(renewal_id)?;

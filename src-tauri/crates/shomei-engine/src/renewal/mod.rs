@@ -110,6 +110,8 @@ pub struct RenewalOptions {
 /// A renewal between the two consents: issued, verified and journaled as such,
 /// with the token still logged in and the renewal's lock held.
 struct AwaitingInstall {
+    /// The bank whose engine holds it (the awaiting map is shared by all banks).
+    bank: String,
     stores: pair::StorePair,
     record: Record,
     lock: RenewalLock,
@@ -123,7 +125,9 @@ pub struct Engine {
     pinned_roots: Vec<CertificateDer<'static>>,
     poll: PollPolicy,
     journal: Journal,
-    awaiting: Mutex<HashMap<String, AwaitingInstall>>,
+    /// Renewals waiting at consent 2, shared by the engines of all banks ([`crate::Banks`]):
+    /// a login belongs to the whole process, and a logout must wait for all of them.
+    awaiting: Arc<Mutex<HashMap<String, AwaitingInstall>>>,
     /// Fingerprints (lower case) whose renewal is running a call right now.
     busy: Arc<Mutex<HashSet<String>>>,
     clock: Arc<dyn Clock>,
@@ -143,7 +147,7 @@ impl Engine {
             pinned_roots,
             poll: PollPolicy::default(),
             journal: Journal::in_memory(),
-            awaiting: Mutex::new(HashMap::new()),
+            awaiting: Arc::new(Mutex::new(HashMap::new())),
             busy: Arc::new(Mutex::new(HashSet::new())),
             clock: Arc::new(SystemClock),
         }
@@ -161,6 +165,15 @@ impl Engine {
 
     pub fn set_poll_policy(&mut self, poll: PollPolicy) {
         self.poll = poll;
+    }
+
+    /// Share with `other` what one process must know across banks: the renewals
+    /// waiting at consent 2 (and so the logins they hold) and the identities being
+    /// worked on.
+    pub(crate) fn sharing_with(mut self, other: &Engine) -> Self {
+        self.awaiting = other.awaiting.clone();
+        self.busy = other.busy.clone();
+        self
     }
 
     /// Read the time from `clock` instead of this computer's (tests, simulations).

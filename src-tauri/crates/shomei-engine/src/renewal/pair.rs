@@ -40,13 +40,15 @@ impl StorePair {
         !same_token(self.old.as_ref(), self.new.as_ref())
     }
 
-    /// Each store once.
+    /// Each store once; a USB token first, so that the one PIN (the token's: the
+    /// PC stores here need none) is tried there before anywhere else.
     pub fn each(&self) -> Vec<&dyn Token> {
-        if self.crossed() {
-            vec![self.old.as_ref(), self.new.as_ref()]
-        } else {
-            vec![self.old.as_ref()]
+        if !self.crossed() {
+            return vec![self.old.as_ref()];
         }
+        let mut both = vec![self.old.as_ref(), self.new.as_ref()];
+        both.sort_by_key(|t| t.storage() != shomei_store::StorageKind::UsbToken);
+        both
     }
 }
 
@@ -92,7 +94,7 @@ impl Engine {
         }
         Err(match first_error {
             // Missing token or token software: the preparation guidance applies.
-            Some(e) => e.into(),
+            Some(error) => EngineError::Target { into, error },
             None => EngineError::StoreNotOffered(into),
         })
     }

@@ -90,6 +90,7 @@ impl Engine {
             .insert(
                 renewal_id.clone(),
                 AwaitingInstall {
+                    bank: self.bank.id.clone(),
                     stores,
                     record,
                     lock: claim.into_lock(),
@@ -363,6 +364,9 @@ fn answer_may_come(error: &EngineError, fresh: bool) -> bool {
     match error {
         EngineError::Est(EstError::Unreachable(_)) => true,
         EngineError::Est(EstError::NotSent(_) | EstError::ServerNotTrusted(_)) => !fresh,
+        // Asked again without the bank's password (or with a wrong one): an earlier
+        // run may have sent the request with it, so it is kept for a call that has it.
+        EngineError::Est(EstError::AuthRequired { .. }) => !fresh,
         EngineError::Est(EstError::Http { status, .. }) => {
             *status >= 500 || *status == 408 || *status == 429
         }

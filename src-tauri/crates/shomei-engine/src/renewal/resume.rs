@@ -87,7 +87,7 @@ impl Engine {
             self.known(&tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(), None)
                 .records
                 .into_iter()
-                .find(|r| r.renewal_id == renewal_id)
+                .find(|r| r.renewal_id == renewal_id && self.owns(r))
                 .ok_or_else(|| EngineError::UnknownRenewal(renewal_id.to_owned()))
         };
         let claim = self.claim(&find()?.old_fingerprint)?;

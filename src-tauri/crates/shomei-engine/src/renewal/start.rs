@@ -233,10 +233,19 @@ impl Engine {
             &tokens.iter().map(|t| t.as_ref()).collect::<Vec<_>>(),
             Some(fingerprint),
         );
-        // An unfinished renewal goes on in the stores it was started in.
+        // An unfinished renewal goes on in the stores it was started in; asked to
+        // go elsewhere, the user first carries it on or discards it.
         let carry_on = |record: &Record, old: Option<Identity>, also: Option<Claim>| {
+            let stores = self.stores_of(record)?;
+            let goes_into = crate::views::storage(stores.new.storage());
+            if let Some(into) = into.filter(|into| *into != goes_into) {
+                return Err(EngineError::UnfinishedElsewhere {
+                    into,
+                    unfinished_into: goes_into,
+                });
+            }
             Ok::<_, EngineError>(Checked {
-                stores: self.stores_of(record)?,
+                stores,
                 store: self.source_name(&record.store),
                 target_store: record
                     .target
@@ -249,12 +258,16 @@ impl Engine {
                 },
             })
         };
-        let checked = match (located, known.replacing(fingerprint)) {
+        // Only this bank's renewals (the journal is shared by all banks).
+        let replacing = known.replacing(fingerprint).filter(|r| self.owns(r));
+        let checked = match (located, replacing) {
             (Ok((_, old, _)), Some(record)) => {
-                if let Some(e) = self.too_early(record, old.certificate.not_after) {
+                let not_after = old.certificate.not_after;
+                let checked = carry_on(record, Some(old), None)?;
+                if let Some(e) = self.too_early(record, not_after) {
                     return Err(e);
                 }
-                carry_on(record, Some(old), None)?
+                checked
             }
             // The identity is gone (archived by the renewal, or deleted by hand),
             // but its renewal is not finished: carry that on in its store.
@@ -262,26 +275,28 @@ impl Engine {
                 carry_on(record, None, None)?
             }
             (Err(e), _) => return Err(e),
-            (Ok((token, old, store)), None) => match known.installing(fingerprint) {
-                // This identity is the new one of a renewal cut short in its
-                // install: that renewal is finished first.
-                Some(record) if record.stage == Stage::Installing => {
-                    carry_on(record, None, Some(self.claim(&record.old_fingerprint)?))?
-                }
-                // Otherwise (none, or one installed that still owes the removal of
-                // the identity it replaced) this identity is renewed afresh.
-                _ => {
-                    let spec = self.fresh_check(token.as_ref(), &old)?;
-                    let (new, target_store) = self.target_for(&token, into)?;
-                    Checked {
-                        stores: StorePair { old: token, new },
-                        store,
-                        target_store,
-                        old: Some(old),
-                        plan: Plan::Fresh(spec),
+            (Ok((token, old, store)), None) => {
+                match known.installing(fingerprint).filter(|r| self.owns(r)) {
+                    // This identity is the new one of a renewal cut short in its
+                    // install: that renewal is finished first.
+                    Some(record) if record.stage == Stage::Installing => {
+                        carry_on(record, None, Some(self.claim(&record.old_fingerprint)?))?
+                    }
+                    // Otherwise (none, or one installed that still owes the removal of
+                    // the identity it replaced) this identity is renewed afresh.
+                    _ => {
+                        let spec = self.fresh_check(token.as_ref(), &old)?;
+                        let (new, target_store) = self.target_for(&token, into)?;
+                        Checked {
+                            stores: StorePair { old: token, new },
+                            store,
+                            target_store,
+                            old: Some(old),
+                            plan: Plan::Fresh(spec),
+                        }
                     }
                 }
-            },
+            }
         };
         for token in checked.stores.each() {
             check_pin(token, confirm_final_try)?;
