@@ -30,36 +30,29 @@ pub enum Pin {
 pub fn early(source: &PinSource, lang: Lang) -> Result<Pin, String> {
     match source {
         PinSource::Stdin => Ok(Pin::Stdin),
-        PinSource::Env(var) => {
-            let value = std::env::var_os(var);
-            // Edition 2021: safe to call; sound here because no other thread exists yet.
-            std::env::remove_var(var);
-            let pin = value
-                .map(|v| Zeroizing::new(v.into_encoded_bytes()))
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| match lang {
-                    Lang::Ja => format!("環境変数 {var} に PIN が設定されていません。"),
-                    Lang::En => format!("the environment variable {var} holds no PIN."),
-                })?;
-            secret(pin, lang).map(Pin::Read)
-        }
+        PinSource::Env(var) => take_env(var, lang, ("PIN", "PIN")).map(Pin::Read),
     }
 }
 
 /// `--bank-password-env VAR`: the password for the bank's HTTP authentication,
 /// taken out of the environment like the PIN (see the module docs).
 pub fn bank_password(var: &str, lang: Lang) -> Result<SecretString, String> {
+    take_env(var, lang, ("銀行のパスワード", "bank password"))
+}
+
+/// Read and remove the secret in `var` (`what`: its name in ja and en).
+fn take_env(var: &str, lang: Lang, what: (&str, &str)) -> Result<SecretString, String> {
     let value = std::env::var_os(var);
     // Edition 2021: safe to call; sound here because no other thread exists yet.
     std::env::remove_var(var);
-    let password = value
+    let bytes = value
         .map(|v| Zeroizing::new(v.into_encoded_bytes()))
         .filter(|v| !v.is_empty())
         .ok_or_else(|| match lang {
-            Lang::Ja => format!("環境変数 {var} に銀行のパスワードが設定されていません。"),
-            Lang::En => format!("the environment variable {var} holds no bank password."),
+            Lang::Ja => format!("環境変数 {var} に {} が設定されていません。", what.0),
+            Lang::En => format!("the environment variable {var} holds no {}.", what.1),
         })?;
-    secret(password, lang)
+    secret(bytes, lang)
 }
 
 impl Pin {

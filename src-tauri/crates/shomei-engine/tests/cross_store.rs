@@ -26,6 +26,23 @@ fn nss_or_skip(test: &str) -> bool {
     false
 }
 
+/// Start a renewal of `fingerprint` into `into` with the demo PIN.
+async fn renew_into(
+    engine: &Engine,
+    fingerprint: &str,
+    into: StorageKind,
+) -> shomei_engine::Result<shomei_engine::model::IssuedCertificate> {
+    engine
+        .start_renewal_into(
+            fingerprint,
+            Some(into),
+            common::pin(),
+            false,
+            common::recorder().0,
+        )
+        .await
+}
+
 fn fingerprints(token: &dyn Token) -> Vec<String> {
     token
         .list_identities()
@@ -93,14 +110,7 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     // end, so that each renewed one is inside the window again.
     demo.server
         .set_behaviour(shomei_testca::Behaviour::ValidFor { days: 13 });
-    let issued = engine
-        .start_renewal_into(
-            &old.fingerprint,
-            Some(StorageKind::ThisPc),
-            common::pin(),
-            false,
-            common::recorder().0,
-        )
+    let issued = renew_into(&engine, &old.fingerprint, StorageKind::ThisPc)
         .await
         .expect("issued into this PC");
     // Consent 2 not given yet: the old identity is untouched, the new key is in
@@ -148,15 +158,9 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     )
     .unwrap();
     let (unplugged, unplugged_roots) = BankProfile::load(&unplugged_path).unwrap();
-    let err = Engine::new(unplugged, unplugged_roots)
-        .with_journal(Journal::open(&journal).unwrap())
-        .start_renewal_into(
-            &renewed.fingerprint,
-            Some(StorageKind::UsbToken),
-            common::pin(),
-            false,
-            common::recorder().0,
-        )
+    let unplugged =
+        Engine::new(unplugged, unplugged_roots).with_journal(Journal::open(&journal).unwrap());
+    let err = renew_into(&unplugged, &renewed.fingerprint, StorageKind::UsbToken)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::TokenAbsent, "{err}");
@@ -170,14 +174,7 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     // This PC → the USB token.
     demo.server
         .set_behaviour(shomei_testca::Behaviour::ValidFor { days: 14 });
-    let issued = engine
-        .start_renewal_into(
-            &renewed.fingerprint,
-            Some(StorageKind::UsbToken),
-            common::pin(),
-            false,
-            common::recorder().0,
-        )
+    let issued = renew_into(&engine, &renewed.fingerprint, StorageKind::UsbToken)
         .await
         .expect("issued into the USB token");
     let outcome = engine
@@ -210,14 +207,7 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     // which never looks at this PC's store): refused, nothing made.
     let token_only =
         Engine::new(demo.profile.clone(), roots).with_journal(Journal::open(&journal).unwrap());
-    let err = token_only
-        .start_renewal_into(
-            &back.fingerprint,
-            Some(StorageKind::ThisPc),
-            common::pin(),
-            false,
-            common::recorder().0,
-        )
+    let err = renew_into(&token_only, &back.fingerprint, StorageKind::ThisPc)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::StoreNotOffered, "{err}");
@@ -231,27 +221,13 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
             times: 1,
             retry_after_secs: 3600,
         });
-    let err = engine
-        .start_renewal_into(
-            &back.fingerprint,
-            Some(StorageKind::ThisPc),
-            common::pin(),
-            false,
-            common::recorder().0,
-        )
+    let err = renew_into(&engine, &back.fingerprint, StorageKind::ThisPc)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::StillPending, "{err}");
     let [pending] = engine.list().unfinished.try_into().unwrap();
     // Asked to go into the token instead: carry that one on or discard it first.
-    let err = engine
-        .start_renewal_into(
-            &back.fingerprint,
-            Some(StorageKind::UsbToken),
-            common::pin(),
-            false,
-            common::recorder().0,
-        )
+    let err = renew_into(&engine, &back.fingerprint, StorageKind::UsbToken)
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::UnfinishedElsewhere, "{err}");
