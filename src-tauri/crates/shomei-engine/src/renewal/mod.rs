@@ -13,7 +13,9 @@
 //! from the store, the old one is untouched; so at every moment one of them is
 //! usable.
 //!
-//! Modules: `start` (first half) and `request` (ask the bank, poll, verify);
+//! Modules: `check` (before the PIN), `start` (first half) and `request` (ask the
+//! bank, poll, verify); `pair` (the old identity's store and the one the new goes
+//! into); `belongs` (which bank an identity or renewal is);
 //! `install` (second half) and `archive` (the replaced identity); `resume` and
 //! `discard` (a journaled renewal); `records` (the journal and the token's copies),
 //! `claim` (locks), `undo` (removing a new key), `poll` (when to ask again),
@@ -21,6 +23,7 @@
 
 mod archive;
 mod belongs;
+mod check;
 mod claim;
 mod discard;
 mod install;
