@@ -51,8 +51,9 @@ renew:
                      bank's USB token (専用USBに保存する); default: where the current one
                      is. status --json lists each certificate's renewableInto.
   --bank-password-env VAR
-                     the password of the bank's HTTP authentication (when its profile
-                     names an est.http_user), read and removed from variable VAR
+                     the password the bank gave for the renewal, read and removed from
+                     variable VAR: its HTTP authentication (profile est.http_user) and
+                     the challenge password its CA may ask for (/csrattrs)
   --wait DURATION    wait for a pending bank up to DURATION (90s, 10m, 2h; at most 24h)
                      in this run, asking again when the bank says (at least 1 s apart,
                      doubling, at most a day); exits 10 if it has not issued by then

@@ -74,8 +74,8 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
     let text = match error.code {
         _ if timed.is_some() => "",
         BankAuthRequired => lang.t(
-            "銀行のサーバーが利用者名とパスワードを求めています。--bank-password-env で銀行から通知されたパスワードを渡してください（渡した場合は、パスワードが受け付けられませんでした）。",
-            "The bank's server asks for a user name and password. Give the password your bank sent with --bank-password-env (if you did, it was refused).",
+            "銀行がパスワード（利用者名とパスワード、またはチャレンジパスワード）を求めています。--bank-password-env で銀行から通知されたパスワードを渡してください（渡した場合は、受け付けられませんでした）。",
+            "The bank asks for a password (a user name and password, or a challenge password). Give the password your bank sent with --bank-password-env (if you did, it was refused).",
         ),
         BankRequirementUnsupported => lang.t(
             "銀行の認証局が、この申請に入れられないもの（作れない種類の鍵、チャレンジパスワードなど）を求めています。何も作成・送信していません。お取引の銀行にお問い合わせください。",

@@ -152,7 +152,11 @@ async fn csrattrs_choose_the_key_or_refuse_before_any_key_exists(dir: &Path, dem
         csrattrs: require(Some(RequiredKey::EcP384), None),
         ..ServerOptions::default()
     };
-    let (server, engine) = bank(dir, demo, options, None).await;
+    let (server, mut engine) = bank(dir, demo, options, None).await;
+    engine.set_poll_policy(PollPolicy {
+        max_polls: 0,
+        ..PollPolicy::default()
+    });
     let keys = key_count(demo);
 
     // P-384 (the stores make P-256 and RSA): refused, nothing made or sent.
@@ -160,7 +164,7 @@ async fn csrattrs_choose_the_key_or_refuse_before_any_key_exists(dir: &Path, dem
         renew(&engine, None).await,
         Err(ErrorCode::BankRequirementUnsupported)
     );
-    // A challenge password (Shomei sends none): refused the same way.
+    // A challenge password, and the user gave none: refused the same way.
     server.set_csrattrs(require(None, Some("otp-1234")));
     assert_eq!(
         renew(&engine, None).await,
@@ -169,6 +173,44 @@ async fn csrattrs_choose_the_key_or_refuse_before_any_key_exists(dir: &Path, dem
     assert_eq!(key_count(demo), keys);
     assert_eq!(server.request_count(), 0);
     assert!(engine.list().unfinished.is_empty());
+
+    // Given, and the bank says "later": the request (which holds the password) is
+    // never written down, here or on the token.
+    server.set_behaviour(Behaviour::Pending {
+        times: 1,
+        retry_after_secs: 1,
+    });
+    let otp = Some("otp-1234");
+    assert_eq!(renew(&engine, otp).await, Err(ErrorCode::StillPending));
+    let journal = dir.join("journal-asking");
+    for entry in std::fs::read_dir(&journal).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(
+                !bytes.windows(8).any(|w| w == b"otp-1234"),
+                "{} holds the password",
+                path.display()
+            );
+        }
+    }
+    let token = shomei_store::pkcs11::Pkcs11Module::load(demo.profile.module_path().unwrap())
+        .unwrap()
+        .open_token(&demo.profile.token.as_ref().unwrap().selector())
+        .unwrap();
+    let copies = shomei_engine::journal::on_token::load(&token).0;
+    assert_eq!(copies.len(), 1);
+    assert!(copies[0].challenge && copies[0].csr.is_none());
+    // Carried on without it: kept (the bank may have the first request), and asked for.
+    assert_eq!(renew(&engine, None).await, Err(ErrorCode::BankAuthRequired));
+    assert_eq!(engine.list().unfinished.len(), 1);
+    // With it: the request is built again with the same key, and the CA (which
+    // checks the password) issues.
+    renew(&engine, otp)
+        .await
+        .expect("renewed with the challenge password");
+    assert!(engine.list().unfinished.is_empty());
+    assert_eq!(key_count(demo), keys);
 
     // RSA 3072 for a current RSA 2048 key: generated as asked, and the CA (which
     // refuses anything smaller) issues for it.

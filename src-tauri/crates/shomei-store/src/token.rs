@@ -129,6 +129,19 @@ pub trait Token: Send + Sync {
     }
     /// The private key of an identity (needs login).
     fn private_key(&self, identity: &Identity) -> Result<Arc<dyn KeyHandle>>;
+    /// A key generated earlier that has no certificate yet (a renewal carried on
+    /// after a restart), by its id, checked against the public key journaled when
+    /// it was made (`algorithm` is what was asked for).
+    fn pending_key(
+        &self,
+        _key_id: &[u8],
+        _public_key: &[u8],
+        _algorithm: crate::cert::KeyAlgorithm,
+    ) -> Result<Arc<dyn KeyHandle>> {
+        Err(StoreError::Unsupported(
+            "finding a key without its certificate",
+        ))
+    }
     /// Generate a non-extractable key pair in the store, labelled `label`.
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey>;
     fn key_protection(&self, key_id: &[u8]) -> Result<KeyProtection>;

@@ -169,7 +169,7 @@ export const en: typeof ja = {
     renewalUnknown: 'This renewal no longer exists. Start again from the list.',
     alreadyRenewed: 'An interrupted renewal of this client certificate has been completed. Reload the list to see the new one.',
     bankAuthRequired:
-      "The bank's server asks for a user name and password. Check the password your bank sent. Your current client certificate still works.",
+      "The bank asks for a password (a user name and password, or a challenge password). Check the password your bank sent. Your current client certificate still works.",
     bankRequirementUnsupported:
       "The bank's CA asks for something this renewal cannot provide. Nothing was made or sent. Your current client certificate still works. Please contact your bank.",
     unfinishedElsewhere:

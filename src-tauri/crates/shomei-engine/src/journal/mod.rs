@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 pub use lock::RenewalLock;
-pub use record::{Place, Record, Stage, FORMAT, PENDING_KEY_PREFIX};
+pub use record::{key_kind, key_spec, Place, Record, Stage, FORMAT, PENDING_KEY_PREFIX};
 
 use crate::error::{EngineError, Result};
 

@@ -96,6 +96,15 @@ pub struct Record {
     /// The PKCS#10 request (DER), sent again unchanged when polling.
     #[serde(with = "b64_opt", default)]
     pub csr: Option<Vec<u8>>,
+    /// The request carries the bank's challenge password (its CA asked for one):
+    /// then it is NOT kept here (a password never goes to a file or a token), and
+    /// carrying the renewal on builds it again, with the same key and the password
+    /// the user gives again.
+    #[serde(default)]
+    pub challenge: bool,
+    /// The kind of the new key (`rsa2048`, `rsa3072`, `p256`), to find it again.
+    #[serde(default)]
+    pub new_key_kind: Option<String>,
     #[serde(default)]
     pub polls: u32,
     #[serde(default)]
@@ -111,7 +120,32 @@ pub struct Record {
     pub archive_error: Option<String>,
 }
 
+/// The journal's name for a kind of key.
+pub fn key_kind(spec: shomei_store::KeySpec) -> &'static str {
+    match spec {
+        shomei_store::KeySpec::Rsa2048 => "rsa2048",
+        shomei_store::KeySpec::Rsa3072 => "rsa3072",
+        shomei_store::KeySpec::EcP256 => "p256",
+    }
+}
+
+/// The kind of key the journal names.
+pub fn key_spec(kind: &str) -> Option<shomei_store::KeySpec> {
+    [
+        shomei_store::KeySpec::Rsa2048,
+        shomei_store::KeySpec::Rsa3072,
+        shomei_store::KeySpec::EcP256,
+    ]
+    .into_iter()
+    .find(|s| key_kind(*s) == kind)
+}
+
 impl Record {
+    /// Whether the request was made (and so may have reached the bank).
+    pub fn requested(&self) -> bool {
+        self.csr.is_some() || self.challenge
+    }
+
     pub fn decode(bytes: &[u8]) -> Result<Record, String> {
         #[derive(Deserialize)]
         struct Version {

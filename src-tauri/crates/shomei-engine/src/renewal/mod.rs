@@ -105,8 +105,9 @@ pub struct RenewalOptions {
     pub into: Option<crate::model::StorageKind>,
     /// The user explicitly agreed to spend the token's last PIN try.
     pub confirm_final_try: bool,
-    /// The password for the bank's HTTP authentication (profile `est.http_user`),
-    /// handled like the PIN: never stored, logged or shown.
+    /// The password the bank gave for the renewal: its HTTP authentication
+    /// (profile `est.http_user`) and the challengePassword its CA may ask for
+    /// (`/csrattrs`). Handled like the PIN: never stored, logged or shown.
     pub bank_password: Option<secrecy::SecretString>,
 }
 

@@ -136,6 +136,8 @@ mod tests {
             key_id: Some(vec![1]),
             new_public_key: None,
             csr: Some(vec![1]),
+            challenge: false,
+            new_key_kind: None,
             polls: 1,
             next_poll_at,
             issued: None,

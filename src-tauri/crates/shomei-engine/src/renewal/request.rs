@@ -4,9 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use secrecy::SecretString;
+
 use rustls_pki_types::{CertificateDer, UnixTime};
 use shomei_est::{
-    accept_issued, build_csr, ClientIdentity, Enrollment, EstClient, EstEndpoint, EstError,
+    accept_issued, build_csr_with, ClientIdentity, Enrollment, EstClient, EstEndpoint, EstError,
     Expectation, HttpCredentials, Rejection, CLOCK_SKEW,
 };
 use shomei_store::{CertificateInfo, Identity, KeyHandle, KeySpec, Token};
@@ -16,7 +18,7 @@ use super::pair::StorePair;
 use super::steps::Steps;
 use super::{poll, AwaitingInstall, Engine};
 use crate::error::{EngineError, Result};
-use crate::journal::{Record, Stage};
+use crate::journal::{key_spec, Record, Stage};
 use crate::model::{IssuedCertificate, RenewalStep};
 use crate::network;
 use crate::rules::RenewalRules;
@@ -59,7 +61,7 @@ impl Engine {
             // next attempt asks again with the same request instead of a second one
             // the bank might refuse. A request this call never managed to send is
             // undone instead: the bank never saw it.
-            Err(e @ EngineError::Est(_)) if record.csr.is_some() && answer_may_come(&e, fresh) => {
+            Err(e @ EngineError::Est(_)) if record.requested() && answer_may_come(&e, fresh) => {
                 return Err(e)
             }
             Err(e) => {
@@ -135,7 +137,7 @@ impl Engine {
         steps.started(RenewalStep::Request);
         let credentials = self.credentials(steps);
         let answer = match self
-            .request(stores, old, record, new_key, credentials)
+            .request(steps, stores, old, record, new_key, credentials)
             .await
         {
             // The stores sign the CSR and inside the TLS handshake: when a token was
@@ -195,6 +197,7 @@ impl Engine {
     /// The bank's answer: the certificates of a 200, and what `cacerts` publishes.
     async fn request(
         &self,
+        steps: &Steps<'_>,
         stores: &StorePair,
         old: &Identity,
         record: &mut Record,
@@ -205,12 +208,17 @@ impl Engine {
         let csr = match (&record.csr, new_key) {
             (Some(csr), _) => csr.clone(),
             (None, Some(key)) => {
-                let csr = build_csr(&old.certificate, key)?;
-                record.csr = Some(csr.clone());
+                let csr = build_csr_with(&old.certificate, key, self.challenge(steps))?;
+                // A request with the bank's challenge password is never written down.
+                match self.challenge(steps) {
+                    Some(_) => record.challenge = true,
+                    None => record.csr = Some(csr.clone()),
+                }
                 record.at(Stage::Requested, self.now());
                 self.journal_write(token.as_ref(), record)?;
                 csr
             }
+            (None, None) if record.challenge => self.request_again(steps, stores, old, record)?,
             (None, None) => return Err(Self::internal("journal record has no request")),
         };
         // The bank asked to wait until then (a previous run's 202), or the issued
@@ -292,6 +300,47 @@ impl Engine {
         )?)
     }
 
+    /// The challenge password for the request, when the bank's CA asks for one
+    /// (`/csrattrs`): the bank's password the user gave with the renewal.
+    fn challenge<'s>(&self, steps: &Steps<'s>) -> Option<&'s SecretString> {
+        steps.bank_password
+    }
+
+    /// The request of a renewal whose challenge password was not journaled, built
+    /// again: the same key (found by its id and journaled public key), the same
+    /// subject, the password the user gives again. Without it the renewal stays
+    /// as it is (the bank may have the first request) and the user is asked for it.
+    fn request_again(
+        &self,
+        steps: &Steps<'_>,
+        stores: &StorePair,
+        old: &Identity,
+        record: &Record,
+    ) -> Result<Vec<u8>> {
+        let Some(password) = self.challenge(steps) else {
+            return Err(EstError::AuthRequired {
+                offered: vec!["challengePassword".into()],
+                problem: shomei_est::AuthProblem::NoCredentials,
+            }
+            .into());
+        };
+        let (Some(key_id), Some(public_key), Some(spec)) = (
+            record.key_id.as_deref(),
+            record.new_public_key.as_deref(),
+            record.new_key_kind.as_deref().and_then(key_spec),
+        ) else {
+            return Err(Self::internal("journal record cannot name its key"));
+        };
+        let key = stores
+            .new
+            .pending_key(key_id, public_key, spec.algorithm())?;
+        Ok(build_csr_with(
+            &old.certificate,
+            key.as_ref(),
+            Some(password),
+        )?)
+    }
+
     /// The HTTP credentials for this call: the profile's user with the password
     /// the user gave, when the profile names a user and a password was given.
     fn credentials(&self, steps: &Steps<'_>) -> Option<HttpCredentials> {
@@ -318,7 +367,9 @@ impl Engine {
         if !asked.ignored.is_empty() {
             tracing::debug!(ignored = ?asked.ignored, "csrattrs: hints not acted on");
         }
-        let spec = asked.honour(proposed, false).map_err(EstError::from)?;
+        let spec = asked
+            .honour(proposed, self.challenge(steps).is_some())
+            .map_err(EstError::from)?;
         if spec != proposed {
             tracing::info!(?proposed, ?spec, "the bank's CA asks for another key");
         }

@@ -209,6 +209,8 @@ impl Engine {
             key_id: None,
             new_public_key: None,
             csr: None,
+            challenge: false,
+            new_key_kind: None,
             polls: 0,
             next_poll_at: None,
             issued: None,
@@ -220,6 +222,7 @@ impl Engine {
         steps.started(RenewalStep::Requirements);
         let asked = self.bank_key_spec(steps, stores, old, spec).await;
         let spec = steps.finish(RenewalStep::Requirements, asked)?;
+        record.new_key_kind = Some(crate::journal::key_kind(spec).to_owned());
         self.journal_write(token.as_ref(), &mut record)?;
 
         steps.started(RenewalStep::GenerateKey);

@@ -13,8 +13,8 @@ use crate::model::{ProgressEvent, RenewalStep, StepPhase};
 pub(super) struct Steps<'a> {
     pub id: String,
     pub sink: &'a ProgressSink,
-    /// The password the bank's EST service asks for after the client certificate
-    /// (profile `est.http_user`), for this call only, like the PIN.
+    /// The password the bank gave for the renewal (HTTP authentication, the
+    /// challengePassword), for this call only, like the PIN.
     pub bank_password: Option<&'a SecretString>,
 }
 

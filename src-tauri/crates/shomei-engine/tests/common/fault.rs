@@ -111,6 +111,19 @@ impl Token for FaultyToken {
     fn find_identity(&self, fingerprint: &str) -> shomei_store::Result<Identity> {
         self.inner.find_identity(fingerprint)
     }
+    fn pending_key(
+        &self,
+        key_id: &[u8],
+        public_key: &[u8],
+        algorithm: shomei_store::KeyAlgorithm,
+    ) -> shomei_store::Result<Arc<dyn KeyHandle>> {
+        self.check_present("find key")?;
+        Ok(Arc::new(FaultyKey {
+            inner: self.inner.pending_key(key_id, public_key, algorithm)?,
+            removed: self.removed.clone(),
+        }))
+    }
+
     fn private_key(&self, identity: &Identity) -> shomei_store::Result<Arc<dyn KeyHandle>> {
         self.check_present("find key")?;
         Ok(Arc::new(FaultyKey {

@@ -289,6 +289,31 @@ impl Token for Pkcs11Token {
         )))
     }
 
+    fn pending_key(
+        &self,
+        key_id: &[u8],
+        public_key: &[u8],
+        algorithm: KeyAlgorithm,
+    ) -> Result<Arc<dyn KeyHandle>> {
+        let session = self.session();
+        let handle = self.private_key_by_id(&session, key_id)?;
+        // An RSA private key carries its modulus: it must be the journaled key's.
+        if let (KeyAlgorithm::Rsa { .. }, Ok(own)) = (algorithm, rsa_public_key(&session, handle)) {
+            if own != public_key {
+                return Err(StoreError::Malformed {
+                    what: "pending key",
+                    reason: "its public key is not the one journaled".into(),
+                });
+            }
+        }
+        Ok(Arc::new(Pkcs11Key::new(
+            self.session.clone(),
+            handle,
+            public_key.to_vec(),
+            algorithm,
+        )))
+    }
+
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {
         let session = self.session();
         let key_id = session.generate_random_vec(20).during("generate key id")?;

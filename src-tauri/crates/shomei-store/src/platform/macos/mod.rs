@@ -49,7 +49,7 @@ use self::ffi::Classify;
 use self::key::{
     find_key_pair, generate, key_algorithm, public_key_bits, the_private_key, KeychainKey,
 };
-use crate::cert::{fingerprint, CertificateInfo};
+use crate::cert::{fingerprint, CertificateInfo, KeyAlgorithm};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
 use crate::token::{Identity, KeyProtection, Listing, NewKey, StorageKind, Token};
@@ -132,6 +132,23 @@ impl Token for KeychainToken {
         let public_key =
             public_key_bits(&found.key).unwrap_or_else(|| identity.certificate.public_key.clone());
         Ok(Arc::new(KeychainKey::new(found.key, public_key, algorithm)))
+    }
+
+    fn pending_key(
+        &self,
+        key_id: &[u8],
+        public_key: &[u8],
+        algorithm: KeyAlgorithm,
+    ) -> Result<Arc<dyn KeyHandle>> {
+        let found = the_private_key(&self.keychain, key_id)?;
+        let own = public_key_bits(&found.key).unwrap_or_else(|| public_key.to_vec());
+        if own != public_key {
+            return Err(StoreError::Malformed {
+                what: "pending key",
+                reason: "its public key is not the one journaled".into(),
+            });
+        }
+        Ok(Arc::new(KeychainKey::new(found.key, own, algorithm)))
     }
 
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {

@@ -22,7 +22,7 @@ use windows::Win32::Security::Cryptography::*;
 use super::handles::{CertContext, CertStore, Provider};
 use super::identity::{archive, is_archived, key_link, link_key, read_identity, KSP_NAME};
 use super::key::{self, CngKey, SharedKey};
-use crate::cert::CertificateInfo;
+use crate::cert::{CertificateInfo, KeyAlgorithm};
 use crate::error::{Result, StoreError};
 use crate::key::{KeyHandle, KeySpec};
 use crate::token::{Identity, KeyProtection, Listing, NewKey, StorageKind, Token};
@@ -161,6 +161,30 @@ impl Token for CngToken {
     /// The key is named `label` (see the module docs); a name already taken fails
     /// with NTE_EXISTS rather than overwriting that key. The label the certificate
     /// gets at install is its friendly name.
+    fn pending_key(
+        &self,
+        key_id: &[u8],
+        public_key: &[u8],
+        _algorithm: KeyAlgorithm,
+    ) -> Result<Arc<dyn KeyHandle>> {
+        // A CNG key's id is its name (its pending label).
+        let name = std::str::from_utf8(key_id)
+            .map_err(|_| StoreError::NotFound("a CNG key whose id is not its name".into()))?;
+        let key = self.open_key(name)?;
+        let (own, algorithm) = key.public_key()?;
+        if own != public_key {
+            return Err(StoreError::Malformed {
+                what: "pending key",
+                reason: "its public key is not the one journaled".into(),
+            });
+        }
+        Ok(Arc::new(CngKey {
+            key,
+            public_key: own,
+            algorithm,
+        }))
+    }
+
     fn generate_key(&self, spec: KeySpec, label: &str) -> Result<NewKey> {
         if label.is_empty() {
             // A null or empty name would make an ephemeral key nobody can find again.
