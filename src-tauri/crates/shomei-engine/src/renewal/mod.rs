@@ -1,7 +1,9 @@
 //! The renewal engine: the order of steps and what each step may touch.
 //!
-//! check → login → generate key → request (→ pending…) → verify ║ consent 2 ║
-//! install → read back → archive the replaced identity by fingerprint.
+//! check → login → requirements (/csrattrs) → generate key → request (→ pending…)
+//! → verify ║ consent 2 ║ install → read back → archive the replaced identity by
+//! fingerprint. The new key may go into the other store than the old identity's
+//! (`pair`): the old store signs the bank login and is archived in at the end.
 //!
 //! The two halves are separate calls because the user consents in between (the
 //! manual's second "Web アクセスの確認"). Every step that changes a store or talks
