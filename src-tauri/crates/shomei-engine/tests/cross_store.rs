@@ -98,6 +98,12 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
             .unwrap()
     };
     let pc = || PcStore::open_at(&nssdb).unwrap();
+    let pc_keys = || {
+        let pc = pc();
+        pc.login(&secrecy::SecretString::from(String::new()))
+            .unwrap();
+        pc.keys_labelled("").unwrap()
+    };
 
     let [old] = engine.list().identities.try_into().unwrap();
     assert_eq!(old.storage, StorageKind::UsbToken);
@@ -105,6 +111,22 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
         old.renewable_into,
         [StorageKind::UsbToken, StorageKind::ThisPc]
     );
+
+    // A wrong PIN: refused at the token, nothing made in either store.
+    let err = engine
+        .start_renewal_into(
+            &old.fingerprint,
+            Some(StorageKind::ThisPc),
+            secrecy::SecretString::from("wrong-pin-0".to_owned()),
+            false,
+            common::recorder().0,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::PinIncorrect, "{err}");
+    assert!(pc_keys().is_empty(), "no key made in the PC store");
+    assert!(engine.list().unfinished.is_empty());
+    assert_eq!(demo.server.request_count(), 0);
 
     // USB token → this PC. The test CA issues certificates that are near their
     // end, so that each renewed one is inside the window again.
@@ -192,16 +214,8 @@ async fn renews_from_the_usb_token_into_this_pc_and_back() {
     );
     let [back] = engine.list().identities.try_into().unwrap();
     assert_eq!(back.storage, StorageKind::UsbToken);
-    let pc_keys = {
-        let pc = pc();
-        pc.login(&secrecy::SecretString::from(String::new()))
-            .unwrap();
-        pc.keys_labelled("").unwrap()
-    };
-    assert!(
-        pc_keys.is_empty(),
-        "no key left in the PC store: {pc_keys:?}"
-    );
+    let left = pc_keys();
+    assert!(left.is_empty(), "no key left in the PC store: {left:?}");
 
     // Into a store the profile does not offer (here: the demo's own profile,
     // which never looks at this PC's store): refused, nothing made.
