@@ -214,6 +214,9 @@ test('renew the demo identity in the real app and read the new expiry from the s
       if (await session.findDisplayed(sel('pin-input'))) return false;
       return session.findDisplayed(sel('consent-yes'));
     });
+    // What いいえ would mean is said before it happens: the issued certificate is thrown away.
+    const noMeans = await session.text(sel('install-no-means'));
+    assert.match(noMeans, /「いいえ」を選ぶと、発行された新しい電子証明書はインストールされずに破棄されます/);
     await session.click(sel('consent-yes'), T_STEP);
 
     await session.waitFor(sel('done-message'), T_RENEWAL);

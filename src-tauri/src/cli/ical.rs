@@ -196,6 +196,7 @@ mod tests {
                 not_after: "2026-12-06T14:59:59Z".into(),
                 days_left: 12,
                 status: CertStatus::RenewalOpen,
+                window_opens: None,
                 storage: StorageKind::UsbToken,
                 store_label: String::new(),
                 expired: None,

@@ -58,6 +58,8 @@ pub fn identity_view(
         not_before: rfc3339(cert.not_before),
         not_after: rfc3339(cert.not_after),
         days_left: rules::days_left(cert.not_after, now),
+        window_opens: (state.status() == crate::model::CertStatus::Valid)
+            .then(|| rfc3339(rules.opens_at(cert.not_after).unix_timestamp())),
         status: state.status(),
         storage: storage(kind),
         store_label: store_label.to_owned(),

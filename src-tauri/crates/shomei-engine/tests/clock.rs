@@ -42,6 +42,24 @@ async fn a_simulated_year_walks_the_rules_and_stamps_the_journal() {
             "day {offset}: {} days left, expected about {expected}",
             id.days_left
         );
+        // Before the window, the list says when it opens: 00:00 JST 30 days before
+        // the expiry date (the demo profile's window).
+        let opens = id
+            .window_opens
+            .as_deref()
+            .map(|w| shomei_engine::views::unix(w).unwrap());
+        match id.status {
+            CertStatus::Valid => {
+                let not_after = shomei_engine::views::unix(&id.not_after).unwrap();
+                let opens = opens.expect("a valid certificate says when its window opens");
+                assert!(
+                    (not_after - 31 * DAY..=not_after - 29 * DAY).contains(&opens),
+                    "opens {opens}, expires {not_after}"
+                );
+                assert_eq!((opens + 9 * 3600) % DAY, 0, "at 00:00 JST");
+            }
+            _ => assert_eq!(opens, None),
+        }
         if seen.last() != Some(&id.status) {
             seen.push(id.status);
         }

@@ -91,7 +91,12 @@ export type IdentityView = { fingerprint: string, subjectCn: string, subject: st
 /**
  * Calendar days in Japan time from today to the expiry date (negative after).
  */
-daysLeft: number, status: CertStatus, storage: StorageKind, storeLabel: string, 
+daysLeft: number, status: CertStatus, 
+/**
+ * Before its window (`valid`): when the renewal window opens (RFC 3339, the
+ * start of that day in Japan time).
+ */
+windowOpens: string | null, storage: StorageKind, storeLabel: string, 
 /**
  * Once expired: 再取得 until a date, or 再発行 at the bank. `None` before expiry.
  */

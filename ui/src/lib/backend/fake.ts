@@ -41,6 +41,8 @@ export interface FakeOptions {
   reacquireGraceDays?: number;
   /** The bank's support contact; default: the demo's. */
   support?: SupportContactView | null;
+  /** What the list could not read (a token not plugged in, its software missing). */
+  listErrors?: ErrorView[];
   /** Renewals a previous run left unfinished, by the index of the identity they renew (or
    * `gone: true` for one whose certificate is no longer listed). */
   unfinished?: FakeUnfinished[];
@@ -57,6 +59,8 @@ export interface FakeIdentity {
   cn: string;
   days: number;
   storage: StorageKind;
+  /** The stores it may be renewed into; default: only where it is. */
+  renewableInto?: StorageKind[];
 }
 
 const DEFAULT_IDENTITIES: FakeIdentity[] = [
@@ -83,6 +87,12 @@ const JST_MS = 9 * 3_600_000;
 function endOfJstDay(now: Date, days: number): string {
   const jstMidnight = Math.floor((now.getTime() + JST_MS) / DAY_MS) * DAY_MS;
   return new Date(jstMidnight + (days + 1) * DAY_MS - JST_MS - 1000).toISOString().replace('.000', '');
+}
+
+/** 00:00 Japan time `days` after today, as the engine sends when a window opens. */
+function startOfJstDay(now: Date, days: number): string {
+  const jstMidnight = Math.floor((now.getTime() + JST_MS) / DAY_MS) * DAY_MS;
+  return new Date(jstMidnight + days * DAY_MS - JST_MS).toISOString().replace('.000', '');
 }
 
 /** The Japan date `days` after today (in Japan time), as the engine sends it: YYYY-MM-DD. */
@@ -113,7 +123,7 @@ function expiredGuidance(days: number, now: Date, graceDays: number, support: Su
 
 function identity(
   seed: number,
-  { cn, days, storage }: FakeIdentity,
+  { cn, days, storage, renewableInto }: FakeIdentity,
   now: Date,
   expired: ExpiredGuidance | null,
 ): IdentityView {
@@ -126,12 +136,13 @@ function identity(
     notAfter: endOfJstDay(now, days),
     daysLeft: days,
     status: days < 0 ? 'expired' : days <= WINDOW_DAYS ? 'renewalOpen' : 'valid',
+    windowOpens: days > WINDOW_DAYS ? startOfJstDay(now, days - WINDOW_DAYS) : null,
     storage,
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
     notRenewable: null,
     bank: FAKE_BANK,
-    renewableInto: storage === 'usbToken' ? ['usbToken', 'thisPc'] : ['thisPc', 'usbToken'],
+    renewableInto: renewableInto ?? [storage],
   };
 }
 
@@ -205,7 +216,7 @@ export class FakeBackend implements Backend {
 
   async listIdentities(): Promise<IdentityListing> {
     this.failIf('list');
-    const errors: ErrorView[] = [];
+    const errors: ErrorView[] = [...(this.options.listErrors ?? [])];
     return {
       identities: this.identities.map((i) => ({ ...i })),
       errors,
@@ -216,12 +227,21 @@ export class FakeBackend implements Backend {
     };
   }
 
-  async startRenewal(fingerprint: string, pin: string, confirmFinalTry: boolean): Promise<IssuedCertificate> {
+  /** The store the last renewal asked to go into (null: where the identity is). */
+  lastInto: StorageKind | null = null;
+
+  async startRenewal(
+    fingerprint: string,
+    pin: string,
+    confirmFinalTry: boolean,
+    into: StorageKind | null = null,
+  ): Promise<IssuedCertificate> {
     const old = this.identities.find((i) => i.fingerprint === fingerprint);
     if (!old) throw this.error('notFound');
+    this.lastInto = into;
     const renewalId = `demo-${++this.seq}`;
     await this.step(renewalId, 'check', 'start');
-    if (old.storage === 'usbToken') await this.login(renewalId, pin, confirmFinalTry);
+    if (old.storage === 'usbToken' || into === 'usbToken') await this.login(renewalId, pin, confirmFinalTry);
     for (const s of ['generateKey', 'request', 'verify'] as const) await this.step(renewalId, s, 'start');
     const issued: CertificateDetails = {
       fingerprint: hex(100 + this.seq, 32),
@@ -234,7 +254,7 @@ export class FakeBackend implements Backend {
       keyAlgorithm: 'RSA 2048',
       usages: ['digitalSignature', 'keyEncipherment', 'clientAuth'],
     };
-    this.pending.set(renewalId, { old, issued });
+    this.pending.set(renewalId, { old: into ? { ...old, storage: into } : old, issued });
     return { renewalId, details: issued };
   }
 
@@ -251,6 +271,7 @@ export class FakeBackend implements Backend {
       notAfter: p.issued.notAfter,
       daysLeft: days,
       status: 'valid',
+      windowOpens: startOfJstDay(this.now, days - WINDOW_DAYS),
       expired: null,
     };
     this.identities = this.identities.map((i) => (i.fingerprint === p.old.fingerprint ? renewed : i));

@@ -255,4 +255,60 @@ describe('RenewalFlow', () => {
     await failing.flow.answerDiscardConsent(true);
     expect(screen(failing.flow, 'error').error.code).toBe('renewalInProgress');
   });
+
+  describe('更新: where to save', () => {
+    const both = { cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' as const, renewableInto: ['thisPc' as const, 'usbToken' as const] };
+
+    it('offers both stores when the bank does; 専用USB asks for the PIN and renews into the token', async () => {
+      const { backend, flow } = await started({ identities: [both] });
+      const [pc] = screen(flow, 'list').listing.identities;
+      flow.renew(pc!.fingerprint);
+      expect(screen(flow, 'chooseStore').into).toBe('thisPc');
+      flow.chooseStore('usbToken');
+      flow.confirmStore();
+      expect(screen(flow, 'consentRequest').into).toBe('usbToken');
+      await flow.answerRequestConsent(true);
+      screen(flow, 'pin'); // the token's PIN, although the certificate is on this PC now
+      await flow.submitPin(FAKE_PIN);
+      expect(backend.lastInto).toBe('usbToken');
+      const consent = screen(flow, 'consentInstall');
+      expect(consent.into).toBe('usbToken');
+      await flow.answerInstallConsent(true);
+      expect(screen(flow, 'done').into).toBe('usbToken');
+      await flow.backToList();
+      expect(screen(flow, 'list').listing.identities[0]?.storage).toBe('usbToken');
+    });
+
+    it('パソコンに保存する renews without a PIN; キャンセル goes back to the list', async () => {
+      const { backend, flow } = await started({ identities: [both] });
+      const fp = screen(flow, 'list').listing.identities[0]!.fingerprint;
+      flow.renew(fp);
+      flow.cancelStore();
+      screen(flow, 'list');
+      flow.renew(fp);
+      flow.confirmStore();
+      await flow.answerRequestConsent(true);
+      screen(flow, 'consentInstall');
+      expect(backend.lastInto).toBe('thisPc');
+    });
+
+    it('専用USB while the token or its software is missing does not go on (the screen shows the preparation)', async () => {
+      const absent = { code: 'tokenAbsent' as const, retriesLeft: null, at: null, detail: null };
+      const { flow } = await started({ identities: [both], listErrors: [absent] });
+      flow.renew(screen(flow, 'list').listing.identities[0]!.fingerprint);
+      flow.chooseStore('usbToken');
+      expect(screen(flow, 'chooseStore').tokenMissing).toBe(true);
+      flow.confirmStore();
+      screen(flow, 'chooseStore');
+      flow.chooseStore('thisPc');
+      flow.confirmStore();
+      screen(flow, 'consentRequest');
+    });
+
+    it('a certificate offered only where it is goes straight to 確認', async () => {
+      const { flow } = await started();
+      flow.renew(usbIdentity(flow).fingerprint);
+      expect(screen(flow, 'consentRequest').into).toBeNull();
+    });
+  });
 });

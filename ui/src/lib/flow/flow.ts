@@ -1,5 +1,5 @@
-// The screen state machine of one window: list → consent 1 → (PIN) → issuing → consent 2 →
-// installing → done. Plain TypeScript so it is unit-tested without a DOM; the Svelte
+// The screen state machine of one window: list → (更新: where to save) → consent 1 → (PIN)
+// → issuing → consent 2 → installing → done. Plain TypeScript so it is unit-tested without a DOM; the Svelte
 // components only render `screen` and call the actions. PINs pass through, never stored.
 import type { Backend, Unsubscribe } from '../backend/backend';
 import type {
@@ -10,6 +10,7 @@ import type {
   IssuedCertificate,
   ProgressEvent,
   RenewalOutcome,
+  StorageKind,
   UnfinishedRenewal,
 } from '../backend/bindings';
 import { toErrorView } from '../backend/errors';
@@ -18,13 +19,18 @@ import { applyProgress, installingSteps, issuingSteps, type StepView } from './s
 export type Screen =
   | { kind: 'loading' }
   | { kind: 'list'; listing: IdentityListing }
-  | { kind: 'consentRequest'; identity: IdentityView }
+  // 更新: パソコンに保存する / 専用USBに保存する, when the bank offers both. tokenMissing: the
+  // list could not read the token (or its software is missing): the USB choice shows the
+  // manual's preparation text instead of failing later.
+  | { kind: 'chooseStore'; identity: IdentityView; into: StorageKind; tokenMissing: boolean }
+  // into: where the new certificate goes; null when only where it is now is offered.
+  | { kind: 'consentRequest'; identity: IdentityView; into: StorageKind | null }
   // finalTry: the next entry may lock the token, so the screen asks for explicit confirmation.
-  | { kind: 'pin'; identity: IdentityView; error: ErrorView | null; finalTry: boolean }
-  | { kind: 'issuing'; identity: IdentityView; renewalId: string | null; steps: StepView[] }
-  | { kind: 'consentInstall'; identity: IdentityView; issued: IssuedCertificate; busy: boolean }
-  | { kind: 'installing'; identity: IdentityView; issued: IssuedCertificate; steps: StepView[] }
-  | { kind: 'done'; identity: IdentityView; outcome: RenewalOutcome }
+  | { kind: 'pin'; identity: IdentityView; into: StorageKind | null; error: ErrorView | null; finalTry: boolean }
+  | { kind: 'issuing'; identity: IdentityView; into: StorageKind | null; renewalId: string | null; steps: StepView[] }
+  | { kind: 'consentInstall'; identity: IdentityView; into: StorageKind | null; issued: IssuedCertificate; busy: boolean }
+  | { kind: 'installing'; identity: IdentityView; into: StorageKind | null; issued: IssuedCertificate; steps: StepView[] }
+  | { kind: 'done'; identity: IdentityView; into: StorageKind | null; outcome: RenewalOutcome }
   // 破棄 of an unfinished renewal: what it does, then (on a token) the PIN.
   | { kind: 'consentDiscard'; unfinished: UnfinishedRenewal; busy: boolean }
   | { kind: 'discardPin'; unfinished: UnfinishedRenewal; error: ErrorView | null; finalTry: boolean }
@@ -40,6 +46,11 @@ export type ScreenKind = Screen['kind'];
 export function atFinalTry(error: ErrorView | null): boolean {
   if (error?.code === 'pinFinalTry') return true;
   return error?.code === 'pinIncorrect' && error.retriesLeft === 1;
+}
+
+/** Whether a renewal of `identity` into `into` uses the USB token (and so its PIN). */
+export function usesToken(identity: IdentityView, into: StorageKind | null): boolean {
+  return identity.storage === 'usbToken' || into === 'usbToken';
 }
 
 export class RenewalFlow {
@@ -92,7 +103,32 @@ export class RenewalFlow {
   renew(fingerprint: string): void {
     if (this.current.kind !== 'list') return;
     const identity = this.listing.identities.find((i) => i.fingerprint === fingerprint);
-    if (identity) this.set({ kind: 'consentRequest', identity });
+    if (!identity) return;
+    // An unfinished renewal is carried on into the store it was started for.
+    const unfinished = this.listing.unfinished.some(
+      (u) => u.fingerprint.toLowerCase() === identity.fingerprint.toLowerCase(),
+    );
+    if (identity.renewableInto.length > 1 && !unfinished) {
+      const tokenMissing = this.listing.errors.some((e) => e.code === 'tokenAbsent' || e.code === 'moduleMissing');
+      this.set({ kind: 'chooseStore', identity, into: identity.storage, tokenMissing });
+    } else this.set({ kind: 'consentRequest', identity, into: null });
+  }
+
+  /** 更新: the store the new certificate goes to. */
+  chooseStore(into: StorageKind): void {
+    const s = this.current;
+    if (s.kind === 'chooseStore' && s.identity.renewableInto.includes(into)) this.set({ ...s, into });
+  }
+
+  /** 次へ on 更新; the USB choice goes on only when the token can be used. */
+  confirmStore(): void {
+    const s = this.current;
+    if (s.kind !== 'chooseStore' || (s.into === 'usbToken' && s.tokenMissing)) return;
+    this.set({ kind: 'consentRequest', identity: s.identity, into: s.into });
+  }
+
+  cancelStore(): void {
+    if (this.current.kind === 'chooseStore') this.set({ kind: 'list', listing: this.listing });
   }
 
   /** 破棄 on an unfinished renewal: first say what it does. */
@@ -141,9 +177,9 @@ export class RenewalFlow {
     const s = this.current;
     if (s.kind !== 'consentRequest') return;
     if (!yes) this.set({ kind: 'list', listing: this.listing });
-    else if (s.identity.storage === 'usbToken') {
-      this.set({ kind: 'pin', identity: s.identity, error: null, finalTry: false });
-    } else await this.issue(s.identity, '', false);
+    else if (usesToken(s.identity, s.into)) {
+      this.set({ kind: 'pin', identity: s.identity, into: s.into, error: null, finalTry: false });
+    } else await this.issue(s.identity, s.into, '', false);
   }
 
   /**
@@ -152,7 +188,7 @@ export class RenewalFlow {
    */
   async submitPin(pin: string, confirmFinalTry = false): Promise<void> {
     const s = this.current;
-    if (s.kind === 'pin') await this.issue(s.identity, pin, s.finalTry && confirmFinalTry);
+    if (s.kind === 'pin') await this.issue(s.identity, s.into, pin, s.finalTry && confirmFinalTry);
   }
 
   cancelPin(): void {
@@ -163,7 +199,7 @@ export class RenewalFlow {
   async answerInstallConsent(yes: boolean): Promise<void> {
     const s = this.current;
     if (s.kind !== 'consentInstall' || s.busy) return;
-    const { identity, issued } = s;
+    const { identity, issued, into } = s;
     try {
       if (!yes) {
         this.set({ ...s, busy: true });
@@ -171,9 +207,9 @@ export class RenewalFlow {
         await this.reload();
         return;
       }
-      this.set({ kind: 'installing', identity, issued, steps: installingSteps() });
+      this.set({ kind: 'installing', identity, into, issued, steps: installingSteps() });
       const outcome = await this.backend.installRenewal(issued.renewalId);
-      this.set({ kind: 'done', identity, outcome });
+      this.set({ kind: 'done', identity, into, outcome });
     } catch (err) {
       this.set({ kind: 'error', error: toErrorView(err) });
     }
@@ -184,17 +220,23 @@ export class RenewalFlow {
     if (this.current.kind === 'done' || this.current.kind === 'error') await this.reload();
   }
 
-  private async issue(identity: IdentityView, pin: string, confirmFinalTry: boolean): Promise<void> {
-    this.set({ kind: 'issuing', identity, renewalId: null, steps: issuingSteps(identity.storage) });
+  private async issue(
+    identity: IdentityView,
+    into: StorageKind | null,
+    pin: string,
+    confirmFinalTry: boolean,
+  ): Promise<void> {
+    const token = usesToken(identity, into);
+    this.set({ kind: 'issuing', identity, into, renewalId: null, steps: issuingSteps(token) });
     try {
-      const issued = await this.backend.startRenewal(identity.fingerprint, pin, confirmFinalTry);
-      this.set({ kind: 'consentInstall', identity, issued, busy: false });
+      const issued = await this.backend.startRenewal(identity.fingerprint, pin, confirmFinalTry, into);
+      this.set({ kind: 'consentInstall', identity, into, issued, busy: false });
     } catch (err) {
       const error = toErrorView(err);
       // A wrong PIN, or a final try awaiting confirmation, is not a failure of the renewal:
       // ask again on the PIN screen.
       if (error.code === 'pinIncorrect' || error.code === 'pinFinalTry') {
-        this.set({ kind: 'pin', identity, error, finalTry: atFinalTry(error) });
+        this.set({ kind: 'pin', identity, into, error, finalTry: atFinalTry(error) });
       }
       else this.set({ kind: 'error', error });
     }

@@ -10,7 +10,7 @@ const ev = (step: 'check' | 'login' | 'request', phase: 'started' | 'finished' |
 
 describe('applyProgress', () => {
   it('maps phases to row states', () => {
-    let steps = issuingSteps('usbToken');
+    let steps = issuingSteps(true);
     steps = applyProgress(steps, ev('check', 'started'));
     expect(steps[0]?.state).toBe('running');
     steps = applyProgress(steps, ev('check', 'finished'));
@@ -19,7 +19,7 @@ describe('applyProgress', () => {
   });
 
   it('inserts an unexpected step in its natural place', () => {
-    const steps = applyProgress(issuingSteps('thisPc'), ev('login', 'started'));
+    const steps = applyProgress(issuingSteps(false), ev('login', 'started'));
     expect(steps.map((s) => s.step)).toEqual(['check', 'login', 'generateKey', 'request', 'verify']);
   });
 });

@@ -1,5 +1,5 @@
 // Turns the stream of `renewal-progress` events into the rows of a progress list.
-import type { ProgressEvent, RenewalStep, StorageKind } from '../backend/bindings';
+import type { ProgressEvent, RenewalStep } from '../backend/bindings';
 
 export type StepState = 'pending' | 'running' | 'finished' | 'failed';
 export interface StepView {
@@ -9,10 +9,11 @@ export interface StepView {
 
 const ORDER: RenewalStep[] = ['check', 'login', 'requirements', 'generateKey', 'request', 'verify', 'install', 'readBack', 'archive'];
 
-/** Steps of start_renewal; a PC store has no PIN, so no login is expected there. */
-export function issuingSteps(storage: StorageKind): StepView[] {
-  const steps: RenewalStep[] =
-    storage === 'usbToken' ? ['check', 'login', 'generateKey', 'request', 'verify'] : ['check', 'generateKey', 'request', 'verify'];
+/** Steps of start_renewal; a PC store has no PIN, so no login is expected without a token. */
+export function issuingSteps(usesToken: boolean): StepView[] {
+  const steps: RenewalStep[] = usesToken
+    ? ['check', 'login', 'generateKey', 'request', 'verify']
+    : ['check', 'generateKey', 'request', 'verify'];
   return steps.map((step) => ({ step, state: 'pending' }));
 }
 

@@ -124,6 +124,12 @@ export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {
   thisPc: 'storage.thisPc',
 };
 
+/** The manual's 更新 choices: パソコンに保存する / 専用USBに保存する. */
+export const SAVE_TO_KEYS: Record<StorageKind, MessageKey> = {
+  thisPc: 'store.thisPc',
+  usbToken: 'store.usbToken',
+};
+
 /** The user-facing message for an error; `detail` is deliberately never part of it. */
 export function errorMessage(locale: Locale, error: ErrorView): string {
   if (error.code === 'pinIncorrect' && error.retriesLeft !== null) {

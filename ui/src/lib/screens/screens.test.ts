@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { FAKE_PIN, FakeBackend } from '../backend/fake';
 import type { ErrorView } from '../backend/bindings';
 import { installingSteps } from '../flow/steps';
+import ChooseStoreScreen from './ChooseStoreScreen.svelte';
 import ConsentScreen from './ConsentScreen.svelte';
 import DoneScreen from './DoneScreen.svelte';
 import ErrorScreen from './ErrorScreen.svelte';
@@ -182,7 +183,7 @@ describe('screens', () => {
     expect(body).toContain('お取引の銀行で再発行の手続きが必要です。');
     expect(body).toContain('お問い合わせ先');
     expect(body).toContain('電話：0120-000-000');
-    expect(body).toContain('10日超過');
+    expect(body).toContain('10日経過');
   });
 
   it('list: without a support contact, an expired certificate says to contact the bank', async () => {
@@ -233,5 +234,65 @@ describe('screens', () => {
     const { body } = render(ErrorScreen, { props: { error: locked, onBack: noop } });
     expect(body).toMatch(/data-testid="error-message"[^>]*>専用USBのパスワード（PIN）がロックされています/);
     expect(body).toContain('技術情報');
+  });
+
+  it("更新: the manual's two choices in its order, the preparation text instead of 次へ while the token is missing", async () => {
+    const l = await listing([]);
+    const pc = { ...l.identities[1]!, renewableInto: ['thisPc' as const, 'usbToken' as const] };
+    const props = { identity: pc, onChoose: noop, onNext: noop, onCancel: noop };
+    const ready = render(ChooseStoreScreen, { props: { ...props, into: 'usbToken', tokenMissing: false } }).body;
+    expect(ready).toContain('<h2 id="store-title">更新</h2>');
+    expect(ready.indexOf('パソコンに保存する')).toBeLessThan(ready.indexOf('専用USBに保存する'));
+    expect(ready).not.toContain('data-testid="preparation"');
+    expect(ready).not.toMatch(/data-testid="store-next"\s+disabled/);
+    const missing = render(ChooseStoreScreen, { props: { ...props, into: 'usbToken', tokenMissing: true } }).body;
+    expect(missing).toContain('電子証明書媒体保管のお申し込みと、専用USBの管理ソフトのインストールが必要です');
+    expect(missing).toMatch(/data-testid="store-next"\s+disabled/);
+    // Offered only this PC: no USB choice at all.
+    const only = render(ChooseStoreScreen, {
+      props: { ...props, identity: { ...pc, renewableInto: ['thisPc' as const] }, into: 'thisPc', tokenMissing: true },
+    }).body;
+    expect(only).not.toContain('専用USBに保存する');
+  });
+
+  it('list: one table per bank, identities of no bank last under 発行元不明, and the day a window opens', async () => {
+    const l = await listing([]);
+    const [a, b] = l.identities;
+    const other = { ...b!, fingerprint: 'B'.repeat(64), bank: { id: 'b', name: 'B信用金庫' } };
+    const stranger = {
+      ...a!,
+      fingerprint: 'C'.repeat(64),
+      bank: null,
+      notRenewable: { reason: 'unknownIssuer' as const },
+      renewableInto: [],
+    };
+    const later = { ...a!, status: 'valid' as const, windowOpens: '2027-10-31T15:00:00Z' };
+    const { body } = render(ListScreen, {
+      props: { listing: { ...l, identities: [stranger, later, other] }, onRenew: noop, onDiscard: noop, onReload: noop },
+    });
+    const headings = [...body.matchAll(/data-testid="bank-heading" data-bank="([^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]]);
+    expect(headings).toEqual([
+      ['demo', 'デモ信用金庫'],
+      ['b', 'B信用金庫'],
+      ['', '発行元不明'],
+    ]);
+    expect(body).toContain('2027年11月1日（令和9年11月1日）から更新できます（更新期間の開始日）。');
+    expect(body).toContain('発行元不明：どの銀行プロファイルの認証局が発行した電子証明書でもないため');
+  });
+
+  it("progress: without a USB token the login step opens this PC's store", () => {
+    const steps = [{ step: 'login' as const, state: 'running' as const }];
+    const pc = render(ProgressScreen, { props: { title: 't', steps, usesToken: false } }).body;
+    expect(pc).toContain('このパソコンの証明書ストアを開いています');
+    expect(pc).not.toContain('専用USBにログインしています');
+    const usb = render(ProgressScreen, { props: { title: 't', steps } }).body;
+    expect(usb).toContain('専用USBにログインしています');
+  });
+
+  it('error: renewing into a token that is missing shows the preparation text', () => {
+    const into: ErrorView = { code: 'tokenAbsent', retriesLeft: null, at: null, detail: null, into: 'usbToken' };
+    expect(render(ErrorScreen, { props: { error: into, onBack: noop } }).body).toContain('data-testid="preparation"');
+    const plain: ErrorView = { code: 'tokenAbsent', retriesLeft: null, at: null, detail: null };
+    expect(render(ErrorScreen, { props: { error: plain, onBack: noop } }).body).not.toContain('data-testid="preparation"');
   });
 });

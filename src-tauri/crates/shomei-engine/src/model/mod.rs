@@ -54,6 +54,9 @@ pub struct IdentityView {
     /// Calendar days in Japan time from today to the expiry date (negative after).
     pub days_left: i32,
     pub status: CertStatus,
+    /// Before its window (`valid`): when the renewal window opens (RFC 3339, the
+    /// start of that day in Japan time).
+    pub window_opens: Option<String>,
     pub storage: StorageKind,
     pub store_label: String,
     /// Once expired: 再取得 until a date, or 再発行 at the bank. `None` before expiry.
