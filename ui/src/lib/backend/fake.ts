@@ -252,7 +252,7 @@ export class FakeBackend implements Backend {
       notBefore: this.now.toISOString().replace(/\.\d+Z$/, 'Z'),
       notAfter: endOfJstDay(this.now, 365 * 2 + old.daysLeft),
       keyAlgorithm: 'RSA 2048',
-      usages: ['digitalSignature', 'keyEncipherment', 'clientAuth'],
+      usages: ['clientAuth'],
     };
     this.pending.set(renewalId, { old: into ? { ...old, storage: into } : old, issued });
     return { renewalId, details: issued };

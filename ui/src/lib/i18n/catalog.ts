@@ -124,6 +124,31 @@ export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {
   thisPc: 'storage.thisPc',
 };
 
+/** Extended key usages as the engine names them (RFC 5280), in people's words. */
+export const USAGE_KEYS: Record<string, MessageKey> = {
+  serverAuth: 'usage.serverAuth',
+  clientAuth: 'usage.clientAuth',
+  codeSigning: 'usage.codeSigning',
+  emailProtection: 'usage.emailProtection',
+  timeStamping: 'usage.timeStamping',
+  OCSPSigning: 'usage.OCSPSigning',
+  anyExtendedKeyUsage: 'usage.anyExtendedKeyUsage',
+};
+
+/** A distinguished name as people read it: its CN, then its O (`CN=…, O=…`). */
+export function nameOf(dn: string, locale: Locale): string {
+  const part = (key: string) =>
+    dn
+      .split(/,\s*(?=[A-Za-z]+=)/)
+      .map((p) => p.trim())
+      .find((p) => p.toUpperCase().startsWith(`${key}=`))
+      ?.slice(key.length + 1);
+  const cn = part('CN');
+  const o = part('O');
+  if (cn && o && cn !== o) return locale === 'ja' ? `${cn}（${o}）` : `${cn} (${o})`;
+  return cn ?? o ?? dn;
+}
+
 /** The manual's 更新 choices: パソコンに保存する / 専用USBに保存する. */
 export const SAVE_TO_KEYS: Record<StorageKind, MessageKey> = {
   thisPc: 'store.thisPc',

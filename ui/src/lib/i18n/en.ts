@@ -73,6 +73,15 @@ export const en: typeof ja = {
     renewalOpen: 'Renewal open',
     expired: 'Expired',
   },
+  usage: {
+    serverAuth: 'Server authentication',
+    clientAuth: 'Client authentication (logging in to internet banking)',
+    codeSigning: 'Code signing',
+    emailProtection: 'Email protection',
+    timeStamping: 'Time stamping',
+    OCSPSigning: 'OCSP signing',
+    anyExtendedKeyUsage: 'Any purpose',
+  },
   store: {
     title: 'Renew',
     prompt: 'Choose where to save the new client certificate.',

@@ -72,6 +72,15 @@ export const ja = {
     renewalOpen: '更新期間中',
     expired: '期限切れ',
   },
+  usage: {
+    serverAuth: 'サーバー認証',
+    clientAuth: 'クライアント認証（インターネットバンキングへのログイン）',
+    codeSigning: 'コード署名',
+    emailProtection: '電子メールの保護',
+    timeStamping: 'タイムスタンプ',
+    OCSPSigning: 'OCSP 署名',
+    anyExtendedKeyUsage: 'すべての用途',
+  },
   store: {
     title: '更新',
     prompt: '新しい電子証明書の保存先を選んでください。',

@@ -204,6 +204,10 @@ describe('screens', () => {
     expect(body).toContain('data-testid="detail-not-after">2028年12月5日（令和10年12月5日）');
     expect(body).toContain('data-testid="close-button"');
     expect(body).toContain('SHA-256 拇印');
+    // 発行者 and 用途 in people's words; the raw name only as technical detail.
+    expect(body).toContain('data-testid="detail-issuer">Demo Shinkin Bank Client CA（Demo Shinkin Bank）');
+    expect(body).toMatch(/data-testid="detail-usages">\s*クライアント認証（インターネットバンキングへのログイン）/);
+    expect(body).not.toMatch(/data-testid="detail-usages">[^<]*clientAuth/);
   });
 
   it("done: the engine's checklist, with the other role's certificate when it is due", async () => {
