@@ -11,6 +11,7 @@ fn main() {
             "start_renewal",
             "install_renewal",
             "cancel_renewal",
+            "discard_renewal",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

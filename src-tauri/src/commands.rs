@@ -113,3 +113,41 @@ fn internal(e: &dyn std::fmt::Display) -> ErrorView {
         Some(e.to_string()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    //! A command the window may not call fails only at run time, in the real app
+    //! (as `discard_renewal` did): every command the shell registers must be in
+    //! build.rs's app manifest and allowed by the window's capability.
+
+    const LIB: &str = include_str!("lib.rs");
+    const BUILD: &str = include_str!("../build.rs");
+    const CAPABILITY: &str = include_str!("../capabilities/default.json");
+
+    fn registered() -> Vec<String> {
+        let start = LIB.find("generate_handler![").expect("the handler list") + 18;
+        let end = start + LIB[start..].find(']').expect("its end");
+        LIB[start..end]
+            .split(',')
+            .filter_map(|c| c.trim().strip_prefix("commands::"))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_registered_command_is_declared_and_allowed() {
+        let commands = registered();
+        assert!(commands.len() >= 6, "{commands:?}");
+        for command in &commands {
+            assert!(
+                BUILD.contains(&format!("\"{command}\"")),
+                "{command} is not in build.rs's app manifest"
+            );
+            let permission = format!("\"allow-{}\"", command.replace('_', "-"));
+            assert!(
+                CAPABILITY.contains(&permission),
+                "the window's capability does not allow {command} ({permission})"
+            );
+        }
+    }
+}

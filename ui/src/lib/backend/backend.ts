@@ -13,6 +13,8 @@ export type Unsubscribe = () => void;
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
+  /** The window's title (the OS shows it in the title bar and the task bar). */
+  setTitle(title: string): Promise<void>;
   listIdentities(): Promise<IdentityListing>;
   /**
    * Logs in, generates the key, asks the bank and verifies the answer; does not install.

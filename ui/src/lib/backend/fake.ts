@@ -210,6 +210,14 @@ export class FakeBackend implements Backend {
     });
   }
 
+  /** The title the window was last given (the fake has no window of its own). */
+  title = '';
+
+  async setTitle(title: string): Promise<void> {
+    this.title = title;
+    if (typeof document !== 'undefined') document.title = title;
+  }
+
   async appInfo(): Promise<AppInfo> {
     return { bankName: 'デモ信用金庫', demo: true, demoPin: FAKE_PIN, usbOffered: true, locale: 'ja' };
   }

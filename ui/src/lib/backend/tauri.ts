@@ -2,6 +2,7 @@
 // contract with src-tauri's commands; arguments are camelCase as Tauri expects by default.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { Backend, Unsubscribe } from './backend';
 import type {
   AppInfo,
@@ -26,6 +27,10 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export class TauriBackend implements Backend {
   appInfo(): Promise<AppInfo> {
     return call('app_info');
+  }
+  async setTitle(title: string): Promise<void> {
+    document.title = title;
+    await getCurrentWindow().setTitle(title);
   }
   listIdentities(): Promise<IdentityListing> {
     return call('list_identities');

@@ -311,4 +311,11 @@ describe('RenewalFlow', () => {
       expect(screen(flow, 'consentRequest').into).toBeNull();
     });
   });
+
+  it('gives the window its title in the language shown', async () => {
+    const { backend, flow } = await started();
+    flow.setTitle('Shomei — Client certificate renewal');
+    await Promise.resolve();
+    expect(backend.title).toBe('Shomei — Client certificate renewal');
+  });
 });

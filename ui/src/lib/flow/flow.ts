@@ -84,6 +84,11 @@ export class RenewalFlow {
     await this.reload();
   }
 
+  /** The window's title, in the UI's language; a failure only leaves the old title. */
+  setTitle(title: string): void {
+    this.backend.setTitle(title).catch(() => {});
+  }
+
   dispose(): void {
     this.unlisten?.();
     this.unlisten = null;
