@@ -4,6 +4,27 @@
 
 use super::*;
 
+/// The environment that points the binary at these directories and this SoftHSM
+/// configuration instead of this user's own.
+fn places(
+    tmp: &TempDir,
+    admin: &Path,
+    config: &Path,
+    softhsm: &Path,
+) -> Vec<(&'static str, String)> {
+    let text = |p: &Path| p.to_str().unwrap().to_owned();
+    vec![
+        ("SHOMEI_SYSTEM_BANKS_DIR", text(admin)),
+        ("XDG_CONFIG_HOME", text(config)),
+        ("XDG_DATA_HOME", text(&tmp.0.join("data"))),
+        ("SOFTHSM2_CONF", text(softhsm)),
+    ]
+}
+
+fn pairs<'a>(env: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
 #[test]
 fn status_serves_the_profiles_of_both_directories_and_lists_a_broken_one() {
     let Some((tmp, demo, fp)) = demo_with_identity("banks") else {
@@ -23,14 +44,13 @@ fn status_serves_the_profiles_of_both_directories_and_lists_a_broken_one() {
         "name = \"別の銀行\"\n[est]\nbase_url = \"http://bank.example\"\nca_file = \"ca.pem\"\n",
     )
     .unwrap();
-    let conf = demo.join("softhsm").join("softhsm2.conf");
-    let data = tmp.0.join("data");
-    let env = [
-        ("SHOMEI_SYSTEM_BANKS_DIR", admin.to_str().unwrap()),
-        ("XDG_CONFIG_HOME", config.to_str().unwrap()),
-        ("XDG_DATA_HOME", data.to_str().unwrap()),
-        ("SOFTHSM2_CONF", conf.to_str().unwrap()),
-    ];
+    let env = places(
+        &tmp,
+        &admin,
+        &config,
+        &demo.join("softhsm").join("softhsm2.conf"),
+    );
+    let env = pairs(&env);
 
     let out = shomei(&["status", "--json"], &env, None);
     assert_eq!(code(&out), 8, "a broken profile: {}", text(&out.stderr));
@@ -148,14 +168,8 @@ fn status_json_lists_both_banks_an_identity_of_no_bank_and_a_broken_profile() {
         "name = \"C銀行\"\n[est]\nbase_url = \"https://c.example\"\n[renewal]\nwindow_opens_days = 99\n",
     )
     .unwrap();
-    let conf = hsm.dir().join("softhsm2.conf");
-    let data = tmp.0.join("data");
-    let env = [
-        ("SHOMEI_SYSTEM_BANKS_DIR", admin.to_str().unwrap()),
-        ("XDG_CONFIG_HOME", config.to_str().unwrap()),
-        ("XDG_DATA_HOME", data.to_str().unwrap()),
-        ("SOFTHSM2_CONF", conf.to_str().unwrap()),
-    ];
+    let env = places(&tmp, &admin, &config, &hsm.dir().join("softhsm2.conf"));
+    let env = pairs(&env);
 
     let out = shomei(&["status", "--json"], &env, None);
     assert_eq!(code(&out), 8, "{}", text(&out.stderr));
