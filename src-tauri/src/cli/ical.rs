@@ -204,6 +204,7 @@ mod tests {
                 bank: Some(shomei_engine::model::BankRef {
                     id: "demo".into(),
                     name: "デモ信用金庫".into(),
+                    support: None,
                 }),
                 renewable_into: vec![StorageKind::UsbToken],
             }],

@@ -11,7 +11,12 @@ demoPin: string | null, usbOffered: boolean,
  */
 locale: string, };
 
-export type BankRef = { id: string, name: string, };
+export type BankRef = { id: string, name: string, 
+/**
+ * Whom to call (the profile's `[support]`): shown wherever calling the bank is
+ * the next step.
+ */
+support: SupportContactView | null, };
 
 export type ProfileIssueView = { line: number, column: number, field: string, ja: string, en: string, };
 

@@ -113,6 +113,8 @@ function hex(seed: number, bytes: number): string {
 
 const FAKE_BANK = { id: 'demo', name: 'デモ信用金庫' };
 
+const bankWith = (support: SupportContactView | null) => ({ ...FAKE_BANK, support });
+
 const ISSUER = 'CN=Demo Shinkin Bank Client CA, O=Demo Shinkin Bank, C=JP';
 
 function expiredGuidance(days: number, now: Date, graceDays: number, support: SupportContactView | null): ExpiredGuidance | null {
@@ -126,6 +128,7 @@ function identity(
   { cn, days, storage, renewableInto }: FakeIdentity,
   now: Date,
   expired: ExpiredGuidance | null,
+  support: SupportContactView | null,
 ): IdentityView {
   return {
     fingerprint: hex(seed, 32),
@@ -141,7 +144,7 @@ function identity(
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
     notRenewable: null,
-    bank: FAKE_BANK,
+    bank: bankWith(support),
     renewableInto: renewableInto ?? [storage],
   };
 }
@@ -188,7 +191,7 @@ export class FakeBackend implements Backend {
     const grace = options.reacquireGraceDays ?? 90;
     const support = options.support === undefined ? DEFAULT_SUPPORT : options.support;
     this.identities = (options.identities ?? DEFAULT_IDENTITIES).map((spec, i) =>
-      identity(i + 1, spec, this.now, expiredGuidance(spec.days, this.now, grace, support)),
+      identity(i + 1, spec, this.now, expiredGuidance(spec.days, this.now, grace, support), support),
     );
     this.unfinished = (options.unfinished ?? []).map((u, n) => {
       const of = this.identities[u.identity ?? 0];
@@ -205,7 +208,7 @@ export class FakeBackend implements Backend {
         nextPollAt: u.stage === 'pending' || u.stage === 'notYetValid' ? endOfJstDay(this.now, 0) : null,
         stuck: u.stuck ?? false,
         archiveError: null,
-        bank: FAKE_BANK,
+        bank: bankWith(support),
       };
     });
   }

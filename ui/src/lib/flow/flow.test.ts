@@ -318,4 +318,14 @@ describe('RenewalFlow', () => {
     await Promise.resolve();
     expect(backend.title).toBe('Shomei — Client certificate renewal');
   });
+
+  it('an error while renewing carries the bank, for its support contact', async () => {
+    const { flow } = await started({ failWith: { stage: 'start', code: 'bankRejected' } });
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    const failed = screen(flow, 'error');
+    expect(failed.error.code).toBe('bankRejected');
+    expect(failed.bank?.support?.phone).toBe('0120-000-000');
+  });
 });

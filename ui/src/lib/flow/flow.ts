@@ -4,6 +4,7 @@
 import type { Backend, Unsubscribe } from '../backend/backend';
 import type {
   AppInfo,
+  BankRef,
   ErrorView,
   IdentityListing,
   IdentityView,
@@ -34,7 +35,9 @@ export type Screen =
   // 破棄 of an unfinished renewal: what it does, then (on a token) the PIN.
   | { kind: 'consentDiscard'; unfinished: UnfinishedRenewal; busy: boolean }
   | { kind: 'discardPin'; unfinished: UnfinishedRenewal; error: ErrorView | null; finalTry: boolean }
-  | { kind: 'error'; error: ErrorView };
+  // bank: the bank of the identity being renewed, whose support contact the screen shows
+  // where calling the bank is the next step.
+  | { kind: 'error'; error: ErrorView; bank?: BankRef | null };
 
 export type ScreenKind = Screen['kind'];
 
@@ -216,7 +219,7 @@ export class RenewalFlow {
       const outcome = await this.backend.installRenewal(issued.renewalId);
       this.set({ kind: 'done', identity, into, outcome });
     } catch (err) {
-      this.set({ kind: 'error', error: toErrorView(err) });
+      this.set({ kind: 'error', error: toErrorView(err), bank: identity.bank });
     }
   }
 
@@ -242,8 +245,7 @@ export class RenewalFlow {
       // ask again on the PIN screen.
       if (error.code === 'pinIncorrect' || error.code === 'pinFinalTry') {
         this.set({ kind: 'pin', identity, into, error, finalTry: atFinalTry(error) });
-      }
-      else this.set({ kind: 'error', error });
+      } else this.set({ kind: 'error', error, bank: identity.bank });
     }
   }
 

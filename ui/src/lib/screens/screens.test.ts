@@ -69,7 +69,7 @@ describe('screens', () => {
       nextPollAt: '2026-11-24T05:00:00Z',
       stuck: false,
       archiveError: null,
-      bank: { id: 'demo', name: 'デモ信用金庫' },
+      bank: { id: 'demo', name: 'デモ信用金庫', support: null },
     };
     const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onDiscard: noop, onReload: noop } }).body;
     expect(without).not.toContain('data-testid="unfinished-hint"');
@@ -262,7 +262,7 @@ describe('screens', () => {
   it('list: one table per bank, identities of no bank last under 発行元不明, and the day a window opens', async () => {
     const l = await listing([]);
     const [a, b] = l.identities;
-    const other = { ...b!, fingerprint: 'B'.repeat(64), bank: { id: 'b', name: 'B信用金庫' } };
+    const other = { ...b!, fingerprint: 'B'.repeat(64), bank: { id: 'b', name: 'B信用金庫', support: null } };
     const stranger = {
       ...a!,
       fingerprint: 'C'.repeat(64),
@@ -298,5 +298,24 @@ describe('screens', () => {
     expect(render(ErrorScreen, { props: { error: into, onBack: noop } }).body).toContain('data-testid="preparation"');
     const plain: ErrorView = { code: 'tokenAbsent', retriesLeft: null, at: null, detail: null };
     expect(render(ErrorScreen, { props: { error: plain, onBack: noop } }).body).not.toContain('data-testid="preparation"');
+  });
+
+  it('error: the bank\'s support contact where calling the bank is the next step, and only there', () => {
+    const bank = {
+      id: 'demo',
+      name: 'デモ信用金庫',
+      support: { name: 'デモ信用金庫 法人IBヘルプデスク', phone: '0120-000-000', url: null, hours: '平日 9:00〜17:00' },
+    };
+    const rejected: ErrorView = { code: 'bankRejected', retriesLeft: null, at: null, detail: null };
+    const body = render(ErrorScreen, { props: { error: rejected, bank, onBack: noop } }).body;
+    expect(body).toContain('data-testid="error-contact"');
+    expect(body).toContain('電話：0120-000-000');
+    expect(body).toContain('受付時間：平日 9:00〜17:00');
+    // Without a [support] section: "contact your bank", still a next step.
+    const bare = render(ErrorScreen, { props: { error: rejected, bank: { ...bank, support: null }, onBack: noop } }).body;
+    expect(bare).toContain('お取引の銀行にお問い合わせください。');
+    // The bank down or a wrong PIN: nothing to call the bank about.
+    const down: ErrorView = { code: 'bankUnreachable', retriesLeft: null, at: null, detail: null };
+    expect(render(ErrorScreen, { props: { error: down, bank, onBack: noop } }).body).not.toContain('error-contact');
   });
 });

@@ -11,6 +11,9 @@ use ts_rs::TS;
 pub struct BankRef {
     pub id: String,
     pub name: String,
+    /// Whom to call (the profile's `[support]`): shown wherever calling the bank is
+    /// the next step.
+    pub support: Option<super::SupportContactView>,
 }
 
 /// Where a bank profile came from.

@@ -148,6 +148,7 @@ impl Engine {
             bank: BankRef {
                 id: profile.name.clone(),
                 name: profile.name.clone(),
+                support: crate::guidance::support_view(profile.support.as_ref()),
             },
             profile,
             pinned_roots,
