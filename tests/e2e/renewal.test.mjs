@@ -204,6 +204,8 @@ test('renew the demo identity in the real app and read the new expiry from the s
     await writeFile(path.join(ARTIFACTS, 'identity-list.png'), await session.screenshot());
 
     await session.click(sel('renew-button'), T_STEP);
+    // The new screen takes the focus (its はい), so the keyboard goes on from there.
+    await waitUntil('the focus on the first consent\'s はい', T_STEP, async () => (await session.activeTestId()) === 'consent-yes');
     await session.click(sel('consent-yes'), T_STEP); // first consent: renew with this identity
     await session.type(sel('pin-input'), DEMO_PIN, T_STEP);
     await session.click(sel('pin-submit'), T_STEP);

@@ -154,6 +154,12 @@ export class Session {
     return this.cmd('GET', `/element/${el}/text`);
   }
 
+  /** The data-testid of the element that has the keyboard focus (null when none has one). */
+  async activeTestId() {
+    const v = await this.cmd('GET', '/element/active');
+    return this.cmd('GET', `/element/${v[ELEMENT_KEY]}/attribute/data-testid`);
+  }
+
   async screenshot() {
     return Buffer.from(await this.cmd('GET', '/screenshot', undefined, 60_000), 'base64');
   }

@@ -213,6 +213,11 @@ export class FakeBackend implements Backend {
     });
   }
 
+  /** Renewals issued and waiting for consent 2. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** The title the window was last given (the fake has no window of its own). */
   title = '';
 

@@ -328,4 +328,26 @@ describe('RenewalFlow', () => {
     expect(failed.error.code).toBe('bankRejected');
     expect(failed.bank?.support?.phone).toBe('0120-000-000');
   });
+
+  it('Esc cancels where that changes nothing, and never at consent 2', async () => {
+    const { backend, flow } = await started();
+    const fp = usbIdentity(flow).fingerprint;
+    flow.renew(fp);
+    await flow.escape();
+    screen(flow, 'list');
+    flow.renew(fp);
+    await flow.answerRequestConsent(true);
+    await flow.escape();
+    screen(flow, 'list');
+    flow.renew(fp);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin(FAKE_PIN);
+    screen(flow, 'consentInstall');
+    await flow.escape();
+    const still = screen(flow, 'consentInstall');
+    expect(backend.pendingCount).toBe(1);
+    await flow.answerInstallConsent(true);
+    expect(still.issued.renewalId).toBeTruthy();
+    screen(flow, 'done');
+  });
 });

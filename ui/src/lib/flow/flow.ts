@@ -223,6 +223,29 @@ export class RenewalFlow {
     }
   }
 
+  /**
+   * Esc: what キャンセル / いいえ does on the screen, where that changes nothing. At consent 2
+   * いいえ throws the issued certificate away, so Esc does nothing there; nor while working.
+   */
+  async escape(): Promise<void> {
+    switch (this.current.kind) {
+      case 'chooseStore':
+        return this.cancelStore();
+      case 'consentRequest':
+        return this.answerRequestConsent(false);
+      case 'pin':
+        return this.cancelPin();
+      case 'consentDiscard':
+        return this.answerDiscardConsent(false);
+      case 'discardPin':
+        return this.cancelDiscardPin();
+      case 'error':
+        return this.backToList();
+      default:
+        return;
+    }
+  }
+
   /** 閉じる on 完了 and 一覧に戻る on an error both end in a freshly read list. */
   async backToList(): Promise<void> {
     if (this.current.kind === 'done' || this.current.kind === 'error') await this.reload();

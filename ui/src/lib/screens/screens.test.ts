@@ -248,10 +248,10 @@ describe('screens', () => {
     expect(ready).toContain('<h2 id="store-title">更新</h2>');
     expect(ready.indexOf('パソコンに保存する')).toBeLessThan(ready.indexOf('専用USBに保存する'));
     expect(ready).not.toContain('data-testid="preparation"');
-    expect(ready).not.toMatch(/data-testid="store-next"\s+disabled/);
+    expect(ready).not.toMatch(/data-testid="store-next"[^>]*disabled/);
     const missing = render(ChooseStoreScreen, { props: { ...props, into: 'usbToken', tokenMissing: true } }).body;
     expect(missing).toContain('電子証明書媒体保管のお申し込みと、専用USBの管理ソフトのインストールが必要です');
-    expect(missing).toMatch(/data-testid="store-next"\s+disabled/);
+    expect(missing).toMatch(/data-testid="store-next"[^>]*disabled/);
     // Offered only this PC: no USB choice at all.
     const only = render(ChooseStoreScreen, {
       props: { ...props, identity: { ...pc, renewableInto: ['thisPc' as const] }, into: 'thisPc', tokenMissing: true },
