@@ -9,7 +9,9 @@ pub(crate) mod errors;
 mod key;
 mod module;
 pub mod nss;
+mod selector;
 mod token;
 
 pub use module::{Pkcs11Module, DEFAULT_MODULE};
-pub use token::{Pkcs11Token, TokenSelector};
+pub use selector::TokenSelector;
+pub use token::Pkcs11Token;

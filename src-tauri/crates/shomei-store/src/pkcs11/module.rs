@@ -12,7 +12,8 @@ use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 
 use super::errors::Classify;
-use super::token::{Pkcs11Token, TokenSelector};
+use super::token::Pkcs11Token;
+use super::TokenSelector;
 use crate::error::{NativeCode, Result, StoreError};
 use crate::token::StorageKind;
 
