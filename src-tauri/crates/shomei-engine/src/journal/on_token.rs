@@ -26,11 +26,9 @@ pub fn travels(token: &dyn Token) -> bool {
     token.storage() == StorageKind::UsbToken
 }
 
-/// Whether `record` belongs to `token` (label and serial: two tokens of one bank
-/// may share a label). A record written before serials were journaled has none.
+/// Whether `record` belongs to `token`: the store of the identity it replaces.
 pub fn belongs_to(record: &Record, token: &dyn Token) -> bool {
-    record.token_label == token.label()
-        && (record.token_serial.is_empty() || record.token_serial == token.serial())
+    record.place().is(token)
 }
 
 /// A copy's value: the record's JSON, as the journal holds it.

@@ -52,6 +52,24 @@ pub struct Place {
     pub token_serial: String,
 }
 
+impl Place {
+    /// Where `token`, opened from the source `store`, is.
+    pub fn of(store: &str, token: &dyn shomei_store::Token) -> Place {
+        Place {
+            store: store.to_owned(),
+            token_label: token.label().to_owned(),
+            token_serial: token.serial().to_owned(),
+        }
+    }
+
+    /// Whether `token` is this store: its label and serial (two tokens of one bank
+    /// may share a label); a place written before serials were journaled has none.
+    pub fn is(&self, token: &dyn shomei_store::Token) -> bool {
+        self.token_label == token.label()
+            && (self.token_serial.is_empty() || self.token_serial == token.serial())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Record {
@@ -141,6 +159,15 @@ pub fn key_spec(kind: &str) -> Option<shomei_store::KeySpec> {
 }
 
 impl Record {
+    /// The store of the identity being replaced.
+    pub fn place(&self) -> Place {
+        Place {
+            store: self.store.clone(),
+            token_label: self.token_label.clone(),
+            token_serial: self.token_serial.clone(),
+        }
+    }
+
     /// Whether the request was made (and so may have reached the bank).
     pub fn requested(&self) -> bool {
         self.csr.is_some() || self.challenge

@@ -56,12 +56,6 @@ fn same_token(a: &dyn Token, b: &dyn Token) -> bool {
     a.storage() == b.storage() && a.label() == b.label() && a.serial() == b.serial()
 }
 
-/// Whether `token` is the store `place` names.
-fn is_at(place: &Place, token: &dyn Token) -> bool {
-    place.token_label == token.label()
-        && (place.token_serial.is_empty() || place.token_serial == token.serial())
-}
-
 impl Engine {
     /// The store to put the renewal of an identity in `old` into: `into`, when it
     /// names the other kind of store than `old`'s; otherwise `old` itself.
@@ -106,18 +100,13 @@ impl Engine {
         let Some(target) = &record.target else {
             return Ok(StorePair::same(self.token_of(record)?));
         };
-        let old_place = Place {
-            store: record.store.clone(),
-            token_label: record.token_label.clone(),
-            token_serial: record.token_serial.clone(),
-        };
         let by_identity = |fp: Option<&String>| {
             fp.and_then(|fp| self.locate(fp).ok())
                 .map(|(token, _, _)| token)
         };
         let old = match by_identity(Some(&record.old_fingerprint)) {
             Some(token) => token,
-            None => self.open_place(&old_place)?,
+            None => self.open_place(&record.place())?,
         };
         let new = match by_identity(record.new_fingerprint.as_ref()) {
             Some(token) if !same_token(token.as_ref(), old.as_ref()) => token,
@@ -131,7 +120,7 @@ impl Engine {
         let mut first_error = None;
         for source in self.sources.iter().filter(|s| s.name == place.store) {
             match source.open() {
-                Ok(token) if is_at(place, token.as_ref()) => return Ok(token),
+                Ok(token) if place.is(token.as_ref()) => return Ok(token),
                 Ok(_) => {}
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -141,14 +130,5 @@ impl Engine {
         Err(first_error
             .unwrap_or_else(|| StoreError::TokenAbsent(place.token_label.clone().into()))
             .into())
-    }
-
-    /// Where a store is, for a record.
-    pub(super) fn place_of(store: &str, token: &dyn Token) -> Place {
-        Place {
-            store: store.to_owned(),
-            token_label: token.label().to_owned(),
-            token_serial: token.serial().to_owned(),
-        }
     }
 }

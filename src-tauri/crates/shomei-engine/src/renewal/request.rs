@@ -135,11 +135,7 @@ impl Engine {
         new_key: Option<&dyn KeyHandle>,
     ) -> Result<Verified> {
         steps.started(RenewalStep::Request);
-        let credentials = self.credentials(steps);
-        let answer = match self
-            .request(steps, stores, old, record, new_key, credentials)
-            .await
-        {
+        let answer = match self.request(steps, stores, old, record, new_key).await {
             // The stores sign the CSR and inside the TLS handshake: when a token was
             // pulled out, the EST error only says "connection failed". Ask them.
             Err(e @ EngineError::Est(_)) => {
@@ -202,7 +198,6 @@ impl Engine {
         old: &Identity,
         record: &mut Record,
         new_key: Option<&dyn KeyHandle>,
-        credentials: Option<HttpCredentials>,
     ) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>)> {
         let token = &stores.new;
         let csr = match (&record.csr, new_key) {
@@ -234,7 +229,7 @@ impl Engine {
             let wait = u64::try_from(due - self.now()).unwrap_or(0);
             tokio::time::sleep(Duration::from_secs(wait)).await;
         }
-        let client = self.est_client(stores, old, credentials)?;
+        let client = self.est_client(stores, old, self.credentials(steps))?;
         if let Some(issued) = &record.issued {
             // Issued earlier, valid only from now on: checked again, not asked again.
             return Ok((vec![issued.clone()], cacerts(&client).await));

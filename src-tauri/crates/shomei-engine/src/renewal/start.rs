@@ -11,7 +11,7 @@ use super::resume::Resumed;
 use super::steps::{new_renewal_id, Steps};
 use super::{Engine, ProgressSink, RenewalOptions};
 use crate::error::{EngineError, Result};
-use crate::journal::{Record, Stage, FORMAT, PENDING_KEY_PREFIX};
+use crate::journal::{Place, Record, Stage, FORMAT, PENDING_KEY_PREFIX};
 use crate::model::{IssuedCertificate, RenewalStep, StorageKind};
 
 impl Engine {
@@ -201,7 +201,7 @@ impl Engine {
             token_serial: stores.old.serial().to_owned(),
             target: stores
                 .crossed()
-                .then(|| Self::place_of(target_store, stores.new.as_ref())),
+                .then(|| Place::of(target_store, stores.new.as_ref())),
             on_token: false,
             old_fingerprint: old.certificate.fingerprint.clone(),
             old_label: old.label.clone(),
