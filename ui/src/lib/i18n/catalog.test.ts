@@ -6,7 +6,7 @@ const locales = Object.keys(catalogs) as Locale[];
 const reference = flatten(catalogs.ja);
 
 // The sources that may use a key: every .ts and .svelte file except the catalogs and tests.
-const sources = import.meta.glob(['/src/**/*.{ts,svelte}', '!/src/**/*.test.ts', '!/src/lib/i18n/ja.ts', '!/src/lib/i18n/en.ts'], {
+const sources = import.meta.glob(['/src/**/*.{ts,svelte}', '!/src/**/*.test.ts'], {
   query: '?raw',
   import: 'default',
   eager: true,

@@ -10,8 +10,11 @@ import type {
   UnfinishedStage,
 } from '../backend/bindings';
 import { formatMoment } from '../format/dates';
-import { en } from './en';
-import { ja } from './ja';
+// The one catalog per locale (ui/locales/*.json) is shared: the UI imports it, the Rust side
+// (command line, tray, notifications) embeds the same files. Japanese is the default and its
+// shape is the shape of every other locale (checked by catalog.test.ts and the Rust tests).
+import en from '../../../locales/en.json';
+import ja from '../../../locales/ja.json';
 
 export type Locale = 'ja' | 'en';
 export type Catalog = typeof ja;
