@@ -7,6 +7,13 @@ fn main() {
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "app_info",
+            "reload_profiles",
+            "pick_profile_file",
+            "add_profile",
+            "remove_profile",
+            "get_settings",
+            "save_settings",
+            "start_demo",
             "list_identities",
             "start_renewal",
             "install_renewal",

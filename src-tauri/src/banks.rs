@@ -22,8 +22,9 @@ pub fn catalog(profile: Option<&Path>) -> Catalog {
     }
 }
 
-fn places() -> Places {
-    let config = dirs::config_dir().map(|d| d.join("shomei"));
+/// Where the administrator's and the user's profiles are.
+pub fn places() -> Places {
+    let config = config_dir();
     Places {
         administrator: Some(
             std::env::var_os(SYSTEM_BANKS_ENV).map_or_else(system_directory, PathBuf::from),
@@ -31,6 +32,17 @@ fn places() -> Places {
         user: config.as_ref().map(|d| d.join("banks")),
         legacy_file: config.map(|d| d.join("bank.toml")),
     }
+}
+
+/// Shomei's configuration directory for this user (`…/shomei`): the user's bank
+/// profiles and settings.toml.
+pub fn config_dir() -> Option<PathBuf> {
+    dirs::config_dir().map(|d| d.join("shomei"))
+}
+
+/// The OS's UI language as a locale tag (Japanese is assumed when unknown).
+pub fn os_locale() -> Option<String> {
+    shomei_engine::settings::posix_locale()
 }
 
 /// What to say when no profile was found at all.

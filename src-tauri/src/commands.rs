@@ -6,19 +6,15 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 use shomei_engine::model::{
-    AppInfo, ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome,
-    StorageKind,
+    ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome, StorageKind,
 };
-use shomei_engine::{Banks, ProgressSink, RenewalOptions};
+use shomei_engine::{ProgressSink, RenewalOptions};
 use tauri::{AppHandle, Emitter, State};
 
 /// The event name the UI listens to for [`ProgressEvent`]s.
 pub const PROGRESS_EVENT: &str = "renewal-progress";
 
-pub struct AppState {
-    pub engine: Arc<Banks>,
-    pub info: AppInfo,
-}
+pub use crate::state::AppState;
 
 fn progress_to(app: AppHandle) -> ProgressSink {
     Arc::new(move |event: ProgressEvent| {
@@ -29,13 +25,8 @@ fn progress_to(app: AppHandle) -> ProgressSink {
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    state.info.clone()
-}
-
-#[tauri::command]
 pub async fn list_identities(state: State<'_, AppState>) -> Result<IdentityListing, ErrorView> {
-    let engine = state.engine.clone();
+    let engine = state.banks();
     // PKCS#11 calls block; keep them off the IPC thread.
     tauri::async_runtime::spawn_blocking(move || engine.list())
         .await
@@ -59,7 +50,7 @@ pub async fn start_renewal(
         bank_password: bank_password.map(SecretString::from),
     };
     state
-        .engine
+        .banks()
         .start_renewal(&fingerprint, options, pin, progress_to(app))
         .await
         .map_err(|e| e.view())
@@ -72,7 +63,7 @@ pub async fn install_renewal(
     renewal_id: String,
 ) -> Result<RenewalOutcome, ErrorView> {
     state
-        .engine
+        .banks()
         .install_renewal(&renewal_id, progress_to(app))
         .await
         .map_err(|e| e.view())
@@ -81,7 +72,7 @@ pub async fn install_renewal(
 #[tauri::command]
 pub fn cancel_renewal(state: State<'_, AppState>, renewal_id: String) -> Result<(), ErrorView> {
     state
-        .engine
+        .banks()
         .cancel_renewal(&renewal_id)
         .map_err(|e| e.view())
 }
@@ -96,7 +87,7 @@ pub async fn discard_renewal(
     confirm_final_try: bool,
 ) -> Result<(), ErrorView> {
     let pin = SecretString::from(pin);
-    let engine = state.engine.clone();
+    let engine = state.banks();
     // PKCS#11 calls block; keep them off the IPC thread.
     tauri::async_runtime::spawn_blocking(move || {
         engine
@@ -129,7 +120,8 @@ mod tests {
         let end = start + LIB[start..].find(']').expect("its end");
         LIB[start..end]
             .split(',')
-            .filter_map(|c| c.trim().strip_prefix("commands::"))
+            .filter_map(|c| c.trim().rsplit("::").next())
+            .filter(|c| !c.is_empty())
             .map(str::to_owned)
             .collect()
     }

@@ -6,13 +6,13 @@ mod banks;
 mod cli;
 mod commands;
 mod options;
-
-use std::sync::Arc;
+mod setup;
+mod state;
 
 use shomei_engine::demo::{self, Demo};
-use shomei_engine::model::AppInfo;
+use shomei_engine::model::ProfileState;
 
-use commands::AppState;
+use state::{AppState, Source};
 
 /// Runs the app; returns the process exit code.
 pub fn run() -> i32 {
@@ -59,18 +59,22 @@ pub fn run() -> i32 {
         })
     } else {
         let catalog = banks::catalog(options.profile.as_deref());
-        if catalog.banks.is_empty() {
-            // Until the welcome screen (issue 11) the window needs a bank.
-            for p in &catalog.profiles {
-                for i in &p.issues {
-                    eprintln!(
-                        "shomei: {}:{}:{} {} / {}",
-                        p.path, i.line, i.column, i.ja, i.en
-                    );
-                }
+        // With no bank profile the window opens on the welcome screen, which adds
+        // one or starts the demo; stderr says the same for whoever started us there.
+        for p in catalog
+            .profiles
+            .iter()
+            .filter(|p| p.state != ProfileState::Loaded)
+        {
+            for i in &p.issues {
+                eprintln!(
+                    "shomei: {}:{}:{} {} / {}",
+                    p.path, i.line, i.column, i.ja, i.en
+                );
             }
+        }
+        if catalog.banks.is_empty() {
             eprintln!("shomei: {}", banks::none_found(false));
-            return 1;
         }
         banks::open(catalog, None).map(|b| (b, None))
     };
@@ -81,26 +85,25 @@ pub fn run() -> i32 {
             return 1;
         }
     };
-    let bank_names: Vec<&str> = engine
-        .engines()
-        .iter()
-        .map(|e| e.profile().name.as_str())
-        .collect();
-    let info = AppInfo {
-        bank_name: bank_names.join("・"),
-        demo: demo.is_some(),
-        demo_pin: demo.as_ref().map(|_| demo::DEMO_PIN.to_owned()),
-        usb_offered: engine.engines().iter().any(|e| e.profile().token.is_some()),
-        locale: "ja".into(),
+    let source = if demo.is_some() || options.profile.is_some() {
+        Source::Fixed
+    } else {
+        Source::Places
     };
+    let demo_pin = demo.as_ref().map(|_| demo::DEMO_PIN.to_owned());
     let result = tauri::Builder::default()
-        .manage(AppState {
-            engine: Arc::new(engine),
-            info,
-        })
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::new(engine, source, demo_pin))
         .manage(DemoGuard(demo))
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
+            setup::app_info,
+            setup::reload_profiles,
+            setup::pick_profile_file,
+            setup::add_profile,
+            setup::remove_profile,
+            setup::get_settings,
+            setup::save_settings,
+            setup::start_demo,
             commands::list_identities,
             commands::start_renewal,
             commands::install_renewal,

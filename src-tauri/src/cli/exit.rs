@@ -41,7 +41,7 @@ pub fn for_error(code: ErrorCode) -> i32 {
         // An interrupted renewal of this identity was just finished: it is renewed.
         AlreadyRenewed => OK,
         NoBankProfile => PROFILE,
-        RenewalUnknown | Internal => FAILURE,
+        RenewalUnknown | NotSaved | Internal => FAILURE,
     }
 }
 
@@ -172,6 +172,7 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
             "その更新は見つかりません。終わっているか、破棄されています（shomei status で確認できます）。",
             "No such unfinished renewal: it has ended or was discarded (see shomei status).",
         ),
+        NotSaved => lang.t("保存できませんでした。", "Could not be saved."),
         Internal => lang.t("内部エラーが発生しました。", "Internal error."),
     };
     let mut out = timed.unwrap_or_else(|| text.to_owned());

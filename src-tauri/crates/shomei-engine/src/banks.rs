@@ -57,6 +57,17 @@ impl Banks {
         Banks { engines, profiles }
     }
 
+    /// Whether no renewal is running a call or waiting at consent 2: only then may
+    /// the window swap these banks for a reloaded set.
+    pub fn is_idle(&self) -> bool {
+        self.engines.first().is_none_or(Engine::is_idle)
+    }
+
+    /// Every profile found, loaded or not.
+    pub fn profiles(&self) -> &[ProfileView] {
+        &self.profiles
+    }
+
     pub fn engines(&self) -> &[Engine] {
         &self.engines
     }

@@ -17,6 +17,7 @@ mod private_dir;
 pub mod profile;
 pub mod renewal;
 pub mod rules;
+pub mod settings;
 pub mod stores;
 pub mod views;
 

@@ -4,14 +4,37 @@ import type {
   AppInfo,
   IdentityListing,
   IssuedCertificate,
+  ProfileView,
   ProgressEvent,
   RenewalOutcome,
+  Settings,
   StorageKind,
 } from './bindings';
 
 export type Unsubscribe = () => void;
 
-export interface Backend {
+/** The welcome and settings screens: bank profiles, settings, the demo. */
+export interface SetupBackend {
+  /** Looks for bank profiles again (one an administrator deployed meanwhile). */
+  reloadProfiles(): Promise<AppInfo>;
+  /** The OS's file chooser for a bank profile; null when the user cancels. */
+  pickProfileFile(title: string): Promise<string | null>;
+  /**
+   * Checks the profile at `path` and, when it loads, adds it to the user's profiles. The
+   * answer's state says which: 'loaded', or the profile as found with its problems.
+   */
+  addProfile(path: string): Promise<ProfileView>;
+  /** Removes one of the user's own profiles (never an administrator's). */
+  removeProfile(id: string): Promise<AppInfo>;
+  getSettings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  /** Starts Shomei again on its embedded demo; this window closes. */
+  startDemo(): Promise<void>;
+  /** Files dropped on the window, by path. */
+  onFileDrop(cb: (paths: string[]) => void): Promise<Unsubscribe>;
+}
+
+export interface Backend extends SetupBackend {
   appInfo(): Promise<AppInfo>;
   /** The window's title (the OS shows it in the title bar and the task bar). */
   setTitle(title: string): Promise<void>;

@@ -7,9 +7,43 @@ export type AppInfo = { bankName: string, demo: boolean,
  */
 demoPin: string | null, usbOffered: boolean, 
 /**
- * BCP-47 tag of the starting UI language.
+ * BCP-47 tag of the starting UI language: the user's choice, else the OS's.
  */
-locale: string, };
+locale: string, 
+/**
+ * No bank profile is in use: the window opens on the welcome screen.
+ */
+needsProfile: boolean, 
+/**
+ * Where the user's own bank profiles go (and where 追加 copies one to).
+ */
+userProfilesDir: string | null, 
+/**
+ * Where an administrator deploys bank profiles on this OS.
+ */
+administratorProfilesDir: string | null, 
+/**
+ * Whether the user may add and remove profiles here (not in the demo, not
+ * with `--profile FILE`).
+ */
+profilesEditable: boolean, };
+
+export type LanguageChoice = "os" | "ja" | "en";
+
+export type Settings = { language: LanguageChoice, 
+/**
+ * Days before expiry at which the tray reminds; `None`: each bank profile's
+ * own `reminder_days` (SPEC §1: 30, 10, 3, 1 and the expiry day).
+ */
+reminderDays: Array<number> | null, 
+/**
+ * Start in the tray at login.
+ */
+autostart: boolean, 
+/**
+ * Look for signed updates.
+ */
+updateChecks: boolean, };
 
 export type BankRef = { id: string, name: string, 
 /**
@@ -48,7 +82,7 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "unfinishedElsewhere" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "internal";
+export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "unfinishedElsewhere" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "notSaved" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**

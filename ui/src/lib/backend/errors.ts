@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'notRenewable',
   'issuedNotLonger',
   'issuedNotYetValid',
+  'notSaved',
   'internal',
 ] as const satisfies readonly ErrorCode[];
 

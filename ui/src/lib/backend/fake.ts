@@ -16,18 +16,21 @@ import type {
   IdentityListing,
   IdentityView,
   IssuedCertificate,
+  ProfileView,
   ProgressEvent,
   RenewalOutcome,
   RenewalStep,
+  Settings,
   StorageKind,
   SupportContactView,
   UnfinishedRenewal,
   UnfinishedStage,
 } from './bindings';
+import { FakeSetup, type FakeSetupOptions } from './fakeSetup';
 
 export type FakeStage = 'list' | 'start' | 'install' | 'cancel' | 'discard';
 
-export interface FakeOptions {
+export interface FakeOptions extends FakeSetupOptions {
   /** Pause before each progress event, so a human can watch the demo. 0 in tests. */
   delayMs?: number;
   now?: Date;
@@ -187,6 +190,7 @@ export class FakeBackend implements Backend {
 
   constructor(private readonly options: FakeOptions = {}) {
     this.now = options.now ?? new Date();
+    this.setup = new FakeSetup(options);
     this.pinTries = options.pinTries ?? PIN_TRIES;
     const grace = options.reacquireGraceDays ?? 90;
     const support = options.support === undefined ? DEFAULT_SUPPORT : options.support;
@@ -226,21 +230,72 @@ export class FakeBackend implements Backend {
     if (typeof document !== 'undefined') document.title = title;
   }
 
+  /** Bank profiles and settings (the welcome and settings screens). */
+  readonly setup: FakeSetup;
+
   async appInfo(): Promise<AppInfo> {
-    return { bankName: 'デモ信用金庫', demo: true, demoPin: FAKE_PIN, usbOffered: true, locale: 'ja' };
+    const loaded = this.setup.loaded;
+    const lang = this.setup.settings.language;
+    return {
+      bankName: loaded ? FAKE_BANK.name : '',
+      demo: !this.options.noProfile,
+      demoPin: this.options.noProfile ? null : FAKE_PIN,
+      usbOffered: loaded,
+      locale: lang === 'en' ? 'en' : 'ja',
+      needsProfile: !loaded,
+      userProfilesDir: '/home/demo/.config/shomei/banks',
+      administratorProfilesDir: '/etc/shomei/banks.d',
+      profilesEditable: true,
+    };
   }
 
   async listIdentities(): Promise<IdentityListing> {
     this.failIf('list');
-    const errors: ErrorView[] = [...(this.options.listErrors ?? [])];
+    const loaded = this.setup.loaded;
+    const errors: ErrorView[] = loaded ? [...(this.options.listErrors ?? [])] : [];
     return {
-      identities: this.identities.map((i) => ({ ...i })),
+      identities: loaded ? this.identities.map((i) => ({ ...i })) : [],
       errors,
-      unfinished: this.unfinished.map((u) => ({ ...u })),
-      profiles: [
-        { id: 'demo', name: FAKE_BANK.name, path: 'demo/bank.toml', origin: 'file', state: 'loaded', issues: [] },
-      ],
+      unfinished: loaded ? this.unfinished.map((u) => ({ ...u })) : [],
+      profiles: this.setup.profiles.map((p) => ({ ...p })),
     };
+  }
+
+  async reloadProfiles(): Promise<AppInfo> {
+    return this.appInfo();
+  }
+
+  async pickProfileFile(): Promise<string | null> {
+    return this.setup.picked();
+  }
+
+  async addProfile(path: string): Promise<ProfileView> {
+    return this.setup.add(path);
+  }
+
+  async removeProfile(id: string): Promise<AppInfo> {
+    this.setup.remove(id);
+    return this.appInfo();
+  }
+
+  async getSettings(): Promise<Settings> {
+    return { ...this.setup.settings };
+  }
+
+  async saveSettings(settings: Settings): Promise<Settings> {
+    if (settings.reminderDays?.length === 0) throw { ...this.error('notSaved'), detail: 'Choose at least one reminder day.' };
+    const days = settings.reminderDays ? [...new Set(settings.reminderDays)].sort((a, b) => b - a) : null;
+    this.setup.settings = { ...settings, reminderDays: days };
+    return { ...this.setup.settings };
+  }
+
+  async startDemo(): Promise<void> {
+    this.setup.demoStarted = true;
+  }
+
+  async onFileDrop(cb: (paths: string[]) => void): Promise<Unsubscribe> {
+    this.setup.dropListeners.add(cb);
+    return () => this.setup.dropListeners.delete(cb);
   }
 
   /** The store the last renewal asked to go into (null: where the identity is). */

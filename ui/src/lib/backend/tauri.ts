@@ -2,14 +2,17 @@
 // contract with src-tauri's commands; arguments are camelCase as Tauri expects by default.
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { Backend, Unsubscribe } from './backend';
 import type {
   AppInfo,
   IdentityListing,
   IssuedCertificate,
+  ProfileView,
   ProgressEvent,
   RenewalOutcome,
+  Settings,
   StorageKind,
 } from './bindings';
 import { toErrorView } from './errors';
@@ -56,6 +59,32 @@ export class TauriBackend implements Backend {
   }
   async onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe> {
     return listen<ProgressEvent>(PROGRESS_EVENT, (e) => cb(e.payload));
+  }
+  reloadProfiles(): Promise<AppInfo> {
+    return call('reload_profiles');
+  }
+  pickProfileFile(title: string): Promise<string | null> {
+    return call('pick_profile_file', { title });
+  }
+  addProfile(path: string): Promise<ProfileView> {
+    return call('add_profile', { path });
+  }
+  removeProfile(id: string): Promise<AppInfo> {
+    return call('remove_profile', { id });
+  }
+  getSettings(): Promise<Settings> {
+    return call('get_settings');
+  }
+  saveSettings(settings: Settings): Promise<Settings> {
+    return call('save_settings', { settings });
+  }
+  async startDemo(): Promise<void> {
+    await call<null>('start_demo');
+  }
+  async onFileDrop(cb: (paths: string[]) => void): Promise<Unsubscribe> {
+    return getCurrentWebview().onDragDropEvent((e) => {
+      if (e.payload.type === 'drop' && e.payload.paths.length > 0) cb(e.payload.paths);
+    });
   }
 }
 

@@ -9,16 +9,31 @@ import type {
   IdentityListing,
   IdentityView,
   IssuedCertificate,
+  ProfileView,
   ProgressEvent,
   RenewalOutcome,
+  Settings,
   StorageKind,
   UnfinishedRenewal,
 } from '../backend/bindings';
 import { toErrorView } from '../backend/errors';
+import { SetupFlow } from './setup';
 import { applyProgress, installingSteps, issuingSteps, type StepView } from './steps';
 
 export type Screen =
   | { kind: 'loading' }
+  // No bank profile in use: add the bank's profile file, or try the demo. `added`: the
+  // last profile tried, with its problems when it did not load.
+  | { kind: 'welcome'; profiles: ProfileView[]; added: ProfileView | null; busy: boolean }
+  | {
+      kind: 'settings';
+      settings: Settings;
+      profiles: ProfileView[];
+      added: ProfileView | null;
+      busy: boolean;
+      error: ErrorView | null;
+      saved: boolean;
+    }
   | { kind: 'list'; listing: IdentityListing }
   // 更新: パソコンに保存する / 専用USBに保存する, when the bank offers both. tokenMissing: the
   // list could not read the token (or its software is missing): the USB choice shows the
@@ -63,7 +78,12 @@ export class RenewalFlow {
   private readonly subscribers = new Set<(screen: Screen) => void>();
   private unlisten: Unsubscribe | null = null;
 
-  constructor(private readonly backend: Backend) {}
+  /** The welcome and settings screens. */
+  readonly setup: SetupFlow;
+
+  constructor(private readonly backend: Backend) {
+    this.setup = new SetupFlow(backend, this);
+  }
 
   get screen(): Screen {
     return this.current;
@@ -84,7 +104,13 @@ export class RenewalFlow {
       this.set({ kind: 'error', error: toErrorView(err) });
       return;
     }
-    await this.reload();
+    if (this.info.needsProfile) await this.setup.welcome().catch((err) => this.set({ kind: 'error', error: toErrorView(err) }));
+    else await this.reload();
+  }
+
+  /** Shows `screen` (SetupFlow's screens). */
+  show(screen: Screen): void {
+    this.set(screen);
   }
 
   /** The window's title, in the UI's language; a failure only leaves the old title. */
@@ -93,6 +119,7 @@ export class RenewalFlow {
   }
 
   dispose(): void {
+    this.setup.dispose();
     this.unlisten?.();
     this.unlisten = null;
   }
@@ -241,6 +268,8 @@ export class RenewalFlow {
         return this.cancelDiscardPin();
       case 'error':
         return this.backToList();
+      case 'settings':
+        return this.setup.closeSettings();
       default:
         return;
     }
@@ -248,7 +277,9 @@ export class RenewalFlow {
 
   /** 閉じる on 完了 and 一覧に戻る on an error both end in a freshly read list. */
   async backToList(): Promise<void> {
-    if (this.current.kind === 'done' || this.current.kind === 'error') await this.reload();
+    if (this.current.kind !== 'done' && this.current.kind !== 'error') return;
+    if (this.info?.needsProfile) await this.setup.welcome();
+    else await this.reload();
   }
 
   private async issue(

@@ -76,6 +76,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   notRenewable: 'errors.notRenewable',
   issuedNotLonger: 'errors.issuedNotLonger',
   issuedNotYetValid: 'errors.issuedNotYetValid',
+  notSaved: 'errors.notSaved',
   internal: 'errors.internal',
 };
 

@@ -5,11 +5,13 @@
 //! Errors carry a code the UI translates, never a sentence meant for the user.
 
 mod banks;
+mod settings;
 
 use serde::Serialize;
 use ts_rs::TS;
 
 pub use banks::{BankRef, ProfileIssueView, ProfileOrigin, ProfileState, ProfileView};
+pub use settings::{LanguageChoice, Settings};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -19,8 +21,17 @@ pub struct AppInfo {
     /// Only in demo mode, so anyone can walk the renewal; never a real PIN.
     pub demo_pin: Option<String>,
     pub usb_offered: bool,
-    /// BCP-47 tag of the starting UI language.
+    /// BCP-47 tag of the starting UI language: the user's choice, else the OS's.
     pub locale: String,
+    /// No bank profile is in use: the window opens on the welcome screen.
+    pub needs_profile: bool,
+    /// Where the user's own bank profiles go (and where 追加 copies one to).
+    pub user_profiles_dir: Option<String>,
+    /// Where an administrator deploys bank profiles on this OS.
+    pub administrator_profiles_dir: Option<String>,
+    /// Whether the user may add and remove profiles here (not in the demo, not
+    /// with `--profile FILE`).
+    pub profiles_editable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -292,6 +303,8 @@ pub enum ErrorCode {
     /// The bank issued, but the certificate is valid only from `at`, later than this
     /// computer's clock allows; it is kept, and checked again then.
     IssuedNotYetValid,
+    /// The settings or a bank profile could not be written (detail: why).
+    NotSaved,
     Internal,
 }
 
@@ -394,6 +407,8 @@ pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new();
     let decls = [
         AppInfo::decl(&cfg),
+        LanguageChoice::decl(&cfg),
+        Settings::decl(&cfg),
         BankRef::decl(&cfg),
         ProfileIssueView::decl(&cfg),
         ProfileOrigin::decl(&cfg),

@@ -167,13 +167,13 @@ impl Catalog {
 }
 
 /// The profile id of a file: its name without `.toml`.
-fn id_of(path: &Path) -> String {
+pub(super) fn id_of(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
-fn whole_file(ja: String, en: String) -> ProfileIssueView {
+pub(super) fn whole_file(ja: String, en: String) -> ProfileIssueView {
     ProfileIssueView {
         line: 0,
         column: 0,

@@ -9,6 +9,7 @@
 
 mod catalog;
 mod dates;
+pub mod install;
 mod issue;
 mod keys;
 mod load;

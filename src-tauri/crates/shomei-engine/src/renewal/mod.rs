@@ -183,6 +183,22 @@ impl Engine {
         self
     }
 
+    /// Whether no renewal of this process is running a call or waiting at consent
+    /// 2 (for any bank: the sets are shared).
+    pub fn is_idle(&self) -> bool {
+        let awaiting = self
+            .awaiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_empty();
+        awaiting
+            && self
+                .busy
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty()
+    }
+
     /// Read the time from `clock` instead of this computer's (tests, simulations).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;

@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 use super::*;
 
 mod errors;
+mod install;
 mod network;
 
 fn example_path() -> PathBuf {
