@@ -16,6 +16,7 @@ pub mod network;
 mod private_dir;
 pub mod profile;
 pub mod renewal;
+pub mod role;
 pub mod rules;
 pub mod settings;
 pub mod stores;

@@ -69,6 +69,7 @@ pub fn identity_view(
         // Decided by the engine, which knows the banks and the stores.
         bank: None,
         renewable_into: Vec::new(),
+        role: crate::role::of_subject(&cert.subject_der),
     }
 }
 

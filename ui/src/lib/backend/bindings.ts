@@ -155,7 +155,13 @@ bank: BankRef | null,
  * 専用USBに保存する): where it is, and the other one when the bank offers it.
  * Empty when it cannot be renewed at all.
  */
-renewableInto: Array<StorageKind>, };
+renewableInto: Array<StorageKind>, 
+/**
+ * 管理者 / 利用者, where the subject says so (`role.rs`).
+ */
+role: Role | null, };
+
+export type Role = "administrator" | "user";
 
 export type IssuedCertificate = { renewalId: string, details: CertificateDetails, };
 

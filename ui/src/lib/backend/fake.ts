@@ -149,6 +149,7 @@ function identity(
     notRenewable: null,
     bank: bankWith(support),
     renewableInto: renewableInto ?? [storage],
+    role: cn.includes('管理者') ? 'administrator' : cn.includes('利用者') ? 'user' : null,
   };
 }
 

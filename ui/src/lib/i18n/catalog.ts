@@ -6,6 +6,7 @@ import type {
   ErrorView,
   NotRenewable,
   RenewalStep,
+  Role,
   StorageKind,
   UnfinishedStage,
 } from '../backend/bindings';
@@ -78,6 +79,11 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   issuedNotYetValid: 'errors.issuedNotYetValid',
   notSaved: 'errors.notSaved',
   internal: 'errors.internal',
+};
+
+export const ROLE_KEYS: Record<Role, MessageKey> = {
+  administrator: 'list.roleAdministrator',
+  user: 'list.roleUser',
 };
 
 export const STEP_KEYS: Record<RenewalStep, MessageKey> = {

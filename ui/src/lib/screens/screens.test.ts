@@ -31,6 +31,9 @@ describe('screens', () => {
     expect(body).toMatch(/data-fingerprint="[0-9A-F]{64}"/);
     expect(body).toContain('data-testid="identity-expiry">2026年12月6日（令和8年12月6日）');
     expect(body.match(/data-testid="renew-button"/g)).toHaveLength(2);
+    // 管理者 / 利用者 where the certificate says so.
+    expect(body).toContain('data-testid="identity-role">管理者');
+    expect(body).toContain('data-testid="identity-role">利用者');
     expect(body).toContain('電子証明書の更新をお願いします');
     expect(body).toContain('電子証明書の更新はこちら');
     expect(body).toContain('12日');

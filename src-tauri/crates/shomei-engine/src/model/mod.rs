@@ -82,6 +82,18 @@ pub struct IdentityView {
     /// 専用USBに保存する): where it is, and the other one when the bank offers it.
     /// Empty when it cannot be renewed at all.
     pub renewable_into: Vec<StorageKind>,
+    /// 管理者 / 利用者, where the subject says so (`role.rs`).
+    pub role: Option<Role>,
+}
+
+/// The internet-banking role a certificate is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// 管理者
+    Administrator,
+    /// 利用者
+    User,
 }
 
 /// Why a listed certificate cannot be renewed, whatever the date.
@@ -422,6 +434,7 @@ pub fn typescript_bindings() -> String {
         ExpiredGuidance::decl(&cfg),
         IdentityListing::decl(&cfg),
         IdentityView::decl(&cfg),
+        Role::decl(&cfg),
         IssuedCertificate::decl(&cfg),
         NotRenewable::decl(&cfg),
         ProgressEvent::decl(&cfg),
