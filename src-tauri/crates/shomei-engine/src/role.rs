@@ -51,7 +51,9 @@ pub fn of_subject(subject_der: &[u8]) -> Option<Role> {
 mod tests {
     use super::*;
 
-    fn subject(attrs: &[(rcgen::DnType, &str)]) -> Vec<u8> {
+    type Attrs<'a> = &'a [(rcgen::DnType, &'a str)];
+
+    fn subject(attrs: Attrs<'_>) -> Vec<u8> {
         let mut params = rcgen::CertificateParams::default();
         params.distinguished_name = rcgen::DistinguishedName::new();
         for (t, v) in attrs {
@@ -66,7 +68,7 @@ mod tests {
     #[test]
     fn reads_the_role_where_the_subject_names_it() {
         use rcgen::DnType::{CommonName, OrganizationName, OrganizationalUnitName};
-        let cases: [(&[(rcgen::DnType, &str)], Option<Role>); 7] = [
+        let cases: [(Attrs<'_>, Option<Role>); 7] = [
             (
                 &[(CommonName, "YAMADA TARO (管理者)")],
                 Some(Role::Administrator),
