@@ -44,12 +44,16 @@ export interface Backend extends SetupBackend {
    * At the token's final PIN try it rejects with pinFinalTry without sending the PIN unless
    * `confirmFinalTry` says the user explicitly agreed to spend that try (SPEC §4).
    */
-  /** `into`: the store the new certificate goes to (null: where the current one is). */
+  /**
+   * `into`: the store the new certificate goes to (null: where the current one is).
+   * `bankPassword`: the bank's own password, when it wants one (never stored).
+   */
   startRenewal(
     fingerprint: string,
     pin: string,
     confirmFinalTry: boolean,
     into?: StorageKind | null,
+    bankPassword?: string | null,
   ): Promise<IssuedCertificate>;
   installRenewal(renewalId: string): Promise<RenewalOutcome>;
   cancelRenewal(renewalId: string): Promise<void>;

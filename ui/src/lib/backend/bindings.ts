@@ -50,7 +50,14 @@ export type BankRef = { id: string, name: string,
  * Whom to call (the profile's `[support]`): shown wherever calling the bank is
  * the next step.
  */
-support: SupportContactView | null, };
+support: SupportContactView | null, 
+/**
+ * The bank wants a password of its own with the renewal (its EST service's
+ * HTTP authentication, profile `est.http_user`): the PIN screen asks for it
+ * up front. A CA that asks for a challenge password only says so when asked
+ * (`bankAuthRequired`), and the screen asks then.
+ */
+asksPassword: boolean, };
 
 export type ProfileIssueView = { line: number, column: number, field: string, ja: string, en: string, };
 

@@ -44,6 +44,10 @@ export interface FakeOptions extends FakeSetupOptions {
   reacquireGraceDays?: number;
   /** The bank's support contact; default: the demo's. */
   support?: SupportContactView | null;
+  /** The bank wants this password with a renewal (bankAuthRequired otherwise). */
+  bankPassword?: string;
+  /** …and its profile says so up front (BankRef.asksPassword; else only when asked). */
+  bankAsksUpfront?: boolean;
   /** What the list could not read (a token not plugged in, its software missing). */
   listErrors?: ErrorView[];
   /** Renewals a previous run left unfinished, by the index of the identity they renew (or
@@ -116,7 +120,7 @@ function hex(seed: number, bytes: number): string {
 
 const FAKE_BANK = { id: 'demo', name: 'デモ信用金庫' };
 
-const bankWith = (support: SupportContactView | null) => ({ ...FAKE_BANK, support });
+const bankWith = (support: SupportContactView | null, asksPassword = false) => ({ ...FAKE_BANK, support, asksPassword });
 
 const ISSUER = 'CN=Demo Shinkin Bank Client CA, O=Demo Shinkin Bank, C=JP';
 
@@ -132,6 +136,7 @@ function identity(
   now: Date,
   expired: ExpiredGuidance | null,
   support: SupportContactView | null,
+  asksPassword = false,
 ): IdentityView {
   return {
     fingerprint: hex(seed, 32),
@@ -147,7 +152,7 @@ function identity(
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
     notRenewable: null,
-    bank: bankWith(support),
+    bank: bankWith(support, asksPassword),
     renewableInto: renewableInto ?? [storage],
     role: cn.includes('管理者') ? 'administrator' : cn.includes('利用者') ? 'user' : null,
   };
@@ -196,7 +201,7 @@ export class FakeBackend implements Backend {
     const grace = options.reacquireGraceDays ?? 90;
     const support = options.support === undefined ? DEFAULT_SUPPORT : options.support;
     this.identities = (options.identities ?? DEFAULT_IDENTITIES).map((spec, i) =>
-      identity(i + 1, spec, this.now, expiredGuidance(spec.days, this.now, grace, support), support),
+      identity(i + 1, spec, this.now, expiredGuidance(spec.days, this.now, grace, support), support, options.bankAsksUpfront ?? false),
     );
     this.unfinished = (options.unfinished ?? []).map((u, n) => {
       const of = this.identities[u.identity ?? 0];
@@ -301,19 +306,26 @@ export class FakeBackend implements Backend {
 
   /** The store the last renewal asked to go into (null: where the identity is). */
   lastInto: StorageKind | null = null;
+  /** The bank password the last renewal was given (tests check it is passed, not kept). */
+  lastBankPassword: string | null = null;
 
   async startRenewal(
     fingerprint: string,
     pin: string,
     confirmFinalTry: boolean,
     into: StorageKind | null = null,
+    bankPassword: string | null = null,
   ): Promise<IssuedCertificate> {
     const old = this.identities.find((i) => i.fingerprint === fingerprint);
     if (!old) throw this.error('notFound');
     this.lastInto = into;
+    this.lastBankPassword = bankPassword;
     const renewalId = `demo-${++this.seq}`;
     await this.step(renewalId, 'check', 'start');
     if (old.storage === 'usbToken' || into === 'usbToken') await this.login(renewalId, pin, confirmFinalTry);
+    if (this.options.bankPassword !== undefined && bankPassword !== this.options.bankPassword) {
+      throw this.error('bankAuthRequired');
+    }
     for (const s of ['generateKey', 'request', 'verify'] as const) await this.step(renewalId, s, 'start');
     const issued: CertificateDetails = {
       fingerprint: hex(100 + this.seq, 32),

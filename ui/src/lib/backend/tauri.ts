@@ -43,10 +43,9 @@ export class TauriBackend implements Backend {
     pin: string,
     confirmFinalTry: boolean,
     into: StorageKind | null = null,
+    bankPassword: string | null = null,
   ): Promise<IssuedCertificate> {
-    // bankPassword: the screen that asks for it (profile est.http_user) comes with the
-    // renewal screens; until then the engine answers bankAuthRequired.
-    return call('start_renewal', { fingerprint, pin, confirmFinalTry, into, bankPassword: null });
+    return call('start_renewal', { fingerprint, pin, confirmFinalTry, into, bankPassword });
   }
   installRenewal(renewalId: string): Promise<RenewalOutcome> {
     return call('install_renewal', { renewalId });

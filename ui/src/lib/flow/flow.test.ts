@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { FAKE_PIN, FakeBackend, type FakeOptions } from '../backend/fake';
-import { RenewalFlow, type Screen } from './flow';
+import { RenewalFlow, usesToken, type Screen } from './flow';
 
 const NOW = new Date('2026-11-24T03:00:00Z');
 
@@ -349,5 +349,41 @@ describe('RenewalFlow', () => {
     await flow.answerInstallConsent(true);
     expect(still.issued.renewalId).toBeTruthy();
     screen(flow, 'done');
+  });
+});
+
+describe('the bank’s own password', () => {
+  it('is asked with the PIN when the profile says so, and passed to the back end', async () => {
+    const { flow, backend } = await started({ bankPassword: 'bank-secret', bankAsksUpfront: true });
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    expect(screen(flow, 'pin').askBankPassword).toBe(true);
+    await flow.submitPin(FAKE_PIN, false, 'bank-secret');
+    screen(flow, 'consentInstall');
+    expect(backend.lastBankPassword).toBe('bank-secret');
+  });
+
+  it('is asked for when the bank says so, with the PIN again; a wrong one is an error', async () => {
+    const { flow } = await started({ bankPassword: 'bank-secret' });
+    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    expect(screen(flow, 'pin').askBankPassword).toBe(false);
+    await flow.submitPin(FAKE_PIN);
+    const again = screen(flow, 'pin');
+    expect(again.askBankPassword).toBe(true);
+    expect(again.error?.code).toBe('bankAuthRequired');
+    await flow.submitPin(FAKE_PIN, false, 'wrong');
+    expect(screen(flow, 'error').error.code).toBe('bankAuthRequired');
+  });
+
+  it('a PC renewal with a bank password asks only for that password', async () => {
+    const { flow, backend } = await started({ bankPassword: 'pw', bankAsksUpfront: true });
+    const pc = screen(flow, 'list').listing.identities.find((i) => i.storage === 'thisPc');
+    if (!pc) throw new Error('no PC identity');
+    expect(usesToken(pc, null)).toBe(false);
+    backend.setup.settings = { ...backend.setup.settings };
+    flow.renew(pc.fingerprint);
+    if (flow.screen.kind === 'consentRequest') await flow.answerRequestConsent(true);
+    expect(screen(flow, 'pin').askBankPassword).toBe(true);
   });
 });

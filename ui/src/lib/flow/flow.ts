@@ -42,7 +42,16 @@ export type Screen =
   // into: where the new certificate goes; null when only where it is now is offered.
   | { kind: 'consentRequest'; identity: IdentityView; into: StorageKind | null }
   // finalTry: the next entry may lock the token, so the screen asks for explicit confirmation.
-  | { kind: 'pin'; identity: IdentityView; into: StorageKind | null; error: ErrorView | null; finalTry: boolean }
+  // askBankPassword: the bank wants its own password too (BankRef.asksPassword, or it said
+  // so: bankAuthRequired). Without a token taking part only that password is asked.
+  | {
+      kind: 'pin';
+      identity: IdentityView;
+      into: StorageKind | null;
+      error: ErrorView | null;
+      finalTry: boolean;
+      askBankPassword: boolean;
+    }
   | { kind: 'issuing'; identity: IdentityView; into: StorageKind | null; renewalId: string | null; steps: StepView[] }
   | { kind: 'consentInstall'; identity: IdentityView; into: StorageKind | null; issued: IssuedCertificate; busy: boolean }
   | { kind: 'installing'; identity: IdentityView; into: StorageKind | null; issued: IssuedCertificate; steps: StepView[] }
@@ -211,19 +220,21 @@ export class RenewalFlow {
   async answerRequestConsent(yes: boolean): Promise<void> {
     const s = this.current;
     if (s.kind !== 'consentRequest') return;
+    const askBankPassword = s.identity.bank?.asksPassword ?? false;
     if (!yes) this.set({ kind: 'list', listing: this.listing });
-    else if (usesToken(s.identity, s.into)) {
-      this.set({ kind: 'pin', identity: s.identity, into: s.into, error: null, finalTry: false });
-    } else await this.issue(s.identity, s.into, '', false);
+    else if (usesToken(s.identity, s.into) || askBankPassword) {
+      this.set({ kind: 'pin', identity: s.identity, into: s.into, error: null, finalTry: false, askBankPassword });
+    } else await this.issue(s.identity, s.into, '', false, null);
   }
 
   /**
    * `confirmFinalTry` counts only while the screen shows the final-try warning, so the final
    * try is never spent by a confirmation the user did not see.
    */
-  async submitPin(pin: string, confirmFinalTry = false): Promise<void> {
+  async submitPin(pin: string, confirmFinalTry = false, bankPassword: string | null = null): Promise<void> {
     const s = this.current;
-    if (s.kind === 'pin') await this.issue(s.identity, s.into, pin, s.finalTry && confirmFinalTry);
+    if (s.kind !== 'pin') return;
+    await this.issue(s.identity, s.into, pin, s.finalTry && confirmFinalTry, s.askBankPassword ? bankPassword : null);
   }
 
   cancelPin(): void {
@@ -287,18 +298,23 @@ export class RenewalFlow {
     into: StorageKind | null,
     pin: string,
     confirmFinalTry: boolean,
+    bankPassword: string | null,
   ): Promise<void> {
     const token = usesToken(identity, into);
     this.set({ kind: 'issuing', identity, into, renewalId: null, steps: issuingSteps(token) });
     try {
-      const issued = await this.backend.startRenewal(identity.fingerprint, pin, confirmFinalTry, into);
+      const issued = await this.backend.startRenewal(identity.fingerprint, pin, confirmFinalTry, into, bankPassword);
       this.set({ kind: 'consentInstall', identity, into, issued, busy: false });
     } catch (err) {
       const error = toErrorView(err);
       // A wrong PIN, or a final try awaiting confirmation, is not a failure of the renewal:
       // ask again on the PIN screen.
+      const askBankPassword = bankPassword !== null || error.code === 'bankAuthRequired';
       if (error.code === 'pinIncorrect' || error.code === 'pinFinalTry') {
-        this.set({ kind: 'pin', identity, into, error, finalTry: atFinalTry(error) });
+        this.set({ kind: 'pin', identity, into, error, finalTry: atFinalTry(error), askBankPassword });
+      } else if (error.code === 'bankAuthRequired' && bankPassword === null) {
+        // The bank (or its CA) wants its password: ask for it, with the PIN again.
+        this.set({ kind: 'pin', identity, into, error, finalTry: false, askBankPassword: true });
       } else this.set({ kind: 'error', error, bank: identity.bank });
     }
   }

@@ -72,7 +72,7 @@ describe('screens', () => {
       nextPollAt: '2026-11-24T05:00:00Z',
       stuck: false,
       archiveError: null,
-      bank: { id: 'demo', name: 'デモ信用金庫', support: null },
+      bank: { id: 'demo', name: 'デモ信用金庫', support: null, asksPassword: false },
     };
     const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onDiscard: noop, onReload: noop } }).body;
     expect(without).not.toContain('data-testid="unfinished-hint"');
@@ -265,7 +265,7 @@ describe('screens', () => {
   it('list: one table per bank, identities of no bank last under 発行元不明, and the day a window opens', async () => {
     const l = await listing([]);
     const [a, b] = l.identities;
-    const other = { ...b!, fingerprint: 'B'.repeat(64), bank: { id: 'b', name: 'B信用金庫', support: null } };
+    const other = { ...b!, fingerprint: 'B'.repeat(64), bank: { id: 'b', name: 'B信用金庫', support: null, asksPassword: false } };
     const stranger = {
       ...a!,
       fingerprint: 'C'.repeat(64),
@@ -308,6 +308,7 @@ describe('screens', () => {
       id: 'demo',
       name: 'デモ信用金庫',
       support: { name: 'デモ信用金庫 法人IBヘルプデスク', phone: '0120-000-000', url: null, hours: '平日 9:00〜17:00' },
+      asksPassword: false,
     };
     const rejected: ErrorView = { code: 'bankRejected', retriesLeft: null, at: null, detail: null };
     const body = render(ErrorScreen, { props: { error: rejected, bank, onBack: noop } }).body;
@@ -320,5 +321,17 @@ describe('screens', () => {
     // The bank down or a wrong PIN: nothing to call the bank about.
     const down: ErrorView = { code: 'bankUnreachable', retriesLeft: null, at: null, detail: null };
     expect(render(ErrorScreen, { props: { error: down, bank, onBack: noop } }).body).not.toContain('error-contact');
+  });
+});
+
+describe('PIN screen with the bank’s password', () => {
+  it('asks for both, or only the bank’s when no token takes part', () => {
+    const both = render(PinScreen, { props: { subject: 'X', error: null, finalTry: false, askBankPassword: true, onSubmit: noop, onCancel: noop } }).body;
+    expect(both).toContain('data-testid="pin-input"');
+    expect(both).toContain('data-testid="bank-password-input"');
+    expect(both).toContain('銀行から通知されたパスワード');
+    const only = render(PinScreen, { props: { subject: 'X', error: null, finalTry: false, askPin: false, askBankPassword: true, onSubmit: noop, onCancel: noop } }).body;
+    expect(only).not.toContain('data-testid="pin-input"');
+    expect(only).toContain('銀行のパスワード入力');
   });
 });

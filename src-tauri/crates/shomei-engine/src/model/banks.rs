@@ -14,6 +14,11 @@ pub struct BankRef {
     /// Whom to call (the profile's `[support]`): shown wherever calling the bank is
     /// the next step.
     pub support: Option<super::SupportContactView>,
+    /// The bank wants a password of its own with the renewal (its EST service's
+    /// HTTP authentication, profile `est.http_user`): the PIN screen asks for it
+    /// up front. A CA that asks for a challenge password only says so when asked
+    /// (`bankAuthRequired`), and the screen asks then.
+    pub asks_password: bool,
 }
 
 /// Where a bank profile came from.

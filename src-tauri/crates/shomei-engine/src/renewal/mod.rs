@@ -149,6 +149,7 @@ impl Engine {
                 id: profile.name.clone(),
                 name: profile.name.clone(),
                 support: crate::guidance::support_view(profile.support.as_ref()),
+                asks_password: profile.est.http_user.is_some(),
             },
             profile,
             pinned_roots,
