@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use shomei_engine::demo::{self, Demo};
 use shomei_engine::model::AppInfo;
+use shomei_engine::words;
 
 use commands::AppState;
 
@@ -69,7 +70,7 @@ pub fn run() -> i32 {
                     );
                 }
             }
-            eprintln!("shomei: {}", banks::none_found(false));
+            eprintln!("shomei: {}", banks::none_found(words::os_locale()));
             return 1;
         }
         banks::open(catalog, None).map(|b| (b, None))
@@ -91,7 +92,8 @@ pub fn run() -> i32 {
         demo: demo.is_some(),
         demo_pin: demo.as_ref().map(|_| demo::DEMO_PIN.to_owned()),
         usb_offered: engine.engines().iter().any(|e| e.profile().token.is_some()),
-        locale: "ja".into(),
+        // The window starts in the OS's language (Japanese unless it says English).
+        locale: words::os_locale().tag().into(),
     };
     let result = tauri::Builder::default()
         .manage(AppState {

@@ -19,6 +19,7 @@ pub mod renewal;
 pub mod rules;
 pub mod stores;
 pub mod views;
+pub mod words;
 
 pub use banks::Banks;
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -28,7 +28,8 @@ global options:
   --demo             the embedded demo bank (a SoftHSM token; never your own stores)
   --demo-dir DIR     keep the demo in DIR (implies --demo)
   --profile FILE     the bank profile (default: the per-user shomei/bank.toml)
-  --lang ja|en       the words of the output (default ja)
+  --lang ja|en       the words of the output (default: the OS's language, LC_ALL,
+                     LC_MESSAGES or LANG; Japanese unless it says English)
   --help, -h         this text
 
 status:
@@ -154,10 +155,12 @@ pub fn parse(lang: Option<String>, words: Vec<String>) -> Result<Parsed, String>
             _ => rest.push(word),
         }
     }
+    // Without --lang, the OS's language (LC_ALL, LC_MESSAGES, LANG; Japanese unless
+    // it says English).
     let lang = match lang.as_deref() {
-        None | Some("ja") => Lang::Ja,
-        Some("en") => Lang::En,
-        Some(other) => return Err(format!("--lang: unknown language {other:?} (ja or en)")),
+        None => shomei_engine::words::os_locale(),
+        Some(word) => Lang::parse(word)
+            .ok_or_else(|| format!("--lang: unknown language {word:?} (ja or en)"))?,
     };
     if help {
         let command = Command::Help;
