@@ -33,7 +33,7 @@ pub fn run(options: Options) -> i32 {
     let (command, lang) = match parsed {
         Ok(p) => (p.command, p.lang),
         Err(e) => {
-            eprintln!("shomei: {e}\n(shomei --help: commands, options and exit codes)");
+            eprintln!("shomei: {e}\n(shomei --help)");
             return exit::USAGE;
         }
     };
