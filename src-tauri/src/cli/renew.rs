@@ -216,8 +216,8 @@ fn progress(lang: Lang) -> ProgressSink {
         };
         let phase = match event.phase {
             StepPhase::Started => words::text(lang, "cli.phases.started", &[]),
-            StepPhase::Finished => words::text(lang, "progress.finished", &[]),
-            StepPhase::Failed => words::text(lang, "progress.failed", &[]),
+            StepPhase::Finished => words::text(lang, "cli.phases.finished", &[]),
+            StepPhase::Failed => words::text(lang, "cli.phases.failed", &[]),
         };
         match event.error {
             Some(e) => eprintln!("shomei: {step}: {phase} ({:?})", e.code),
