@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use shomei_engine::demo::Demo;
 use shomei_engine::model::{ProfileOrigin, ProfileState, ProfileView};
 use shomei_engine::profile::{system_directory, Catalog, Places};
+use shomei_engine::words::{self, Locale};
 use shomei_engine::{Banks, Engine, EngineError, Journal};
 
 /// Names another directory as the administrator's (tests, and an IT department
@@ -40,31 +41,21 @@ pub fn config_dir() -> Option<PathBuf> {
     dirs::config_dir().map(|d| d.join("shomei"))
 }
 
-/// The OS's UI language as a locale tag (Japanese is assumed when unknown).
-pub fn os_locale() -> Option<String> {
-    shomei_engine::settings::posix_locale()
-}
-
-/// What to say when no profile was found at all.
-pub fn none_found(english: bool) -> String {
+/// What to say when no profile was found at all: where profiles go.
+pub fn none_found(lang: Locale) -> String {
     let places = places();
     let shown = |p: &Option<PathBuf>| {
         p.as_ref()
             .map_or_else(String::new, |p| p.display().to_string())
     };
-    if english {
-        format!(
-            "no bank profile found. Put the profile your bank gave you in {} (or an administrator in {}), give one with --profile FILE, or try --demo.",
-            shown(&places.user),
-            shown(&places.administrator)
-        )
-    } else {
-        format!(
-            "銀行プロファイルが見つかりません。銀行から受け取ったプロファイルを {} に置くか（管理者は {}）、--profile FILE で指定するか、--demo で試してください。",
-            shown(&places.user),
-            shown(&places.administrator)
-        )
-    }
+    words::text(
+        lang,
+        "cli.noProfile",
+        &[
+            ("user", &shown(&places.user)),
+            ("admin", &shown(&places.administrator)),
+        ],
+    )
 }
 
 /// Every loaded bank of `catalog`, journaled in the user's journal directory.

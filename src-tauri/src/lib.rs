@@ -11,6 +11,7 @@ mod state;
 
 use shomei_engine::demo::{self, Demo};
 use shomei_engine::model::ProfileState;
+use shomei_engine::words;
 
 use state::{AppState, Source};
 
@@ -74,7 +75,7 @@ pub fn run() -> i32 {
             }
         }
         if catalog.banks.is_empty() {
-            eprintln!("shomei: {}", banks::none_found(false));
+            eprintln!("shomei: {}", banks::none_found(words::os_locale()));
         }
         banks::open(catalog, None).map(|b| (b, None))
     };

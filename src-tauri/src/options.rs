@@ -12,7 +12,7 @@ pub struct Options {
     pub demo_dir: Option<PathBuf>,
     /// The bank profile to use (otherwise the per-user default location).
     pub profile: Option<PathBuf>,
-    /// `--lang en`: the command line's words in English (Japanese otherwise).
+    /// `--lang en`: the command line's words in English (otherwise the OS's language).
     pub lang: Option<String>,
     /// `--help` / `-h` before any subcommand.
     pub help: bool,
@@ -26,7 +26,7 @@ usage: shomei [--demo [--demo-dir DIR]] [--profile FILE] [COMMAND ...]
   --demo            run on the embedded demo bank (no real certificate is touched)
   --demo-dir DIR    keep the demo's token, CA and profile in DIR
   --profile FILE    the bank profile (TOML) to use
-  --lang ja|en      language of the command line's output (default ja)
+  --lang ja|en      language of the command line's output (default: the OS's)
   --help            the commands and their exit codes
 ";
 

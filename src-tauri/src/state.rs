@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use shomei_engine::model::{AppInfo, ErrorCode, ErrorView, Settings};
-use shomei_engine::{settings, Banks};
+use shomei_engine::{settings, words, Banks};
 
 use crate::banks;
 
@@ -109,8 +109,7 @@ impl AppState {
             demo: self.demo_pin.is_some(),
             demo_pin: self.demo_pin.clone(),
             usb_offered: banks.engines().iter().any(|e| e.profile().token.is_some()),
-            locale: settings::locale(&self.settings(), crate::banks::os_locale().as_deref())
-                .to_owned(),
+            locale: settings::locale(&self.settings(), Some(words::os_locale().tag())).to_owned(),
             needs_profile: banks.engines().is_empty(),
             user_profiles_dir: shown(places.user),
             administrator_profiles_dir: shown(places.administrator),

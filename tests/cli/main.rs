@@ -147,6 +147,31 @@ fn help_lists_commands_and_exit_codes() {
 }
 
 #[test]
+fn the_words_follow_the_os_language_unless_lang_says() {
+    let said = |args: &[&str], env: &[(&str, &str)]| {
+        let out = shomei(args, env, None);
+        assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let check = ["profile", "check", EXAMPLE_PROFILE];
+    // The shared words: the same as ui/locales/*.json say.
+    assert!(said(&check, &[]).contains("問題はありません"));
+    let english = said(&check, &[("LANG", "en_US.UTF-8")]);
+    assert!(english.contains(": valid\n"), "{english}");
+    assert!(english.contains("Pinned CA certificates"), "{english}");
+    // LC_ALL before LANG; C names no language (Japanese); --lang before them all.
+    assert!(said(
+        &check,
+        &[("LANG", "en_US.UTF-8"), ("LC_ALL", "ja_JP.UTF-8")]
+    )
+    .contains("問題はありません"));
+    assert!(said(&check, &[("LANG", "C.UTF-8")]).contains("問題はありません"));
+    let mut forced = vec!["--lang", "ja"];
+    forced.extend(check);
+    assert!(said(&forced, &[("LANG", "en_US.UTF-8")]).contains("問題はありません"));
+}
+
+#[test]
 fn pin_in_argv_is_refused_without_touching_anything() {
     let tmp = TempDir::new("argv");
     let demo = tmp.demo();
@@ -209,9 +234,14 @@ fn profile_check_reports_every_problem_with_its_line() {
 
 fn spawn(args: &[&str], env: &[(&str, &str)]) -> Child {
     let mut command = Command::new(BIN);
+    // The words follow the OS's language unless --lang says: Japanese here, unless a
+    // test says otherwise through `env`.
     command
         .args(args)
         .env("SHOMEI_LOG", "warn")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "ja_JP.UTF-8")
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -217,7 +217,8 @@ fn a_pending_renewal_says_when_without_a_pin_and_can_be_discarded() {
         &format!("shomei discard {id}"),
         &format!("shomei renew --identity {fp}"),
         "同じ申請で銀行に問い合わせます",
-        "申請用の新しい鍵を削除します",
+        // What 破棄 does, in the list's words (discard.pending).
+        "銀行への申請に使った新しい鍵を削除します",
     ] {
         assert!(said.contains(words), "missing {words:?} in:\n{said}");
     }

@@ -177,6 +177,11 @@ test('renew the demo identity in the real app and read the new expiry from the s
     while (nativePort === port) nativePort = await freePort();
     const env = { ...process.env, DISPLAY: x.display, GDK_BACKEND: 'x11' };
     delete env.WAYLAND_DISPLAY;
+    // The app starts in the OS's language (words::os_locale); this walk is in Japanese, the
+    // default, whatever the developer's own LANG says (C names no language).
+    delete env.LC_ALL;
+    delete env.LC_MESSAGES;
+    env.LANG = 'C.UTF-8';
     // Do NOT set WEBKIT_DISABLE_DMABUF_RENDERER=1 or WEBKIT_DISABLE_COMPOSITING_MODE=1 here:
     // with WebKitGTK 2.50 under Xvfb either one makes every WebDriver screenshot hang.
     driver = start(

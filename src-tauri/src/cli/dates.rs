@@ -3,8 +3,11 @@
 //! Japan date the engine's (`shomei_engine::rules::jst_date`); this module only
 //! formats.
 
+use shomei_engine::words;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, OffsetDateTime};
+
+use super::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ymd(Date);
@@ -75,20 +78,34 @@ impl Ymd {
 
 /// A moment in Japan time, in the language's words: `2026年12月6日 14:05（日本時間）`
 /// or `2026-12-06 14:05 JST`; the RFC 3339 text itself if it does not parse.
-pub fn jst_moment(rfc3339: &str, lang: super::Lang) -> String {
+pub fn jst_moment(rfc3339: &str, lang: Lang) -> String {
     let Some(unix) = parse_rfc3339(rfc3339) else {
         return rfc3339.to_owned();
     };
     let at = shomei_engine::rules::jst(unix);
-    let day = Ymd(at.date());
-    let (hour, minute) = (at.hour(), at.minute());
-    match lang {
-        super::Lang::Ja => {
-            let (year, month, d) = (at.year(), u8::from(at.month()), at.day());
-            format!("{year}年{month}月{d}日 {hour:02}:{minute:02}（日本時間）")
-        }
-        super::Lang::En => format!("{} {hour:02}:{minute:02} JST", day.iso()),
-    }
+    let time = format!("{:02}:{:02}", at.hour(), at.minute());
+    let date = match lang {
+        Lang::Ja => format!("{}年{}月{}日", at.year(), u8::from(at.month()), at.day()),
+        Lang::En => Ymd(at.date()).iso(),
+    };
+    words::text(
+        lang,
+        "cli.dates.moment",
+        &[("date", &date), ("time", &time)],
+    )
+}
+
+/// A calendar day in Japan time, in the language's words: `2026年12月6日（令和8年12月6日）`
+/// or `2026-12-06 (JST)`; the RFC 3339 text itself if it does not parse.
+pub fn jst_day(rfc3339: &str, lang: Lang) -> String {
+    let Some(day) = parse_rfc3339(rfc3339).map(jst_date) else {
+        return rfc3339.to_owned();
+    };
+    let date = match lang {
+        Lang::Ja => day.ja(),
+        Lang::En => day.iso(),
+    };
+    words::text(lang, "cli.dates.day", &[("date", &date)])
 }
 
 #[cfg(test)]
@@ -116,7 +133,6 @@ mod tests {
 
     #[test]
     fn moments_are_said_in_japan_time() {
-        use super::super::Lang;
         assert_eq!(
             jst_moment("2026-12-06T05:05:00Z", Lang::Ja),
             "2026年12月6日 14:05（日本時間）"
@@ -126,5 +142,13 @@ mod tests {
             "2026-12-07 00:30 JST"
         );
         assert_eq!(jst_moment("soon", Lang::En), "soon");
+        assert_eq!(
+            jst_day("2026-12-06T14:59:59Z", Lang::Ja),
+            "2026年12月6日（令和8年12月6日）"
+        );
+        assert_eq!(
+            jst_day("2026-12-06T15:00:00Z", Lang::En),
+            "2026-12-07 (JST)"
+        );
     }
 }

@@ -10,6 +10,7 @@ use super::session::Session;
 use super::unfinished::unfinished_words;
 use super::{exit, output, Lang};
 use shomei_engine::model::{ErrorCode, ErrorView};
+use shomei_engine::words;
 
 pub fn run(session: &Session, args: &DiscardArgs, pin: Pin, lang: Lang) -> i32 {
     let engine = &session.engine;
@@ -24,37 +25,30 @@ pub fn run(session: &Session, args: &DiscardArgs, pin: Pin, lang: Lang) -> i32 {
             lang,
         );
     };
-    let words = unfinished_words(unfinished, lang);
-    let question = match lang {
-        Lang::Ja => format!(
-            "{}（{}）の中断された更新を破棄します。{}よろしいですか？",
-            unfinished.label, words.what, words.discard
-        ),
-        Lang::En => format!(
-            "Discard the unfinished renewal of {} ({}). {} Continue?",
-            unfinished.label, words.what, words.discard
-        ),
-    };
+    let said = unfinished_words(unfinished, lang);
+    let question = words::text(
+        lang,
+        "cli.discard.ask",
+        &[
+            ("name", &unfinished.label),
+            ("what", &said.what),
+            ("effect", &said.discard),
+        ],
+    );
     let pin = match pin_and_consent(
         pin,
         &args.secured,
         &question,
-        lang.t("破棄を取り消しました。", "Not discarded."),
+        &words::text(lang, "cli.discard.declined", &[]),
         lang,
     ) {
         Ok(pin) => pin,
         Err(code) => return code,
     };
     match engine.discard_renewal(&args.renewal_id, pin, args.secured.confirm_final_try) {
-        Ok(()) => output::print(&format!(
-            "{}\n",
-            lang.t(
-                "中断された更新を破棄しました。",
-                "The unfinished renewal was discarded."
-            )
-        ))
-        .err()
-        .unwrap_or(exit::OK),
+        Ok(()) => output::print(&format!("{}\n", words::text(lang, "cli.discard.done", &[])))
+            .err()
+            .unwrap_or(exit::OK),
         Err(e) => fail(&e.view(), lang),
     }
 }

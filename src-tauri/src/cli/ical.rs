@@ -9,6 +9,7 @@ use shomei_engine::model::IdentityListing;
 use super::session::Session;
 use super::status::store_word;
 use super::{dates, exit, output, Lang};
+use shomei_engine::words;
 
 pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
     let listing = session.engine.list();
@@ -19,7 +20,7 @@ pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
             .profile(bank)
             .map(|p| i64::from(p.renewal.window_opens_days))
     };
-    let text = calendar(&listing, &window_days, now);
+    let text = calendar(&listing, &window_days, now, lang);
     for error in &listing.errors {
         eprintln!("shomei: {}", exit::message(error, lang));
     }
@@ -42,7 +43,17 @@ pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
             .iter()
             .filter(|i| i.not_renewable.is_none())
             .count();
-        eprintln!("shomei: {} ({events} events)", path.display());
+        eprintln!(
+            "shomei: {}",
+            words::text(
+                lang,
+                "cli.ical.written",
+                &[
+                    ("file", &path.display().to_string()),
+                    ("n", &events.to_string())
+                ]
+            )
+        );
     }
     listing
         .errors
@@ -50,12 +61,13 @@ pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
         .map_or(exit::OK, |e| exit::for_error(e.code))
 }
 
-/// The whole VCALENDAR. `window_days`: for a bank's id, the days before the expiry
-/// date its window opens.
+/// The whole VCALENDAR, in `lang`'s words. `window_days`: for a bank's id, the days
+/// before the expiry date its window opens.
 pub fn calendar(
     listing: &IdentityListing,
     window_days: &dyn Fn(&str) -> Option<i64>,
     now: i64,
+    lang: Lang,
 ) -> String {
     let mut banks: Vec<&str> = listing
         .identities
@@ -64,13 +76,16 @@ pub fn calendar(
         .collect();
     banks.dedup();
     let title = match banks.as_slice() {
-        [one] => format!("電子証明書の期限（{one}）"),
-        _ => "電子証明書の期限".to_owned(),
+        [one] => words::text(lang, "cli.ical.calendarOf", &[("bank", one)]),
+        _ => words::text(lang, "cli.ical.calendar", &[]),
     };
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_owned(),
         "VERSION:2.0".to_owned(),
-        "PRODID:-//Shomei//Shomei CLI//JA".to_owned(),
+        format!(
+            "PRODID:-//Shomei//Shomei CLI//{}",
+            lang.tag().to_uppercase()
+        ),
         "CALSCALE:GREGORIAN".to_owned(),
         "METHOD:PUBLISH".to_owned(),
         format!("X-WR-CALNAME:{}", escape(&title)),
@@ -90,19 +105,31 @@ pub fn calendar(
         let Some(expiry) = dates::parse_rfc3339(&id.not_after).map(dates::jst_date) else {
             continue;
         };
-        let opens = expiry.plus_days(-window_days);
-        let about = format!(
-            "{bank} 法人IBの電子証明書\n発行先: {}\n有効期限: {}\n更新期間: {} から {} まで\n保管場所: {}\n拇印 (SHA-256): {}",
-            id.subject_cn,
-            expiry.ja(),
-            opens.ja(),
-            expiry.ja(),
-            store_word(id.storage, Lang::Ja),
-            id.fingerprint
+        let (expiry_day, opens_day) = (expiry, expiry.plus_days(-window_days));
+        let (expiry, opens) = (day_words(expiry_day, lang), day_words(opens_day, lang));
+        let about = words::text(
+            lang,
+            "cli.ical.about",
+            &[
+                ("bank", bank),
+                ("name", &id.subject_cn),
+                ("expiry", &expiry),
+                ("opens", &opens),
+                ("store", &store_word(id.storage, lang)),
+                ("fingerprint", &id.fingerprint),
+            ],
         );
         let events = [
-            ("expiry", expiry, "電子証明書の有効期限"),
-            ("window-opens", opens, "電子証明書の更新期間開始"),
+            (
+                "expiry",
+                expiry_day,
+                words::text(lang, "cli.ical.expiry", &[]),
+            ),
+            (
+                "window-opens",
+                opens_day,
+                words::text(lang, "cli.ical.windowOpens", &[]),
+            ),
         ];
         for (kind, day, title) in events {
             lines.extend([
@@ -123,6 +150,14 @@ pub fn calendar(
     }
     lines.push("END:VCALENDAR".to_owned());
     lines.iter().map(|l| fold(l)).collect()
+}
+
+/// A calendar day in the language's words (no time zone: an all-day event's day).
+fn day_words(day: dates::Ymd, lang: Lang) -> String {
+    match lang {
+        Lang::Ja => day.ja(),
+        Lang::En => day.iso(),
+    }
 }
 
 /// The fingerprint as it is, minus anything that is not a hex digit (colons).
@@ -225,7 +260,12 @@ mod tests {
         unknown.fingerprint = "23:45".into();
         unknown.bank = None;
         listing.identities.push(unknown);
-        let cal = calendar(&listing, &|bank| (bank == "demo").then_some(30), 0);
+        let cal = calendar(
+            &listing,
+            &|bank| (bank == "demo").then_some(30),
+            0,
+            Lang::Ja,
+        );
         assert!(cal.contains("X-WR-CALNAME:電子証明書の期限（デモ信用金庫）\r\n"));
         assert!(!cal.contains("23:45"));
         assert!(cal.starts_with("BEGIN:VCALENDAR\r\n") && cal.ends_with("END:VCALENDAR\r\n"));

@@ -19,21 +19,9 @@ mod unfinished;
 use crate::options::Options;
 use args::Command;
 
-/// The language of the command line's words (SPEC §7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    pub fn t<'a>(self, ja: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ja => ja,
-            Lang::En => en,
-        }
-    }
-}
+/// The language of the command line's words (SPEC §7): `--lang`, else the OS's.
+/// Every word comes from the one catalog per locale (`shomei_engine::words`).
+pub use shomei_engine::words::Locale as Lang;
 
 /// Runs a subcommand (or `--help`); returns the process exit code.
 pub fn run(options: Options) -> i32 {
@@ -45,7 +33,7 @@ pub fn run(options: Options) -> i32 {
     let (command, lang) = match parsed {
         Ok(p) => (p.command, p.lang),
         Err(e) => {
-            eprintln!("shomei: {e}\n(shomei --help: commands, options and exit codes)");
+            eprintln!("shomei: {e}\n(shomei --help)");
             return exit::USAGE;
         }
     };

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 use super::args::PinSource;
 use super::Lang;
+use shomei_engine::words;
 
 /// The longest PIN read from stdin; a longer line is refused, not reallocated.
 const MAX_PIN_BYTES: usize = 255;
@@ -30,29 +31,32 @@ pub enum Pin {
 pub fn early(source: &PinSource, lang: Lang) -> Result<Pin, String> {
     match source {
         PinSource::Stdin => Ok(Pin::Stdin),
-        PinSource::Env(var) => take_env(var, lang, ("PIN", "PIN")).map(Pin::Read),
+        PinSource::Env(var) => take_env(var, || {
+            words::text(lang, "cli.pin.envEmpty", &[("var", var)])
+        })
+        .and_then(|bytes| secret(bytes, lang))
+        .map(Pin::Read),
     }
 }
 
 /// `--bank-password-env VAR`: the password for the bank's HTTP authentication,
 /// taken out of the environment like the PIN (see the module docs).
 pub fn bank_password(var: &str, lang: Lang) -> Result<SecretString, String> {
-    take_env(var, lang, ("銀行のパスワード", "bank password"))
+    take_env(var, || {
+        words::text(lang, "cli.pin.bankPasswordEmpty", &[("var", var)])
+    })
+    .and_then(|bytes| secret(bytes, lang))
 }
 
-/// Read and remove the secret in `var` (`what`: its name in ja and en).
-fn take_env(var: &str, lang: Lang, what: (&str, &str)) -> Result<SecretString, String> {
+/// Read and remove the secret in `var`; `unset` says that it holds none.
+fn take_env(var: &str, unset: impl FnOnce() -> String) -> Result<Zeroizing<Vec<u8>>, String> {
     let value = std::env::var_os(var);
     // Edition 2021: safe to call; sound here because no other thread exists yet.
     std::env::remove_var(var);
-    let bytes = value
+    value
         .map(|v| Zeroizing::new(v.into_encoded_bytes()))
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| match lang {
-            Lang::Ja => format!("環境変数 {var} に {} が設定されていません。", what.0),
-            Lang::En => format!("the environment variable {var} holds no {}.", what.1),
-        })?;
-    secret(bytes, lang)
+        .ok_or_else(unset)
 }
 
 impl Pin {
@@ -67,17 +71,13 @@ impl Pin {
 
 fn secret(mut bytes: Zeroizing<Vec<u8>>, lang: Lang) -> Result<SecretString, String> {
     if bytes.is_empty() {
-        return Err(lang.t("PIN が空です。", "the PIN is empty.").to_owned());
+        return Err(words::text(lang, "cli.pin.empty", &[]));
     }
     // `String::from_utf8` takes the buffer itself: no copy is made.
     let text = String::from_utf8(std::mem::take(&mut *bytes)).map_err(|e| {
         // Hand the bytes back to the zeroing buffer before saying no.
         *bytes = e.into_bytes();
-        lang.t(
-            "PIN に使えない文字があります。",
-            "the PIN is not valid text.",
-        )
-        .to_owned()
+        words::text(lang, "cli.pin.notText", &[])
     })?;
     Ok(SecretString::from(text))
 }
@@ -91,9 +91,11 @@ fn read_line_unbuffered(lang: Lang) -> Result<Zeroizing<Vec<u8>>, String> {
             Ok(0) => break,
             Ok(_) if byte[0] == b'\n' => break,
             Ok(_) if line.len() == MAX_PIN_BYTES => {
-                return Err(lang
-                    .t("PIN が長すぎます。", "the PIN is too long.")
-                    .to_owned())
+                return Err(words::text(
+                    lang,
+                    "cli.pin.tooLong",
+                    &[("max", &MAX_PIN_BYTES.to_string())],
+                ))
             }
             Ok(_) => line.push(byte[0]),
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

@@ -6,6 +6,8 @@ use std::path::Path;
 use shomei_engine::profile::ProfileError;
 use shomei_engine::BankProfile;
 
+use shomei_engine::words;
+
 use super::{exit, output, Lang};
 
 pub fn run(file: &Path, lang: Lang) -> i32 {
@@ -13,9 +15,9 @@ pub fn run(file: &Path, lang: Lang) -> i32 {
         Ok((profile, roots)) => {
             let yes_no = |b: bool| {
                 if b {
-                    lang.t("あり", "yes")
+                    words::text(lang, "cli.profileCheck.yes", &[])
                 } else {
-                    lang.t("なし", "no")
+                    words::text(lang, "cli.profileCheck.no", &[])
                 }
             };
             let r = &profile.renewal;
@@ -25,45 +27,45 @@ pub fn run(file: &Path, lang: Lang) -> i32 {
                 |t| format!("{:02}:{:02}", t.hour(), t.minute()),
             );
             let rows = [
-                (lang.t("銀行", "Bank"), profile.name.clone()),
-                ("EST", profile.est.base_url.clone()),
                 (
-                    lang.t("固定した CA 証明書", "Pinned CA certificates"),
+                    words::text(lang, "cli.profileCheck.bank", &[]),
+                    profile.name.clone(),
+                ),
+                ("EST".to_owned(), profile.est.base_url.clone()),
+                (
+                    words::text(lang, "cli.profileCheck.pinnedCa", &[]),
                     roots.len().to_string(),
                 ),
                 (
-                    lang.t("専用USB（電子証明書媒体保管）", "USB token (media storage)"),
-                    yes_no(profile.media_storage).to_owned(),
+                    words::text(lang, "cli.profileCheck.mediaStorage", &[]),
+                    yes_no(profile.media_storage),
                 ),
                 (
-                    lang.t("このパソコンの保管場所", "This PC's store"),
-                    yes_no(profile.pc_store.enabled).to_owned(),
+                    words::text(lang, "cli.profileCheck.pcStore", &[]),
+                    yes_no(profile.pc_store.enabled),
                 ),
                 (
-                    lang.t(
-                        "更新期間の開始（日前）",
-                        "Renewal window opens (days before)",
-                    ),
+                    words::text(lang, "cli.profileCheck.windowOpens", &[]),
                     r.window_opens_days.to_string(),
                 ),
-                (lang.t("最終日の締め切り", "Last-day cut-off"), cutoff),
+                (words::text(lang, "cli.profileCheck.cutoff", &[]), cutoff),
                 (
-                    lang.t("お知らせ（日前）", "Reminders (days before)"),
+                    words::text(lang, "cli.profileCheck.reminders", &[]),
                     reminders.join(", "),
                 ),
                 (
-                    lang.t("再取得の猶予（日）", "Re-acquire grace (days)"),
+                    words::text(lang, "cli.profileCheck.grace", &[]),
                     r.reacquire_grace_days.to_string(),
                 ),
                 (
-                    lang.t("発行待ちの上限（日）", "Pending limit (days)"),
+                    words::text(lang, "cli.profileCheck.pendingLimit", &[]),
                     r.pending_limit_days.to_string(),
                 ),
             ];
             let mut text = format!(
                 "{}: {}\n",
                 file.display(),
-                lang.t("問題はありません", "valid")
+                words::text(lang, "cli.profileCheck.valid", &[])
             );
             for (label, value) in rows {
                 text.push_str(&format!("  {label}: {value}\n"));
@@ -73,8 +75,9 @@ pub fn run(file: &Path, lang: Lang) -> i32 {
         Err(ProfileError::Invalid { path, issues }) => {
             let n = issues.len();
             let mut text = format!(
-                "{}: 銀行プロファイルに {n} 件の問題があります / the bank profile has {n} problem(s)\n",
-                path.display()
+                "{}: {}\n",
+                path.display(),
+                words::text(lang, "cli.profileCheck.problems", &[("n", &n.to_string())])
             );
             for issue in issues {
                 text.push_str(&format!("{}:{issue}\n", path.display()));

@@ -3,6 +3,8 @@
 
 use shomei_engine::model::{ProfileState, ProfileView};
 
+use shomei_engine::words;
+
 use super::Lang;
 
 /// Whether a profile that should serve a bank does not.
@@ -18,18 +20,11 @@ pub fn problems(profiles: &[ProfileView], lang: Lang) -> Vec<String> {
     for p in profiles {
         let what = match p.state {
             ProfileState::Loaded => continue,
-            ProfileState::Invalid => lang.t(
-                "銀行プロファイルに問題があるため使っていません",
-                "bank profile not used: it has problems",
-            ),
-            ProfileState::Unreadable => lang.t(
-                "銀行プロファイルを読めません",
-                "bank profile cannot be read",
-            ),
-            ProfileState::OverriddenByAdministrator => lang.t(
-                "管理者が同じ名前の銀行プロファイルを配置しているため、こちらは使っていません",
-                "not used: an administrator deployed a bank profile of the same name",
-            ),
+            ProfileState::Invalid => words::text(lang, "cli.profiles.invalid", &[]),
+            ProfileState::Unreadable => words::text(lang, "cli.profiles.unreadable", &[]),
+            ProfileState::OverriddenByAdministrator => {
+                words::text(lang, "cli.profiles.overridden", &[])
+            }
         };
         lines.push(format!("{}: {what}", p.path));
         for i in &p.issues {

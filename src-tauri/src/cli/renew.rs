@@ -13,6 +13,7 @@ use super::pin::Pin;
 use super::session::Session;
 use super::status::{expiry, store_word};
 use super::{dates, exit, output, Lang};
+use shomei_engine::words;
 
 pub fn run(
     session: &mut Session,
@@ -37,43 +38,32 @@ pub fn run(
         .iter()
         .find(|u| same_fingerprint(&u.fingerprint, &args.identity));
     let (fingerprint, question) = match (current, unfinished) {
-        (Some(current), _) => (
-            current.fingerprint.clone(),
-            match (lang, args.into.filter(|into| *into != current.storage)) {
-                (Lang::Ja, None) => format!(
-                    "{}（{}、有効期限 {}）の電子証明書を更新します。よろしいですか？",
-                    current.subject_cn,
-                    store_word(current.storage, lang),
-                    expiry(current, lang)
+        (Some(current), _) => {
+            let name = &current.subject_cn;
+            let store = store_word(current.storage, lang);
+            let expiry = expiry(current, lang);
+            let question = match args.into.filter(|into| *into != current.storage) {
+                None => words::text(
+                    lang,
+                    "cli.renew.ask",
+                    &[("name", name), ("store", &store), ("expiry", &expiry)],
                 ),
-                (Lang::Ja, Some(into)) => format!(
-                    "{}（{}、有効期限 {}）の電子証明書を更新し、新しい電子証明書を{}に保存します。よろしいですか？",
-                    current.subject_cn,
-                    store_word(current.storage, lang),
-                    expiry(current, lang),
-                    store_word(into, lang)
+                Some(into) => words::text(
+                    lang,
+                    "cli.renew.askInto",
+                    &[
+                        ("name", name),
+                        ("store", &store),
+                        ("expiry", &expiry),
+                        ("into", &store_word(into, lang)),
+                    ],
                 ),
-                (Lang::En, None) => format!(
-                    "Renew the client certificate of {} ({}, expires {})?",
-                    current.subject_cn,
-                    store_word(current.storage, lang),
-                    expiry(current, lang)
-                ),
-                (Lang::En, Some(into)) => format!(
-                    "Renew the client certificate of {} ({}, expires {}) and save the new one on {}?",
-                    current.subject_cn,
-                    store_word(current.storage, lang),
-                    expiry(current, lang),
-                    store_word(into, lang)
-                ),
-            },
-        ),
+            };
+            (current.fingerprint.clone(), question)
+        }
         (None, Some(u)) => (
             u.fingerprint.clone(),
-            match lang {
-                Lang::Ja => format!("{} の中断された更新を続けます。よろしいですか？", u.label),
-                Lang::En => format!("Carry on the unfinished renewal of {}?", u.label),
-            },
+            words::text(lang, "cli.renew.askCarryOn", &[("name", &u.label)]),
         ),
         (None, None) => {
             let error = listing.errors.first().cloned().unwrap_or(ErrorView::of(
@@ -91,7 +81,7 @@ pub fn run(
         pin,
         &args.secured,
         &question,
-        lang.t("更新を取り消しました。", "Renewal cancelled."),
+        &words::text(lang, "errors.cancelled", &[]),
         lang,
     ) {
         Ok(pin) => pin,
@@ -110,37 +100,28 @@ pub fn run(
         Ok(issued) => issued,
         Err(e) => return fail(&e.view(), lang),
     };
-    let new_expiry = dates::parse_rfc3339(&issued.details.not_after)
-        .map(dates::jst_date)
-        .map_or_else(
-            || issued.details.not_after.clone(),
-            |d| match lang {
-                Lang::Ja => d.ja(),
-                Lang::En => format!("{} (JST)", d.iso()),
-            },
-        );
+    let new_expiry = dates::jst_day(&issued.details.not_after, lang);
     let store = args
         .into
         .or(current.map(|c| c.storage))
-        .map_or_else(String::new, |s| store_word(s, lang).to_owned());
-    let question = match lang {
-        Lang::Ja => format!(
-            "銀行から新しい電子証明書が届きました（有効期限 {new_expiry}）。{store}に保存し、古い電子証明書と置き換えます。よろしいですか？"
-        ),
-        Lang::En => format!(
-            "The bank issued the new certificate (expires {new_expiry}). Install it ({store}) in place of the old one?"
-        ),
-    };
+        .map_or_else(String::new, |s| store_word(s, lang));
+    // What いいえ means is said before it is answered (the window says the same).
+    let question = words::text(
+        lang,
+        "cli.renew.install",
+        &[
+            ("expiry", &new_expiry),
+            ("store", &store),
+            ("no", &words::text(lang, "consent.installNoMeans", &[])),
+        ],
+    );
     if !args.secured.yes && !consent(&question, lang) {
         if let Err(e) = engine.cancel_renewal(&issued.renewal_id) {
             return fail(&e.view(), lang);
         }
         eprintln!(
             "shomei: {}",
-            lang.t(
-                "更新を取り消しました。古い電子証明書はそのままです。",
-                "Renewal cancelled; the old certificate is unchanged."
-            )
+            words::text(lang, "cli.renew.installDeclined", &[])
         );
         return exit::CANCELLED;
     }
@@ -152,20 +133,14 @@ pub fn run(
             if let Some(e) = &outcome.archive_error {
                 eprintln!(
                     "shomei: {}\n  ({})",
-                    lang.t(
-                        "新しい電子証明書は使えます。古い電子証明書を削除できなかったため残っています（次の更新の妨げにはなりません。shomei status で確認できます）。",
-                        "The new certificate is in place. The old one could not be removed and is still there (this never blocks a renewal; see shomei status)."
-                    ),
+                    words::text(lang, "cli.renew.archiveFailed", &[]),
                     e.detail.as_deref().unwrap_or_default()
                 );
             }
             let text = format!(
-                "{}: {new_expiry}\n{}: {}\n",
-                lang.t(
-                    "電子証明書を更新しました。新しい有効期限",
-                    "Renewed. New expiry date"
-                ),
-                lang.t("拇印 (SHA-256)", "Fingerprint (SHA-256)"),
+                "{}\n{}: {}\n",
+                words::text(lang, "cli.renew.done", &[("expiry", &new_expiry)]),
+                words::text(lang, "details.fingerprint", &[]),
                 outcome.installed.fingerprint
             );
             output::print(&text).err().unwrap_or(exit::OK)
@@ -211,7 +186,10 @@ pub fn pin_and_consent(
 
 /// Asks on the terminal; only はい / yes / y is a yes.
 pub fn consent(question: &str, lang: Lang) -> bool {
-    eprint!("{question} [{}] ", lang.t("はい/いいえ", "y/n"));
+    eprint!(
+        "{question} [{}] ",
+        words::text(lang, "cli.consent.answers", &[])
+    );
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
@@ -226,20 +204,20 @@ pub fn consent(question: &str, lang: Lang) -> bool {
 fn progress(lang: Lang) -> ProgressSink {
     Arc::new(move |event: ProgressEvent| {
         let step = match event.step {
-            RenewalStep::Check => lang.t("確認", "check"),
-            RenewalStep::Login => lang.t("ログイン（PIN）", "log in (PIN)"),
-            RenewalStep::Requirements => lang.t("銀行の要件の確認", "what the bank asks for"),
-            RenewalStep::GenerateKey => lang.t("鍵の生成", "generate the key"),
-            RenewalStep::Request => lang.t("銀行への発行申請", "request from the bank"),
-            RenewalStep::Verify => lang.t("新しい電子証明書の検証", "verify the new certificate"),
-            RenewalStep::Install => lang.t("保存", "install"),
-            RenewalStep::ReadBack => lang.t("保存内容の確認", "read back"),
-            RenewalStep::Archive => lang.t("古い電子証明書の整理", "archive the replaced one"),
+            RenewalStep::Check => words::text(lang, "cli.steps.check", &[]),
+            RenewalStep::Login => words::text(lang, "cli.steps.login", &[]),
+            RenewalStep::Requirements => words::text(lang, "cli.steps.requirements", &[]),
+            RenewalStep::GenerateKey => words::text(lang, "cli.steps.generateKey", &[]),
+            RenewalStep::Request => words::text(lang, "cli.steps.request", &[]),
+            RenewalStep::Verify => words::text(lang, "cli.steps.verify", &[]),
+            RenewalStep::Install => words::text(lang, "cli.steps.install", &[]),
+            RenewalStep::ReadBack => words::text(lang, "cli.steps.readBack", &[]),
+            RenewalStep::Archive => words::text(lang, "cli.steps.archive", &[]),
         };
         let phase = match event.phase {
-            StepPhase::Started => lang.t("開始", "started"),
-            StepPhase::Finished => lang.t("完了", "done"),
-            StepPhase::Failed => lang.t("失敗", "failed"),
+            StepPhase::Started => words::text(lang, "cli.phases.started", &[]),
+            StepPhase::Finished => words::text(lang, "cli.phases.finished", &[]),
+            StepPhase::Failed => words::text(lang, "cli.phases.failed", &[]),
         };
         match event.error {
             Some(e) => eprintln!("shomei: {step}: {phase} ({:?})", e.code),

@@ -2,7 +2,7 @@
 //! profile, and a tokio runtime that lives as long as the command.
 
 use shomei_engine::demo::{self, Demo};
-use shomei_engine::Banks;
+use shomei_engine::{words, Banks};
 
 use super::{exit, Lang};
 use crate::options::Options;
@@ -53,7 +53,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             }
             // Nothing to serve and nothing to show: say where profiles go.
             if catalog.profiles.is_empty() || single {
-                eprintln!("shomei: {}", crate::banks::none_found(lang == Lang::En));
+                eprintln!("shomei: {}", crate::banks::none_found(lang));
                 return Err(exit::PROFILE);
             }
         }
@@ -66,10 +66,16 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
     match runtime.block_on(demo::start(&dir)) {
         Ok(d) => {
             eprintln!(
-                "shomei: demo in {} (EST test CA at {}, demo PIN {})",
-                dir.display(),
-                d.server.base_url(),
-                demo::DEMO_PIN
+                "shomei: {}",
+                words::text(
+                    lang,
+                    "cli.demo",
+                    &[
+                        ("dir", &dir.display().to_string()),
+                        ("url", &d.server.base_url()),
+                        ("pin", demo::DEMO_PIN),
+                    ],
+                )
             );
             Ok(Session {
                 engine: journaled(crate::banks::demo(&d, &dir))?,

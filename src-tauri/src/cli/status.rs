@@ -6,6 +6,7 @@ use super::profiles;
 use super::session::Session;
 use super::unfinished::unfinished_words;
 use super::{dates, exit, output, Lang};
+use shomei_engine::words;
 
 pub fn run(session: &Session, json: bool, lang: Lang) -> i32 {
     let listing = session.engine.list();
@@ -37,28 +38,24 @@ pub fn run(session: &Session, json: bool, lang: Lang) -> i32 {
     }
 }
 
-pub fn state_word(status: CertStatus, lang: Lang) -> &'static str {
+pub fn state_word(status: CertStatus, lang: Lang) -> String {
     match status {
-        CertStatus::Valid => lang.t("有効", "valid"),
-        CertStatus::RenewalOpen => lang.t("更新期間中", "renewal open"),
-        CertStatus::Expired => lang.t("期限切れ", "expired"),
+        CertStatus::Valid => words::text(lang, "status.valid", &[]),
+        CertStatus::RenewalOpen => words::text(lang, "status.renewalOpen", &[]),
+        CertStatus::Expired => words::text(lang, "status.expired", &[]),
     }
 }
 
-pub fn store_word(storage: StorageKind, lang: Lang) -> &'static str {
+pub fn store_word(storage: StorageKind, lang: Lang) -> String {
     match storage {
-        StorageKind::UsbToken => lang.t("専用USB", "USB token"),
-        StorageKind::ThisPc => lang.t("このパソコン", "this PC"),
+        StorageKind::UsbToken => words::text(lang, "storage.usbToken", &[]),
+        StorageKind::ThisPc => words::text(lang, "storage.thisPc", &[]),
     }
 }
 
 /// The expiry date in Japan time, in the language's words.
 pub fn expiry(identity: &IdentityView, lang: Lang) -> String {
-    match dates::parse_rfc3339(&identity.not_after).map(dates::jst_date) {
-        Some(d) if lang == Lang::Ja => d.ja(),
-        Some(d) => format!("{} (JST)", d.iso()),
-        None => identity.not_after.clone(),
-    }
+    dates::jst_day(&identity.not_after, lang)
 }
 
 /// Each bank with its identities, in the order of the profiles; then the
@@ -66,21 +63,14 @@ pub fn expiry(identity: &IdentityView, lang: Lang) -> String {
 fn text(listing: &IdentityListing, lang: Lang) -> String {
     let mut out = String::new();
     if listing.identities.is_empty() {
-        out.push_str(lang.t(
-            "電子証明書は見つかりませんでした。\n",
-            "No client certificate was found.\n",
-        ));
+        out.push_str(&words::text(lang, "list.empty", &[]));
+        out.push('\n');
     }
     let mut groups: Vec<(String, Vec<&IdentityView>)> = Vec::new();
     for id in &listing.identities {
         let heading = match &id.bank {
             Some(bank) => bank.name.clone(),
-            None => lang
-                .t(
-                    "発行元不明（どの銀行の電子証明書でもありません）",
-                    "Unknown issuer (no bank's certificate)",
-                )
-                .to_owned(),
+            None => words::text(lang, "list.unknownIssuerHeading", &[]),
         };
         match groups.iter_mut().find(|(h, _)| *h == heading) {
             Some((_, ids)) => ids.push(id),
@@ -96,39 +86,47 @@ fn text(listing: &IdentityListing, lang: Lang) -> String {
     out
 }
 
+/// Days left, or days since the expiry date: the list's words.
+fn days(n: i32, lang: Lang) -> String {
+    if n >= 0 {
+        words::text(lang, "list.days", &[("n", &n.to_string())])
+    } else {
+        words::text(lang, "list.daysOverdue", &[("n", &(-n).to_string())])
+    }
+}
+
 fn identities(out: &mut String, listing: &IdentityListing, ids: &[&IdentityView], lang: Lang) {
     for id in ids {
-        let days = match (lang, id.days_left) {
-            (Lang::Ja, n) if n >= 0 => format!("{n}日"),
-            (Lang::Ja, n) => format!("{}日経過", -n),
-            (Lang::En, n) if n >= 0 => format!("{n} days"),
-            (Lang::En, n) => format!("expired {} days ago", -n),
-        };
         let store = if id.store_label.is_empty() {
-            store_word(id.storage, lang).to_owned()
+            store_word(id.storage, lang)
         } else {
-            let word = store_word(id.storage, lang);
-            match lang {
-                Lang::Ja => format!("{word}（{}）", id.store_label),
-                Lang::En => format!("{word} ({})", id.store_label),
-            }
+            words::text(
+                lang,
+                "cli.status.storeWithLabel",
+                &[
+                    ("store", &store_word(id.storage, lang)),
+                    ("label", &id.store_label),
+                ],
+            )
         };
         let state = match &id.not_renewable {
-            None => state_word(id.status, lang).to_owned(),
-            Some(why) => format!(
-                "{}{}",
-                lang.t("更新できません：", "not renewable: "),
-                not_renewable_word(why, lang)
-            ),
+            None => state_word(id.status, lang),
+            Some(why) => not_renewable_word(why, lang),
         };
         let rows = [
-            (lang.t("発行先", "Issued to"), id.subject_cn.clone()),
-            (lang.t("有効期限", "Expiry date"), expiry(id, lang)),
-            (lang.t("残り日数", "Days left"), days),
-            (lang.t("状態", "State"), state),
-            (lang.t("保管場所", "Store"), store),
             (
-                lang.t("拇印 (SHA-256)", "Fingerprint (SHA-256)"),
+                words::text(lang, "list.subject", &[]),
+                id.subject_cn.clone(),
+            ),
+            (words::text(lang, "list.expiry", &[]), expiry(id, lang)),
+            (
+                words::text(lang, "list.daysLeft", &[]),
+                days(id.days_left, lang),
+            ),
+            (words::text(lang, "list.status", &[]), state),
+            (words::text(lang, "list.storage", &[]), store),
+            (
+                words::text(lang, "details.fingerprint", &[]),
                 id.fingerprint.clone(),
             ),
         ];
@@ -141,12 +139,16 @@ fn identities(out: &mut String, listing: &IdentityListing, ids: &[&IdentityView]
             .iter()
             .find(|u| u.fingerprint.eq_ignore_ascii_case(&id.fingerprint))
         {
-            out.push_str(&format!(
-                "  {}: {}（{}）\n",
-                lang.t("中断された更新", "Unfinished renewal"),
-                unfinished_words(unfinished, lang).what,
-                unfinished.renewal_id
-            ));
+            let label = words::text(lang, "cli.status.unfinished", &[]);
+            let value = words::text(
+                lang,
+                "cli.status.unfinishedOf",
+                &[
+                    ("what", &unfinished_words(unfinished, lang).what),
+                    ("id", &unfinished.renewal_id),
+                ],
+            );
+            out.push_str(&format!("  {label}: {value}\n"));
         }
     }
 }
@@ -155,7 +157,7 @@ fn unfinished(out: &mut String, listing: &IdentityListing, lang: Lang) {
     if !listing.unfinished.is_empty() {
         out.push_str(&format!(
             "\n{}\n",
-            lang.t("中断された更新", "Unfinished renewals")
+            words::text(lang, "list.unfinishedHeading", &[])
         ));
     }
     for u in &listing.unfinished {
@@ -163,36 +165,33 @@ fn unfinished(out: &mut String, listing: &IdentityListing, lang: Lang) {
             .identities
             .iter()
             .any(|i| i.fingerprint.eq_ignore_ascii_case(&u.fingerprint));
-        let words = unfinished_words(u, lang);
+        let what = unfinished_words(u, lang);
         let mut target = format!("{} ({})", u.label, u.fingerprint);
         if gone {
-            target.push_str(lang.t(
-                "　※この電子証明書はもうありません",
-                " (this certificate is no longer there)",
-            ));
+            target.push_str(&words::text(lang, "cli.status.gone", &[]));
         }
         let rows = [
-            ("ID", u.renewal_id.clone()),
-            (lang.t("対象", "Certificate"), target),
+            ("ID".to_owned(), u.renewal_id.clone()),
+            (words::text(lang, "cli.status.certificate", &[]), target),
             (
-                lang.t("保管場所", "Store"),
+                words::text(lang, "list.storage", &[]),
                 format!("{} ({})", u.store, u.store_label),
             ),
             (
-                lang.t("開始", "Started"),
+                words::text(lang, "cli.status.started", &[]),
                 dates::jst_moment(&u.started_at, lang),
             ),
-            (lang.t("状況", "What happened"), words.what),
+            (words::text(lang, "cli.status.what", &[]), what.what),
             (
-                lang.t("続ける", "Carry on"),
+                words::text(lang, "cli.status.carryOn", &[]),
                 format!(
                     "shomei renew --identity {} …: {}",
-                    u.fingerprint, words.carry_on
+                    u.fingerprint, what.carry_on
                 ),
             ),
             (
-                lang.t("破棄", "Discard"),
-                format!("shomei discard {} …: {}", u.renewal_id, words.discard),
+                words::text(lang, "list.discard", &[]),
+                format!("shomei discard {} …: {}", u.renewal_id, what.discard),
             ),
         ];
         out.push('\n');
@@ -202,23 +201,15 @@ fn unfinished(out: &mut String, listing: &IdentityListing, lang: Lang) {
     }
 }
 
+/// Why an identity cannot be renewed here: the list's words.
 fn not_renewable_word(why: &NotRenewable, lang: Lang) -> String {
     match why {
-        NotRenewable::NoPrivateKey => lang
-            .t(
-                "秘密鍵がありません",
-                "the store holds no private key for it",
-            )
-            .to_owned(),
-        NotRenewable::UnknownIssuer => lang
-            .t(
-                "発行元不明（どの銀行プロファイルの認証局の発行でもありません）",
-                "unknown issuer (no bank profile's CA issued it)",
-            )
-            .to_owned(),
-        NotRenewable::Superseded { by_fingerprint, .. } => match lang {
-            Lang::Ja => format!("新しい電子証明書（拇印 {by_fingerprint}）に置き換え済みです"),
-            Lang::En => format!("replaced by a newer certificate ({by_fingerprint})"),
-        },
+        NotRenewable::NoPrivateKey => words::text(lang, "list.notRenewableNoPrivateKey", &[]),
+        NotRenewable::UnknownIssuer => words::text(lang, "list.notRenewableUnknownIssuer", &[]),
+        NotRenewable::Superseded { by_not_after, .. } => words::text(
+            lang,
+            "list.notRenewableSuperseded",
+            &[("date", &dates::jst_day(by_not_after, lang))],
+        ),
     }
 }

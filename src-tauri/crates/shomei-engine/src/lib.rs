@@ -21,6 +21,7 @@ pub mod rules;
 pub mod settings;
 pub mod stores;
 pub mod views;
+pub mod words;
 
 pub use banks::Banks;
 pub use clock::{Clock, ManualClock, SystemClock};

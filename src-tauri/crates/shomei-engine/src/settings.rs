@@ -107,7 +107,8 @@ fn check(mut settings: Settings) -> Result<Settings, SettingsError> {
 }
 
 /// The UI language to start in: the user's choice, else the OS's (`os_tag`, a
-/// BCP-47 or POSIX locale such as `en_US.UTF-8`); Japanese unless English.
+/// BCP-47 or POSIX locale such as `en_US.UTF-8`, see `words::os_locale`); Japanese
+/// unless English.
 pub fn locale(settings: &Settings, os_tag: Option<&str>) -> &'static str {
     match settings.language {
         LanguageChoice::Ja => "ja",
@@ -117,15 +118,6 @@ pub fn locale(settings: &Settings, os_tag: Option<&str>) -> &'static str {
             _ => "ja",
         },
     }
-}
-
-/// The OS's language as a locale tag, from the POSIX variables in their order of
-/// precedence (Linux; the shell asks the OS itself on Windows and macOS).
-pub fn posix_locale() -> Option<String> {
-    ["LC_ALL", "LC_MESSAGES", "LANG"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .find(|v| !v.is_empty() && v != "C" && v != "POSIX")
 }
 
 #[cfg(test)]

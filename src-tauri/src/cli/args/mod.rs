@@ -4,8 +4,9 @@
 use shomei_engine::model::StorageKind;
 use std::path::PathBuf;
 
+use shomei_engine::words;
+
 use super::Lang;
-use crate::options::PIN_IN_ARGV;
 
 pub const HELP: &str = "\
 shomei: renews the client certificates (電子証明書) of Japanese corporate internet banking.
@@ -28,7 +29,8 @@ global options:
   --demo             the embedded demo bank (a SoftHSM token; never your own stores)
   --demo-dir DIR     keep the demo in DIR (implies --demo)
   --profile FILE     the bank profile (default: the per-user shomei/bank.toml)
-  --lang ja|en       the words of the output (default ja)
+  --lang ja|en       the words of the output (default: the OS's language, LC_ALL,
+                     LC_MESSAGES or LANG; Japanese unless it says English)
   --help, -h         this text
 
 status:
@@ -142,79 +144,116 @@ pub struct Parsed {
     pub lang: Lang,
 }
 
-pub fn parse(lang: Option<String>, words: Vec<String>) -> Result<Parsed, String> {
-    let (mut lang, mut help, mut rest) = (lang, false, Vec::new());
-    let mut it = words.into_iter();
+pub fn parse(lang: Option<String>, args: Vec<String>) -> Result<Parsed, String> {
+    // The language first (--lang, else the OS's: LC_ALL, LC_MESSAGES, LANG; Japanese
+    // unless it says English), so that every refusal below is said in it.
+    let os = words::os_locale();
+    let mut lang_word = lang;
+    let (mut help, mut rest) = (false, Vec::new());
+    let mut it = args.into_iter();
     while let Some(word) = it.next() {
         match word.as_str() {
-            "--pin" => return Err(PIN_IN_ARGV.to_owned()),
-            w if w.starts_with("--pin=") => return Err(PIN_IN_ARGV.to_owned()),
-            "--lang" => lang = Some(it.next().ok_or("--lang needs ja or en")?),
+            "--lang" => {
+                lang_word = Some(
+                    it.next()
+                        .ok_or_else(|| words::text(os, "cli.usage.langNeedsValue", &[]))?,
+                );
+            }
             "--help" | "-h" | "help" => help = true,
             _ => rest.push(word),
         }
     }
-    let lang = match lang.as_deref() {
-        None | Some("ja") => Lang::Ja,
-        Some("en") => Lang::En,
-        Some(other) => return Err(format!("--lang: unknown language {other:?} (ja or en)")),
+    let lang = match lang_word.as_deref() {
+        None => os,
+        Some(word) => Lang::parse(word)
+            .ok_or_else(|| words::text(os, "cli.usage.unknownLang", &[("lang", word)]))?,
     };
+    if rest.iter().any(|w| w == "--pin" || w.starts_with("--pin=")) {
+        return Err(words::text(lang, "cli.usage.pinInArgv", &[]));
+    }
     if help {
         let command = Command::Help;
         return Ok(Parsed { command, lang });
     }
     let Some((name, args)) = rest.split_first() else {
-        return Err("no command given".to_owned());
+        return Err(words::text(lang, "cli.usage.noCommand", &[]));
     };
     let command = match name.as_str() {
         "status" => match args {
             [] => Command::Status { json: false },
             [json] if json == "--json" => Command::Status { json: true },
-            _ => return Err(unexpected("status", args)),
+            _ => return Err(unexpected("status", args, lang)),
         },
-        "renew" => Command::Renew(renew(args)?),
-        "discard" => Command::Discard(discard(args)?),
+        "renew" => Command::Renew(renew(args, lang)?),
+        "discard" => Command::Discard(discard(args, lang)?),
         "profile" => match args {
             [check, file] if check == "check" => Command::ProfileCheck(file.into()),
-            _ => return Err("usage: shomei profile check FILE".to_owned()),
+            _ => return Err(words::text(lang, "cli.usage.profile", &[])),
         },
         "export-ical" => match args {
             [] => Command::ExportIcal { out: None },
             [out, file] if out == "--out" => Command::ExportIcal {
                 out: Some(file.into()),
             },
-            _ => return Err(unexpected("export-ical", args)),
+            _ => return Err(unexpected("export-ical", args, lang)),
         },
-        other => return Err(format!("unknown command: {other}")),
+        other => {
+            return Err(words::text(
+                lang,
+                "cli.usage.unknownCommand",
+                &[("command", other)],
+            ))
+        }
     };
     Ok(Parsed { command, lang })
 }
 
-fn unexpected(command: &str, args: &[String]) -> String {
-    format!("{command}: unexpected arguments: {}", args.join(" "))
+fn unexpected(command: &str, args: &[String], lang: Lang) -> String {
+    words::text(
+        lang,
+        "cli.usage.unexpected",
+        &[("command", command), ("args", &args.join(" "))],
+    )
 }
 
-fn renew(args: &[String]) -> Result<RenewArgs, String> {
-    let (secured, rest) = secured("renew", args)?;
+fn unknown(command: &str, arg: &str, lang: Lang) -> String {
+    words::text(
+        lang,
+        "cli.usage.unknownArgument",
+        &[("command", command), ("arg", arg)],
+    )
+}
+
+fn renew(args: &[String], lang: Lang) -> Result<RenewArgs, String> {
+    let (secured, rest) = secured("renew", args, lang)?;
     let (mut identity, mut wait, mut into, mut bank_password_env) = (None, None, None, None);
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
         match flag.as_str() {
             "--identity" => {
-                identity = Some(it.next().ok_or("--identity needs a fingerprint")?.clone());
+                let fingerprint = it
+                    .next()
+                    .ok_or_else(|| words::text(lang, "cli.usage.identityNeedsValue", &[]))?;
+                identity = Some(fingerprint.clone());
             }
             "--wait" => {
-                let text = it.next().ok_or("--wait needs a duration, e.g. 10m")?;
-                wait = Some(duration(text)?);
+                let text = it
+                    .next()
+                    .ok_or_else(|| words::text(lang, "cli.usage.waitNeedsValue", &[]))?;
+                wait =
+                    Some(duration(text).ok_or_else(|| {
+                        words::text(lang, "cli.usage.badWait", &[("text", text)])
+                    })?);
             }
             "--bank-password-env" => {
                 let var = it
                     .next()
-                    .ok_or("--bank-password-env needs a variable name")?;
+                    .ok_or_else(|| words::text(lang, "cli.usage.bankPasswordEnvNeedsValue", &[]))?;
                 if !is_variable_name(var) {
-                    return Err(format!(
-                        "--bank-password-env takes the NAME of an environment variable, not a \
-                         password ({var:?} is not a variable name)"
+                    return Err(words::text(
+                        lang,
+                        "cli.usage.bankPasswordEnvNotName",
+                        &[("value", &format!("{var:?}"))],
                     ));
                 }
                 bank_password_env = Some(var.clone());
@@ -223,18 +262,14 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
                 into = Some(match it.next().map(String::as_str) {
                     Some("pc") => StorageKind::ThisPc,
                     Some("usb") => StorageKind::UsbToken,
-                    _ => {
-                        return Err(
-                            "--into needs pc (this PC's store) or usb (the bank's USB token)"
-                                .into(),
-                        )
-                    }
+                    _ => return Err(words::text(lang, "cli.usage.intoNeedsValue", &[])),
                 });
             }
-            other => return Err(format!("renew: unknown argument: {other}")),
+            other => return Err(unknown("renew", other, lang)),
         }
     }
-    let identity = identity.ok_or("renew needs --identity SHA256 (see shomei status)")?;
+    let identity =
+        identity.ok_or_else(|| words::text(lang, "cli.usage.renewNeedsIdentity", &[]))?;
     Ok(RenewArgs {
         identity,
         secured,
@@ -249,81 +284,69 @@ fn renew(args: &[String]) -> Result<RenewArgs, String> {
 const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 
 /// `90s`, `10m`, `2h` or plain seconds, at most a day.
-fn duration(text: &str) -> Result<std::time::Duration, String> {
-    let bad = || format!("--wait: {text:?} is not a duration such as 90s, 10m or 2h (at most 24h)");
+fn duration(text: &str) -> Option<std::time::Duration> {
     let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
         Some(at) => text.split_at(at),
         None => (text, "s"),
     };
-    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let n: u64 = digits.parse().ok()?;
     let seconds = match unit {
         "s" => Some(n),
         "m" => n.checked_mul(60),
         "h" => n.checked_mul(3600),
         _ => None,
-    }
-    .ok_or_else(bad)?;
+    }?;
     let wait = std::time::Duration::from_secs(seconds);
-    if wait > MAX_WAIT {
-        return Err(bad());
-    }
-    Ok(wait)
+    (wait <= MAX_WAIT).then_some(wait)
 }
 
-fn discard(args: &[String]) -> Result<DiscardArgs, String> {
-    let (secured, rest) = secured("discard", args)?;
+fn discard(args: &[String], lang: Lang) -> Result<DiscardArgs, String> {
+    let (secured, rest) = secured("discard", args, lang)?;
     match rest.as_slice() {
         [id] if !id.starts_with('-') => Ok(DiscardArgs {
             renewal_id: id.clone(),
             secured,
         }),
-        [] => Err("discard needs the RENEWAL_ID that status lists".into()),
-        other => Err(format!(
-            "discard: unexpected arguments: {}",
-            other.join(" ")
-        )),
+        [] => Err(words::text(lang, "cli.usage.discardNeedsId", &[])),
+        other => Err(unexpected("discard", other, lang)),
     }
 }
 
 /// The PIN source and consent flags of `command`; the other arguments are
 /// returned in order for the command to read.
-fn secured(command: &str, args: &[String]) -> Result<(Secured, Vec<String>), String> {
+fn secured(command: &str, args: &[String], lang: Lang) -> Result<(Secured, Vec<String>), String> {
     let (mut pin, mut yes, mut confirm_final_try, mut rest) = (None, false, false, Vec::new());
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--pin-env" => {
-                let var = it.next().ok_or("--pin-env needs a variable name")?;
+                let var = it
+                    .next()
+                    .ok_or_else(|| words::text(lang, "cli.usage.pinEnvNeedsValue", &[]))?;
                 if !is_variable_name(var) {
-                    return Err(format!(
-                        "--pin-env takes the NAME of an environment variable, not a PIN \
-                         ({var:?} is not a variable name)"
+                    return Err(words::text(
+                        lang,
+                        "cli.usage.pinEnvNotName",
+                        &[("value", &format!("{var:?}"))],
                     ));
                 }
-                pin = replace_pin(pin, PinSource::Env(var.clone()))?;
+                pin = replace_pin(pin, PinSource::Env(var.clone()), lang)?;
             }
-            "--pin-stdin" => pin = replace_pin(pin, PinSource::Stdin)?,
+            "--pin-stdin" => pin = replace_pin(pin, PinSource::Stdin, lang)?,
             "--yes" | "-y" => yes = true,
             "--confirm-final-try" => confirm_final_try = true,
             "--identity" | "--wait" | "--into" | "--bank-password-env" => {
                 rest.push(arg.clone());
                 rest.extend(it.next().cloned());
             }
-            other if other.starts_with('-') => {
-                return Err(format!("{command}: unknown argument: {other}"))
-            }
+            other if other.starts_with('-') => return Err(unknown(command, other, lang)),
             _ => rest.push(arg.clone()),
         }
     }
-    let pin = pin.ok_or_else(|| {
-        format!("{command} needs the PIN from --pin-env VAR or --pin-stdin (never as an argument)")
-    })?;
+    let pin =
+        pin.ok_or_else(|| words::text(lang, "cli.usage.needsPin", &[("command", command)]))?;
     if pin == PinSource::Stdin && !yes {
-        return Err(
-            "--pin-stdin needs --yes: stdin carries the PIN, so the consents \
-                    cannot be asked there / --pin-stdin には --yes が必要です"
-                .to_owned(),
-        );
+        return Err(words::text(lang, "cli.usage.pinStdinNeedsYes", &[]));
     }
     Ok((
         Secured {
@@ -335,10 +358,14 @@ fn secured(command: &str, args: &[String]) -> Result<(Secured, Vec<String>), Str
     ))
 }
 
-fn replace_pin(old: Option<PinSource>, new: PinSource) -> Result<Option<PinSource>, String> {
+fn replace_pin(
+    old: Option<PinSource>,
+    new: PinSource,
+    lang: Lang,
+) -> Result<Option<PinSource>, String> {
     match old {
         None => Ok(Some(new)),
-        Some(_) => Err("give only one of --pin-env and --pin-stdin".to_owned()),
+        Some(_) => Err(words::text(lang, "cli.usage.onePinSource", &[])),
     }
 }
 

@@ -7,8 +7,10 @@ fn words(s: &str) -> Vec<String> {
     s.split_whitespace().map(str::to_owned).collect()
 }
 
+/// Parsed with `--lang en` (the refusals below are checked in English; without
+/// `--lang` they would follow the OS's language).
 fn command(s: &str) -> Result<Command, String> {
-    parse(None, words(s)).map(|p| p.command)
+    parse(Some("en".into()), words(s)).map(|p| p.command)
 }
 
 #[test]
@@ -118,4 +120,15 @@ fn other_commands() {
         parse(None, words("status --lang en")).unwrap().lang,
         Lang::En
     );
+    assert_eq!(
+        parse(Some("en".into()), words("status --lang ja"))
+            .unwrap()
+            .lang,
+        Lang::Ja
+    );
+    // A refusal is said in the language asked for.
+    let Err(said) = parse(Some("ja".into()), words("renew --identity ab --pin-stdin")) else {
+        panic!("--pin-stdin without --yes was accepted");
+    };
+    assert!(said.contains("--yes が必要です"), "{said}");
 }

@@ -27,7 +27,7 @@ describe('error messages', () => {
   it('shows the retries left for a wrong PIN only when the token tells them', () => {
     expect(errorMessage('ja', view('pinIncorrect', 1))).toBe('パスワードが正しくありません。残り1回');
     expect(errorMessage('en', view('pinIncorrect', 1))).toContain('1 tries left');
-    expect(errorMessage('ja', view('pinIncorrect'))).toBe('パスワードが正しくありません。');
+    expect(errorMessage('ja', view('pinIncorrect'))).toBe('パスワードが正しくありません。パスワードを確かめて、もう一度入力してください。');
   });
 
   it('says that an unconfirmed final try sent nothing', () => {

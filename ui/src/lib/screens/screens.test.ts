@@ -147,7 +147,7 @@ describe('screens', () => {
     expect(body).toContain('type="password"');
     expect(body).toContain('data-testid="pin-submit"');
     expect(body).not.toContain('data-testid="pin-confirm-final"');
-    expect(body).toMatch(/data-testid="error-message"[^>]*>\s*パスワードが正しくありません。\s*</);
+    expect(body).toMatch(/data-testid="error-message"[^>]*>\s*パスワードが正しくありません。パスワードを確かめて、もう一度入力してください。\s*</);
   });
 
   it('pin: at the final try, the warning and a distinct confirmation instead of OK', async () => {
