@@ -31,8 +31,13 @@ export interface FakeOptions {
   /** Pause before each progress event, so a human can watch the demo. 0 in tests. */
   delayMs?: number;
   now?: Date;
-  /** Make one stage reject with this code (pinIncorrect still needs a wrong PIN). */
-  failWith?: { stage: FakeStage; code: ErrorCode; atStep?: RenewalStep };
+  /** Make one stage reject with this code (pinIncorrect still needs a wrong PIN); `into`:
+   * the store the error names (tokenAbsent into the USB token: the preparation text). */
+  failWith?: { stage: FakeStage; code: ErrorCode; atStep?: RenewalStep; into?: StorageKind };
+  /** Stop for good once this step has started, so a progress screen stays on show (gallery). */
+  holdAt?: RenewalStep;
+  /** The OS locale appInfo reports (the UI follows it); default 'ja'. */
+  locale?: string;
   /** The token's hidden PIN counter at start; 1 puts it at its final try. Default 3. */
   pinTries?: number;
   /** The certificates listed at start (days left in Japan time); default: the two above. */
@@ -61,6 +66,8 @@ export interface FakeIdentity {
   storage: StorageKind;
   /** The stores it may be renewed into; default: only where it is. */
   renewableInto?: StorageKind[];
+  /** The bank whose profile claims it; default the demo bank; null: none does (発行元不明). */
+  bank?: { id: string; name: string } | null;
 }
 
 const DEFAULT_IDENTITIES: FakeIdentity[] = [
@@ -125,7 +132,7 @@ function expiredGuidance(days: number, now: Date, graceDays: number, support: Su
 
 function identity(
   seed: number,
-  { cn, days, storage, renewableInto }: FakeIdentity,
+  { cn, days, storage, renewableInto, bank }: FakeIdentity,
   now: Date,
   expired: ExpiredGuidance | null,
   support: SupportContactView | null,
@@ -134,7 +141,7 @@ function identity(
     fingerprint: hex(seed, 32),
     subjectCn: cn,
     subject: `CN=${cn}, O=Demo Corporation, C=JP`,
-    issuer: ISSUER,
+    issuer: bank === null ? 'CN=Old Test CA, O=Example, C=JP' : ISSUER,
     notBefore: new Date(now.getTime() - 365 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
     notAfter: endOfJstDay(now, days),
     daysLeft: days,
@@ -143,9 +150,9 @@ function identity(
     storage,
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
-    notRenewable: null,
-    bank: bankWith(support),
-    renewableInto: renewableInto ?? [storage],
+    notRenewable: bank === null ? { reason: 'unknownIssuer' } : null,
+    bank: bank === null ? null : { ...(bank ?? FAKE_BANK), support },
+    renewableInto: bank === null ? [] : (renewableInto ?? [storage]),
   };
 }
 
@@ -227,7 +234,13 @@ export class FakeBackend implements Backend {
   }
 
   async appInfo(): Promise<AppInfo> {
-    return { bankName: 'デモ信用金庫', demo: true, demoPin: FAKE_PIN, usbOffered: true, locale: 'ja' };
+    return {
+      bankName: 'デモ信用金庫',
+      demo: true,
+      demoPin: FAKE_PIN,
+      usbOffered: true,
+      locale: this.options.locale ?? 'ja',
+    };
   }
 
   async listIdentities(): Promise<IdentityListing> {
@@ -340,9 +353,10 @@ export class FakeBackend implements Backend {
   /** Runs one step with started/finished events, failing it if the options say so. */
   private async step(renewalId: string, step: RenewalStep, stage: FakeStage): Promise<void> {
     await this.emit(renewalId, step, 'started');
+    if (this.options.holdAt === step) await new Promise<never>(() => {});
     const f = this.options.failWith;
     if (f && f.stage === stage && (f.atStep ?? step) === step) {
-      this.fail(renewalId, step, this.error(f.code, f.code === 'pinIncorrect' ? this.reportedTries() : null));
+      this.fail(renewalId, step, this.error(f.code, f.code === 'pinIncorrect' ? this.reportedTries() : null, f.into));
     }
     await this.emit(renewalId, step, 'finished');
   }
@@ -367,7 +381,7 @@ export class FakeBackend implements Backend {
     if (f && f.stage === stage) throw this.error(f.code);
   }
 
-  private error(code: ErrorCode, retriesLeft: number | null = null): ErrorView {
-    return { code, retriesLeft, at: null, detail: `fake back end: ${code}` };
+  private error(code: ErrorCode, retriesLeft: number | null = null, into?: StorageKind): ErrorView {
+    return { code, retriesLeft, at: null, detail: `fake back end: ${code}`, ...(into ? { into } : {}) };
   }
 }
