@@ -62,18 +62,22 @@ const SIZES = [
   { key: 'min', width: conf.minWidth, height: conf.minHeight },
 ].map((s) => ({ ...s, name: `${s.width}x${s.height}` }));
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-// ui/dist over HTTP on a port the OS picks, on the loopback only.
+// ui/dist (and axe-core as /__axe.js) over HTTP on a port the OS picks, on the loopback
+// only; cacheable, so each worker's browser context parses them once.
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json' };
 const server = http.createServer((req, res) => {
   const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-  const file = path.join(DIST, rel);
-  if (!file.startsWith(DIST + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+  const file = rel === '__axe.js' ? AXE : path.join(DIST, rel);
+  if ((file !== AXE && !file.startsWith(DIST + path.sep)) || !existsSync(file) || !statSync(file).isFile()) {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { 'content-type': `${TYPES[path.extname(file)] ?? 'application/octet-stream'}; charset=utf-8` });
+  res.writeHead(200, {
+    'content-type': `${TYPES[path.extname(file)] ?? 'application/octet-stream'}; charset=utf-8`,
+    'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=3600',
+  });
   res.end(readFileSync(file));
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -82,21 +86,31 @@ const base = `http://127.0.0.1:${server.address().port}/`;
 const t0 = Date.now();
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--font-render-hinting=none'] });
 
-async function withPage(fn) {
+/** A browser context and page per worker, reused from screen to screen (so its HTTP cache
+ * keeps the app's and axe's scripts); storage is cleared after each screen. */
+async function newWorker() {
   const context = await browser.newContext({ viewport: SIZES[0], deviceScaleFactor: 1, reducedMotion: 'reduce' });
   const page = await context.newPage();
-  const console_ = [];
-  page.on('console', (m) => m.type() === 'error' && console_.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => console_.push(`page error: ${e.message}`));
-  try {
-    return await fn(page, console_);
-  } finally {
-    await context.close();
-  }
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  return {
+    context,
+    async run(fn) {
+      errors.length = 0;
+      await page.setViewportSize(SIZES[0]);
+      try {
+        return await fn(page, errors);
+      } finally {
+        await page.evaluate(() => (localStorage.clear(), sessionStorage.clear())).catch(() => {});
+      }
+    },
+  };
 }
 
 // The table comes from the page itself, so the script and the app cannot disagree.
-const table = await withPage(async (page) => {
+const workers = await Promise.all(Array.from({ length: Math.max(1, jobs) }, newWorker));
+const table = await workers[0].run(async (page) => {
   await page.goto(base);
   await page.waitForFunction(() => window.__shomeiGallery);
   return page.evaluate(() => window.__shomeiGallery.scenarios);
@@ -110,13 +124,13 @@ const scenarios = table.map((s, i) => ({ ...s, file: `${String(i + 1).padStart(2
 rmSync(OUT, { recursive: true, force: true });
 for (const l of LOCALES) for (const s of SIZES) mkdirSync(path.join(OUT, l, s.name), { recursive: true });
 
-async function shoot(scenario, locale) {
-  return withPage(async (page, errors) => {
+async function shoot(worker, scenario, locale) {
+  return worker.run(async (page, errors) => {
     const shots = {};
     await page.goto(`${base}?scenario=${scenario.id}&lang=${locale}`);
     await page.waitForSelector('html[data-gallery]', { timeout: 15_000 });
     const arrived = (await page.getAttribute('html', 'data-gallery')) === 'ready';
-    await page.addScriptTag({ content: axeSource });
+    await page.addScriptTag({ url: '/__axe.js' });
     for (const size of SIZES) {
       await page.setViewportSize(size);
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -141,8 +155,8 @@ async function shoot(scenario, locale) {
 const tasks = scenarios.flatMap((s) => LOCALES.map((l) => [s, l]));
 const results = [];
 await Promise.all(
-  Array.from({ length: Math.max(1, jobs) }, async () => {
-    for (let task = tasks.shift(); task; task = tasks.shift()) results.push(await shoot(...task));
+  workers.map(async (worker) => {
+    for (let task = tasks.shift(); task; task = tasks.shift()) results.push(await shoot(worker, ...task));
   }),
 );
 await browser.close();
