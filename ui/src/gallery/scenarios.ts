@@ -7,7 +7,7 @@
 // user clicks from the list (selectors, mostly data-testid), `shows` is a selector present
 // only once that screen is reached, `primary` the controls that must be visible without
 // scrolling at the minimum window size (720×560). The row's position numbers its PNG.
-import type { FakeOptions } from '../lib/backend/fake';
+import type { FakeIdentity, FakeOptions } from '../lib/backend/fake';
 import { FAKE_PIN } from '../lib/backend/fake';
 import type { ErrorView } from '../lib/backend/bindings';
 
@@ -42,8 +42,8 @@ const RENEW: Action = { click: `${tid('renew-button')}:not([disabled])` };
 const TO_PIN: Action[] = [RENEW, click('consent-yes'), wait('pin-input')];
 const TO_INSTALL_CONSENT: Action[] = [...TO_PIN, ...pin(FAKE_PIN), wait('install-no-means')];
 
-const PC_DUE = { cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' } as const;
-const BOTH_STORES = { ...PC_DUE, renewableInto: ['thisPc', 'usbToken'] } as const;
+const PC_DUE: FakeIdentity = { cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' };
+const BOTH_STORES: FakeIdentity = { ...PC_DUE, renewableInto: ['thisPc', 'usbToken'] };
 const YES_NO = [tid('consent-yes'), tid('consent-no')];
 const ACTIONS = '.actions button';
 
