@@ -113,7 +113,8 @@ function hex(seed: number, bytes: number): string {
   let x = seed;
   for (let i = 0; i < bytes; i++) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    out += (x % 256).toString(16).padStart(2, '0');
+    // The high bits: an LCG's low bits repeat with a short period (rows of 00).
+    out += Math.floor(x / 8388608).toString(16).padStart(2, '0');
   }
   return out.toUpperCase();
 }
