@@ -52,6 +52,8 @@ export function toErrorView(err: unknown): ErrorView {
       at: typeof e.at === 'string' ? e.at : null,
       detail: typeof e.detail === 'string' ? e.detail : null,
       ...(typeof e.nativeCode === 'string' ? { nativeCode: e.nativeCode } : {}),
+      // The store that failed: the error screen's preparation text depends on it.
+      ...(e.into === 'thisPc' || e.into === 'usbToken' ? { into: e.into } : {}),
     };
   }
   const detail = err instanceof Error ? err.message : typeof err === 'string' ? err : null;

@@ -34,8 +34,13 @@ export interface FakeOptions extends FakeSetupOptions {
   /** Pause before each progress event, so a human can watch the demo. 0 in tests. */
   delayMs?: number;
   now?: Date;
-  /** Make one stage reject with this code (pinIncorrect still needs a wrong PIN). */
-  failWith?: { stage: FakeStage; code: ErrorCode; atStep?: RenewalStep };
+  /** Make one stage reject with this code (pinIncorrect still needs a wrong PIN); `into`:
+   * the store the error names (tokenAbsent into the USB token: the preparation text). */
+  failWith?: { stage: FakeStage; code: ErrorCode; atStep?: RenewalStep; into?: StorageKind };
+  /** Stop for good once this step has started, so a progress screen stays on show (gallery). */
+  holdAt?: RenewalStep;
+  /** The OS locale appInfo reports (the UI follows it); default 'ja'. */
+  locale?: string;
   /** The token's hidden PIN counter at start; 1 puts it at its final try. Default 3. */
   pinTries?: number;
   /** The certificates listed at start (days left in Japan time); default: the two above. */
@@ -68,6 +73,8 @@ export interface FakeIdentity {
   storage: StorageKind;
   /** The stores it may be renewed into; default: only where it is. */
   renewableInto?: StorageKind[];
+  /** The bank whose profile claims it; default the demo bank; null: none does (発行元不明). */
+  bank?: { id: string; name: string } | null;
 }
 
 const DEFAULT_IDENTITIES: FakeIdentity[] = [
@@ -113,7 +120,8 @@ function hex(seed: number, bytes: number): string {
   let x = seed;
   for (let i = 0; i < bytes; i++) {
     x = (x * 1103515245 + 12345) % 2147483648;
-    out += (x % 256).toString(16).padStart(2, '0');
+    // The high bits: an LCG's low bits repeat with a short period (rows of 00).
+    out += Math.floor(x / 8388608).toString(16).padStart(2, '0');
   }
   return out.toUpperCase();
 }
@@ -132,7 +140,7 @@ function expiredGuidance(days: number, now: Date, graceDays: number, support: Su
 
 function identity(
   seed: number,
-  { cn, days, storage, renewableInto }: FakeIdentity,
+  { cn, days, storage, renewableInto, bank }: FakeIdentity,
   now: Date,
   expired: ExpiredGuidance | null,
   support: SupportContactView | null,
@@ -142,7 +150,7 @@ function identity(
     fingerprint: hex(seed, 32),
     subjectCn: cn,
     subject: `CN=${cn}, O=Demo Corporation, C=JP`,
-    issuer: ISSUER,
+    issuer: bank === null ? 'CN=Old Test CA, O=Example, C=JP' : ISSUER,
     notBefore: new Date(now.getTime() - 365 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
     notAfter: endOfJstDay(now, days),
     daysLeft: days,
@@ -151,9 +159,9 @@ function identity(
     storage,
     storeLabel: storage === 'usbToken' ? 'Demo eToken' : 'Demo PC store',
     expired,
-    notRenewable: null,
-    bank: bankWith(support, asksPassword),
-    renewableInto: renewableInto ?? [storage],
+    notRenewable: bank === null ? { reason: 'unknownIssuer' } : null,
+    bank: bank === null ? null : { ...(bank ?? FAKE_BANK), support, asksPassword },
+    renewableInto: bank === null ? [] : (renewableInto ?? [storage]),
     role: cn.includes('管理者') ? 'administrator' : cn.includes('利用者') ? 'user' : null,
   };
 }
@@ -247,7 +255,7 @@ export class FakeBackend implements Backend {
       demo: !this.options.noProfile,
       demoPin: this.options.noProfile ? null : FAKE_PIN,
       usbOffered: loaded,
-      locale: lang === 'en' ? 'en' : 'ja',
+      locale: lang === 'os' ? (this.options.locale ?? 'ja') : lang,
       needsProfile: !loaded,
       userProfilesDir: '/home/demo/.config/shomei/banks',
       administratorProfilesDir: '/etc/shomei/banks.d',
@@ -408,9 +416,10 @@ export class FakeBackend implements Backend {
   /** Runs one step with started/finished events, failing it if the options say so. */
   private async step(renewalId: string, step: RenewalStep, stage: FakeStage): Promise<void> {
     await this.emit(renewalId, step, 'started');
+    if (this.options.holdAt === step) await new Promise<never>(() => {});
     const f = this.options.failWith;
     if (f && f.stage === stage && (f.atStep ?? step) === step) {
-      this.fail(renewalId, step, this.error(f.code, f.code === 'pinIncorrect' ? this.reportedTries() : null));
+      this.fail(renewalId, step, this.error(f.code, f.code === 'pinIncorrect' ? this.reportedTries() : null, f.into));
     }
     await this.emit(renewalId, step, 'finished');
   }
@@ -435,7 +444,7 @@ export class FakeBackend implements Backend {
     if (f && f.stage === stage) throw this.error(f.code);
   }
 
-  private error(code: ErrorCode, retriesLeft: number | null = null): ErrorView {
-    return { code, retriesLeft, at: null, detail: `fake back end: ${code}` };
+  private error(code: ErrorCode, retriesLeft: number | null = null, into?: StorageKind): ErrorView {
+    return { code, retriesLeft, at: null, detail: `fake back end: ${code}`, ...(into ? { into } : {}) };
   }
 }

@@ -98,6 +98,11 @@ export const STEP_KEYS: Record<RenewalStep, MessageKey> = {
   archive: 'steps.archive',
 };
 
+/** A progress row's words; without a USB token the engine's login step opens this PC's store. */
+export function stepLabelKey(step: RenewalStep, usesToken: boolean): MessageKey {
+  return step === 'login' && !usesToken ? 'steps.loginPc' : STEP_KEYS[step];
+}
+
 export const STATUS_KEYS: Record<CertStatus, MessageKey> = {
   valid: 'status.valid',
   renewalOpen: 'status.renewalOpen',

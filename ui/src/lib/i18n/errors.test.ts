@@ -68,6 +68,12 @@ describe('toErrorView', () => {
     expect(toErrorView(view('pinIncorrect'))).not.toHaveProperty('nativeCode');
   });
 
+  it('keeps the store that failed, which the error screen words its preparation text by', () => {
+    const intoToken = { ...view('tokenAbsent'), into: 'usbToken' as const };
+    expect(toErrorView(intoToken)).toEqual(intoToken);
+    expect(toErrorView({ ...view('tokenAbsent'), into: 'floppy' })).not.toHaveProperty('into');
+  });
+
   it('turns anything else into an internal error with the text as detail', () => {
     expect(toErrorView('command start_renewal not found')).toEqual({
       code: 'internal',
