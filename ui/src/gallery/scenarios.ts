@@ -265,4 +265,39 @@ export const SCENARIOS: Scenario[] = [
     shows: tid('pin-input'),
     primary: [tid('pin-submit'), ACTIONS],
   },
+  {
+    id: 'pin-bank-password',
+    title: 'the PIN with the bank’s own password',
+    fake: { bankPassword: 'secret', bankAsksUpfront: true },
+    walk: [RENEW, click('consent-yes'), wait('bank-password-input')],
+    shows: tid('bank-password-input'),
+    primary: [tid('pin-submit')],
+  },
+  {
+    id: 'welcome',
+    title: 'first start: no bank profile (add one, or try the demo)',
+    fake: { noProfile: true },
+    shows: tid('welcome'),
+    primary: [tid('profile-browse'), tid('start-demo')],
+  },
+  {
+    id: 'welcome-refused',
+    title: 'first start: a profile with problems, by line and column',
+    fake: { noProfile: true },
+    walk: [{ fill: tid('profile-path'), value: '/home/demo/Downloads/broken.toml' }, click('profile-add'), wait('profile-issues')],
+    shows: tid('profile-issues'),
+    primary: [tid('profile-add')],
+  },
+  {
+    id: 'settings',
+    title: '設定: bank profiles, reminders, language, autostart, updates',
+    fake: {
+      extraProfiles: [
+        { id: 'corp', name: '法人信用金庫', path: '/etc/shomei/banks.d/corp.toml', origin: 'administrator', state: 'loaded', issues: [] },
+      ],
+    },
+    walk: [click('open-settings'), wait('settings'), click('reminders-own'), wait('reminder-30')],
+    shows: tid('settings'),
+    primary: [tid('settings-close')],
+  },
 ];
