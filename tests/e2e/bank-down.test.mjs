@@ -49,7 +49,7 @@ before(async () => {
     env: { SOFTHSM2_CONF: path.join(demoDir, 'softhsm', 'softhsm2.conf') },
     home,
   });
-  await app.session.waitFor(rowOf(USB), T.firstScreen);
+  await app.ready(rowOf(USB));
 });
 
 after(async () => {

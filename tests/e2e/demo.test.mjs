@@ -5,7 +5,7 @@
 //   3. a PC → USB renewal (更新: 専用USBに保存する): the certificate ends on the token and
 //      leaves the PC store (the demo's own NSS database).
 // Each test starts from the list (reloading the page if the one before stopped half-way).
-// Run: see README.md in this directory.
+// Run: see DEVELOPMENT.md (end-to-end tests).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +45,7 @@ before(async () => {
     args: ['--demo-dir', demoDir],
     env: { SHOMEI_DEMO_EXTRAS: 'pc,expired' },
   });
-  await app.session.waitFor(rowOf(PC), T.firstScreen);
+  await app.ready(rowOf(PC));
   await app.shot('identity-list.png');
 });
 

@@ -20,7 +20,7 @@ before(async () => {
     args: ['--demo-dir', path.join(driver.scratch, 'demo')],
     env: { SHOMEI_DEMO_EXTRAS: 'pc' },
   });
-  await app.session.waitFor(rowOf(PC), T.firstScreen);
+  await app.ready(rowOf(PC));
 });
 
 after(async () => {

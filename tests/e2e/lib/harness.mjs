@@ -168,15 +168,31 @@ export class App {
     try {
       await fn(this.session);
     } catch (e) {
-      this.driver.failed = true;
-      const base = path.join(this.driver.artifacts, `${slug(t.name)}-failure`);
-      try {
-        await writeFile(`${base}.png`, await this.session.screenshot());
-        await writeFile(`${base}.html`, await this.session.source());
-      } catch {}
-      t.diagnostic(`screenshot ${base}.png; logs in ${this.driver.artifacts}; kept ${this.driver.scratch}`);
+      const shot = await this.failed(t.name);
+      t.diagnostic(`screenshot ${shot}; logs in ${this.driver.artifacts}; kept ${this.driver.scratch}`);
       throw e;
     }
+  }
+
+  /** Waits for the first screen to show `query`; a screenshot if it never does. */
+  async ready(query) {
+    try {
+      await this.session.waitFor(query, T.firstScreen);
+    } catch (e) {
+      const shot = await this.failed(`${this.name} launch`);
+      throw new Error(`${e.message} (screenshot ${shot}, kept ${this.driver.scratch})`);
+    }
+  }
+
+  /** Saves `<what>-failure.png` and `.html`, keeps the scratch directories; the PNG's path. */
+  async failed(what) {
+    this.driver.failed = true;
+    const base = path.join(this.driver.artifacts, `${slug(what)}-failure`);
+    try {
+      await writeFile(`${base}.png`, await this.session.screenshot());
+      await writeFile(`${base}.html`, await this.session.source());
+    } catch {}
+    return `${base}.png`;
   }
 
   /**
