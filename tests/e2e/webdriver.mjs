@@ -81,6 +81,14 @@ export async function waitForServer(base, timeoutMs, isAlive = () => true) {
   }, 500);
 }
 
+/**
+ * A locator: a CSS selector, or an XPath expression when it starts with `/` or `(`
+ * (XPath can match on text, e.g. the table row of one certificate).
+ */
+function locate(query) {
+  return /^[/(]/.test(query) ? { using: 'xpath', value: query } : { using: 'css selector', value: query };
+}
+
 export class Session {
   constructor(base, id) {
     this.base = base;
@@ -97,10 +105,10 @@ export class Session {
     return request(this.base, method, `/session/${this.id}${path}`, body, timeoutMs);
   }
 
-  /** The first element matching `css`, or null. */
+  /** The first element matching `css` (or an XPath, see locate()), or null. */
   async find(css) {
     try {
-      const v = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+      const v = await this.cmd('POST', '/element', locate(css));
       return v[ELEMENT_KEY];
     } catch (e) {
       if (e instanceof WebDriverError && e.error === 'no such element') return null;
@@ -114,7 +122,7 @@ export class Session {
 
   /** All elements matching `css` (possibly none). */
   async findAll(css) {
-    const v = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    const v = await this.cmd('POST', '/elements', locate(css));
     return v.map((e) => e[ELEMENT_KEY]);
   }
 
@@ -139,6 +147,23 @@ export class Session {
       await this.cmd('POST', `/element/${el}/click`, {});
       return true;
     });
+  }
+
+  /** Whether `css` is displayed and enabled now (false when it is not there). */
+  async enabled(css) {
+    const el = await this.findDisplayed(css);
+    return !!el && (await this.cmd('GET', `/element/${el}/enabled`)) === true;
+  }
+
+  /** Whether the radio button or checkbox `css` is selected now. */
+  async selected(css) {
+    const el = await this.findDisplayed(css);
+    return !!el && (await this.cmd('GET', `/element/${el}/selected`)) === true;
+  }
+
+  /** Reloads the page: the app starts its UI again from the list. */
+  async refresh() {
+    await this.cmd('POST', '/refresh', {}, 60_000);
   }
 
   /** Waits for `css`, then types `text` into it. */

@@ -175,7 +175,7 @@ async fn set_up(dir: &Path, hsm: &SoftHsm) -> (EstServer, Engine) {
     drop(token);
 
     // The demo profile, saying explicitly that a renewal removes what it replaced.
-    let text = demo::profile_text(&server.base_url(), hsm.module().path()).replacen(
+    let text = demo::profile_text(&server.base_url(), hsm.module().path(), None).replacen(
         "\n[est]",
         "\nreplaced = \"remove\"\n\n[est]",
         1,

@@ -1,9 +1,17 @@
 //! The embedded demo: a private SoftHSM token, a demo bank CA, an identity for
 //! 「株式会社デモ商事」 that expires in 12 days, and the EST test CA serving on
-//! 127.0.0.1, so anyone can walk a full renewal without a bank.
+//! 127.0.0.1, so anyone can walk a full renewal without a bank. [`Extras`]
+//! (`SHOMEI_DEMO_EXTRAS`) add a PC store of the demo's own and an expired
+//! certificate, for the end-to-end tests and anyone who wants to see those screens.
 //!
 //! Everything lives in the directory given (never the user's own stores). The
 //! demo PIN is public on purpose; real PINs never appear anywhere.
+
+mod extras;
+
+pub use extras::{
+    Extras, DEMO_EXPIRED_DAYS_AGO, DEMO_EXPIRED_NAME, DEMO_PC_DAYS_LEFT, DEMO_PC_NAME, EXTRAS_ENV,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,6 +32,8 @@ const DEMO_SO_PIN: &str = "demo-so-0000";
 pub const DEMO_TOKEN_LABEL: &str = "Shomei Demo USB";
 pub const DEMO_BANK: &str = "デモ信用金庫";
 pub const DEMO_COMPANY: &str = "株式会社デモ商事";
+/// The demo bank's support contact (`[support] name`).
+pub const DEMO_SUPPORT: &str = "デモ信用金庫 デモ窓口";
 /// Days the demo identity has left when it is created.
 pub const DEMO_DAYS_LEFT: i64 = 12;
 
@@ -53,9 +63,16 @@ pub fn prepare_token_directory(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Prepare (or reuse) the demo in `dir` and start its EST test CA.
+/// Prepare (or reuse) the demo in `dir`, with the [`Extras`] `SHOMEI_DEMO_EXTRAS`
+/// asks for, and start its EST test CA.
 /// Must run before anything else in the process loads SoftHSM.
 pub async fn start(dir: &Path) -> Result<Demo> {
+    start_with(dir, Extras::from_env()?).await
+}
+
+/// [`start`] with the extras given. Extras are added when the demo's stores are
+/// created; a directory made before keeps what it has.
+pub async fn start_with(dir: &Path, extras: Extras) -> Result<Demo> {
     prepare_token_directory(dir)?;
     let hsm = SoftHsm::create(&dir.join("softhsm"))?;
     let ca = Arc::new(load_or_create_ca(dir)?);
@@ -80,10 +97,18 @@ pub async fn start(dir: &Path) -> Result<Demo> {
     if token.list_identities().identities.is_empty() {
         token.login(&pin)?;
         create_demo_identity(token.as_ref(), &ca)?;
+        if extras.expired {
+            extras::create_expired_identity(token.as_ref(), &ca)?;
+        }
     }
+    let nss_database = extras::pc_store(dir, extras, &ca)?;
 
     let profile_path = dir.join("bank.toml");
-    let profile = profile_text(&server.base_url(), hsm.module().path());
+    let profile = profile_text(
+        &server.base_url(),
+        hsm.module().path(),
+        nss_database.as_deref(),
+    );
     std::fs::write(&profile_path, profile).map_err(|e| internal("write profile")(e.to_string()))?;
     let (profile, pinned_roots) =
         BankProfile::load(&profile_path).map_err(|e| internal("load profile")(e.to_string()))?;
@@ -96,8 +121,19 @@ pub async fn start(dir: &Path) -> Result<Demo> {
 }
 
 /// The demo's bank profile (`bank.toml` in the demo directory): the demo EST
-/// server, its CA, the demo token on SoftHSM, and never this PC's own store.
-pub fn profile_text(base_url: &str, module: &Path) -> String {
+/// server, its CA, the demo token on SoftHSM, and never this PC's own store: no
+/// PC store at all, or (`nss_database`) the demo's own NSS database.
+pub fn profile_text(base_url: &str, module: &Path, nss_database: Option<&Path>) -> String {
+    let pc_store = match nss_database {
+        Some(db) => format!(
+            "# The demo's own NSS database, never this PC's.\n\
+             [pc_store]\nnss_database = {}\n",
+            toml_string(&db.display().to_string())
+        ),
+        None => "# The demo never looks at this PC's own certificate store.\n\
+                 [pc_store]\nenabled = false\n"
+            .to_owned(),
+    };
     format!(
         "# Demo bank profile, written by `shomei --demo`.\n\
          name = \"{DEMO_BANK}\"\n\
@@ -106,9 +142,8 @@ pub fn profile_text(base_url: &str, module: &Path) -> String {
          [est]\nbase_url = \"{base_url}\"\nca_file = \"ca.pem\"\n\n\
          [renewal]\nwindow_opens_days = 30\nreminder_days = [30, 10, 3, 1, 0]\nreacquire_grace_days = 90\n\n\
          [token]\nmodule = {}\nlabel = \"{DEMO_TOKEN_LABEL}\"\n\n\
-         [support]\nname = \"{DEMO_BANK} デモ窓口\"\nhours = \"デモのため問い合わせ先はありません\"\n\n\
-         # The demo never looks at this PC's own certificate store.\n\
-         [pc_store]\nenabled = false\n",
+         [support]\nname = \"{DEMO_SUPPORT}\"\nhours = \"デモのため問い合わせ先はありません\"\n\n\
+         {pc_store}",
         toml_string(&module.display().to_string()),
     )
 }
@@ -141,7 +176,20 @@ pub fn create_demo_identity(token: &dyn Token, ca: &TestCa) -> Result<()> {
 
 /// [`create_demo_identity`] with another kind of key.
 pub fn create_identity(token: &dyn Token, ca: &TestCa, spec: KeySpec) -> Result<()> {
-    let key = token.generate_key(spec, DEMO_COMPANY)?;
+    let not_after = OffsetDateTime::now_utc() + Duration::days(DEMO_DAYS_LEFT);
+    create_named_identity(token, ca, spec, DEMO_COMPANY, not_after)
+}
+
+/// An identity of 「株式会社デモ商事」 whose common name is `name`, with its key
+/// generated in `token`, valid for a year until `not_after`.
+pub(crate) fn create_named_identity(
+    token: &dyn Token,
+    ca: &TestCa,
+    spec: KeySpec,
+    name: &str,
+    not_after: OffsetDateTime,
+) -> Result<()> {
+    let key = token.generate_key(spec, name)?;
     let mut params = rcgen::CertificateParams::default();
     // A fresh name: the default one holds a CN that a later push would replace in place.
     params.distinguished_name = rcgen::DistinguishedName::new();
@@ -154,17 +202,16 @@ pub fn create_identity(token: &dyn Token, ca: &TestCa, spec: KeySpec) -> Result<
         .push(rcgen::DnType::OrganizationName, DEMO_COMPANY);
     params
         .distinguished_name
-        .push(rcgen::DnType::CommonName, DEMO_COMPANY);
+        .push(rcgen::DnType::CommonName, name);
     let signer = CsrSigner::new(key.handle.as_ref())
         .ok_or_else(|| EngineError::Internal("demo key cannot sign a request".into()))?;
     let csr = params
         .serialize_request(&signer)
         .map_err(|e| internal("sign request")(e.to_string()))?;
-    let not_after = OffsetDateTime::now_utc() + Duration::days(DEMO_DAYS_LEFT);
     let not_before = not_after - Duration::days(365);
     let cert = ca
         .issue_from_csr(csr.der(), not_before, not_after)
         .map_err(|e| internal("issue demo certificate")(e.to_string()))?;
-    token.install_certificate(&key.key_id, DEMO_COMPANY, &cert)?;
+    token.install_certificate(&key.key_id, name, &cert)?;
     Ok(())
 }

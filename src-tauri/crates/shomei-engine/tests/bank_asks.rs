@@ -27,7 +27,11 @@ async fn bank(
     let key = std::fs::read_to_string(dir.join("ca-key.pem")).unwrap();
     let ca = Arc::new(TestCa::from_pem(&cert, &key).unwrap());
     let server = EstServer::start(ca, options).await.unwrap();
-    let mut text = demo::profile_text(&server.base_url(), &demo.profile.module_path().unwrap());
+    let mut text = demo::profile_text(
+        &server.base_url(),
+        &demo.profile.module_path().unwrap(),
+        None,
+    );
     if let Some(user) = http_user {
         text = text.replace(
             "ca_file = \"ca.pem\"\n",

@@ -318,9 +318,14 @@ describe('screens', () => {
     // Without a [support] section: "contact your bank", still a next step.
     const bare = render(ErrorScreen, { props: { error: rejected, bank: { ...bank, support: null }, onBack: noop } }).body;
     expect(bare).toContain('お取引の銀行にお問い合わせください。');
-    // The bank down or a wrong PIN: nothing to call the bank about.
+    // The bank down: the bank knows whether its server is under maintenance.
     const down: ErrorView = { code: 'bankUnreachable', retriesLeft: null, at: null, detail: null };
-    expect(render(ErrorScreen, { props: { error: down, bank, onBack: noop } }).body).not.toContain('error-contact');
+    expect(render(ErrorScreen, { props: { error: down, bank, onBack: noop } }).body).toContain('電話：0120-000-000');
+    // A wrong PIN or a missing token: nothing to call the bank about.
+    const pin: ErrorView = { code: 'pinIncorrect', retriesLeft: null, at: null, detail: null };
+    expect(render(ErrorScreen, { props: { error: pin, bank, onBack: noop } }).body).not.toContain('error-contact');
+    const absent: ErrorView = { code: 'tokenAbsent', retriesLeft: null, at: null, detail: null };
+    expect(render(ErrorScreen, { props: { error: absent, bank, onBack: noop } }).body).not.toContain('error-contact');
   });
 });
 

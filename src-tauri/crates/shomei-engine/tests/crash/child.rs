@@ -140,7 +140,8 @@ async fn environment(dir: &Path, store: Store) -> (EstServer, Engine) {
             let ca = Arc::new(load_ca(dir));
             let server = EstServer::start(ca, options).await.expect("EST test CA");
             let profile_path = dir.join("bank.toml");
-            let text = demo::profile_text(&server.base_url(), &d.profile.module_path().unwrap());
+            let text =
+                demo::profile_text(&server.base_url(), &d.profile.module_path().unwrap(), None);
             std::fs::write(&profile_path, text).unwrap();
             let (profile, roots) = BankProfile::load(&profile_path).unwrap();
             (server, profile, roots)
@@ -234,7 +235,7 @@ async fn crossed(
     }
     let server = EstServer::start(ca, options).await.expect("EST test CA");
     let profile_path = dir.join("bank.toml");
-    let text = demo::profile_text(&server.base_url(), hsm.module().path()).replace(
+    let text = demo::profile_text(&server.base_url(), hsm.module().path(), None).replace(
         "[pc_store]\nenabled = false\n",
         &format!("[pc_store]\nnss_database = \"{}\"\n", nssdb.display()),
     );

@@ -55,6 +55,13 @@ pub fn open_database(dir: &Path) -> Result<Pkcs11Token> {
             format!("NSS database {}", dir.display()).into(),
         ));
     }
+    let module = Pkcs11Module::load_with_parameters(softokn()?, Some(&parameters(dir)?))?;
+    module.open_token_as(&TokenSelector::by_label(NSS_DB_TOKEN), StorageKind::ThisPc)
+}
+
+/// The soft token's `C_Initialize` parameters for the database in `dir`
+/// (read-write: NSS creates the database files when they are missing).
+fn parameters(dir: &Path) -> Result<String> {
     let dir = dir
         .to_str()
         .ok_or_else(|| StoreError::NotFound("NSS database path is not UTF-8".into()))?;
@@ -63,8 +70,49 @@ pub fn open_database(dir: &Path) -> Result<Pkcs11Token> {
             "an NSS database path containing a quote",
         ));
     }
-    let parameters =
-        format!("configdir='sql:{dir}' certPrefix='' keyPrefix='' secmod='secmod.db' flags=");
-    let module = Pkcs11Module::load_with_parameters(softokn()?, Some(&parameters))?;
+    Ok(format!(
+        "configdir='sql:{dir}' certPrefix='' keyPrefix='' secmod='secmod.db' flags="
+    ))
+}
+
+/// Create a new NSS database with an empty password in the existing directory
+/// `dir`, as `certutil -N --empty-password` does, and open it. Only for databases
+/// Shomei owns (the demo's); a user's database is Chromium's to create. Refused
+/// if `dir` already holds one.
+pub fn create_database(dir: &Path) -> Result<Pkcs11Token> {
+    use cryptoki::session::UserType;
+    use cryptoki::types::AuthPin;
+
+    if dir.join("cert9.db").exists() {
+        return Err(StoreError::Platform {
+            op: "create NSS database",
+            code: format!("{} already holds one", dir.display()).into(),
+        });
+    }
+    // Loading the soft token on an empty directory writes cert9.db and key4.db.
+    let module = Pkcs11Module::load_with_parameters(softokn()?, Some(&parameters(dir)?))?;
+    let ctx = module.context();
+    let platform = |op: &'static str| move |e| super::errors::classify(op, e);
+    let slot = ctx
+        .get_slots_with_token()
+        .map_err(platform("list slots"))?
+        .into_iter()
+        .find(|s| {
+            ctx.get_token_info(*s)
+                .is_ok_and(|info| info.label().trim_end() == NSS_DB_TOKEN)
+        })
+        .ok_or_else(|| StoreError::TokenAbsent(NSS_DB_TOKEN.into()))?;
+    // A new key database has no password yet: the security officer's is empty, and
+    // setting the user's to empty too is what lets keys be stored without a login.
+    let empty = || AuthPin::new(String::new().into());
+    let session = ctx
+        .open_rw_session(slot)
+        .map_err(platform("open session"))?;
+    session
+        .login(UserType::So, Some(&empty()))
+        .map_err(platform("SO login"))?;
+    session.init_pin(&empty()).map_err(platform("init PIN"))?;
+    session.logout().map_err(platform("SO logout"))?;
+    drop(session);
     module.open_token_as(&TokenSelector::by_label(NSS_DB_TOKEN), StorageKind::ThisPc)
 }

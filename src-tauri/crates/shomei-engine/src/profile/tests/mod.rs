@@ -111,12 +111,29 @@ fn the_demo_profile_is_valid() {
     let text = crate::demo::profile_text(
         "https://127.0.0.1:8443",
         Path::new("C:\\softhsm\\\"x\".dll"),
+        None,
     );
     let p = parse(&text, Path::new("/tmp/demo/bank.toml")).unwrap_or_else(|e| panic!("{e:#?}"));
     assert!(p.media_storage && !p.pc_store.enabled);
     assert_eq!(
         p.module_path(),
         Some(PathBuf::from("C:\\softhsm\\\"x\".dll"))
+    );
+    assert_eq!(
+        p.support.as_ref().and_then(|s| s.name.as_deref()),
+        Some(crate::demo::DEMO_SUPPORT)
+    );
+    // With the demo's own PC store: that database, never this PC's.
+    let text = crate::demo::profile_text(
+        "https://127.0.0.1:8443",
+        Path::new("/usr/lib/softhsm/libsofthsm2.so"),
+        Some(Path::new("/tmp/demo \"d\"/nssdb")),
+    );
+    let p = parse(&text, Path::new("/tmp/demo/bank.toml")).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(p.pc_store.enabled);
+    assert_eq!(
+        p.pc_store.nss_database,
+        Some(PathBuf::from("/tmp/demo \"d\"/nssdb"))
     );
 }
 
