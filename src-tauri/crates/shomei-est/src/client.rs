@@ -12,8 +12,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rustls::client::ResolvesClientCert;
-use rustls::sign::CertifiedKey;
 use rustls::client::WebPkiServerVerifier;
+use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, RootCertStore, SignatureScheme};
 use rustls_pki_types::CertificateDer;
 use shomei_store::signer::TlsSigningKey;

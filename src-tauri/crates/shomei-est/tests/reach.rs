@@ -37,7 +37,11 @@ async fn the_bank_is_reached_without_a_client_certificate_over_tls_12_and_13() {
         };
         let server = EstServer::start(ca.clone(), options).await.unwrap();
         let reached = client(server.base_url(), &ca).reach().await;
-        assert_eq!(reached.unwrap(), Reached::CertificateRequired, "{versions:?}");
+        assert_eq!(
+            reached.unwrap(),
+            Reached::CertificateRequired,
+            "{versions:?}"
+        );
         // Nothing got as far as an EST request.
         assert_eq!(server.request_count(), 0, "{versions:?}");
     }
