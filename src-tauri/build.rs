@@ -8,6 +8,7 @@ fn main() {
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "app_info",
             "list_identities",
+            "precheck_renewal",
             "start_renewal",
             "install_renewal",
             "cancel_renewal",

@@ -102,6 +102,7 @@ pub fn run() -> i32 {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_identities,
+            commands::precheck_renewal,
             commands::start_renewal,
             commands::install_renewal,
             commands::cancel_renewal,
