@@ -1,6 +1,6 @@
 // The only module that imports @tauri-apps/*. Invoke names and argument shapes are the
 // contract with src-tauri's commands; arguments are camelCase as Tauri expects by default.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWindow } from '@tauri-apps/api/window';
 import type { Backend, Unsubscribe } from './backend';
@@ -8,6 +8,8 @@ import type {
   AppInfo,
   IdentityListing,
   IssuedCertificate,
+  PrecheckItem,
+  PrecheckReport,
   ProgressEvent,
   RenewalOutcome,
   StorageKind,
@@ -34,6 +36,12 @@ export class TauriBackend implements Backend {
   }
   listIdentities(): Promise<IdentityListing> {
     return call('list_identities');
+  }
+  precheckRenewal(fingerprint: string, onCheck: (item: PrecheckItem) => void): Promise<PrecheckReport> {
+    // A channel of this call only: each check as it changes, in order.
+    const channel = new Channel<PrecheckItem>();
+    channel.onmessage = onCheck;
+    return call('precheck_renewal', { fingerprint, onCheck: channel });
   }
   startRenewal(
     fingerprint: string,
