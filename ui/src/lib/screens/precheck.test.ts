@@ -49,6 +49,8 @@ describe('PrecheckScreen', () => {
     expect(body).toContain('data-testid="precheck-contact"');
     expect(body).toContain('0120-000-000');
     expect(body).toContain('再確認');
+    // 再確認 is the default action once a check failed (it takes the focus).
+    expect(body).toMatch(/data-testid="precheck-retry" data-autofocus/);
     expect(body).toContain('data-testid="precheck-back"');
 
     const down = item('bank', 'failed', 'bankUnreachable');
