@@ -15,6 +15,7 @@ fn main() {
             "save_settings",
             "start_demo",
             "list_identities",
+            "precheck_renewal",
             "start_renewal",
             "install_renewal",
             "cancel_renewal",

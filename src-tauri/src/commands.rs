@@ -6,9 +6,11 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 use shomei_engine::model::{
-    ErrorView, IdentityListing, IssuedCertificate, ProgressEvent, RenewalOutcome, StorageKind,
+    ErrorView, IdentityListing, IssuedCertificate, PrecheckItem, PrecheckReport, ProgressEvent,
+    RenewalOutcome, StorageKind,
 };
-use shomei_engine::{ProgressSink, RenewalOptions};
+use shomei_engine::{PrecheckSink, ProgressSink, RenewalOptions};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, State};
 
 /// The event name the UI listens to for [`ProgressEvent`]s.
@@ -31,6 +33,27 @@ pub async fn list_identities(state: State<'_, AppState>) -> Result<IdentityListi
     tauri::async_runtime::spawn_blocking(move || engine.list())
         .await
         .map_err(|e| internal(&e))
+}
+
+/// 電子証明書更新前処理中: the checks before a renewal, each pushed to `on_check`
+/// as it changes (the window ticks them live); the whole report at the end. No
+/// PIN, nothing changed.
+#[tauri::command]
+pub async fn precheck_renewal(
+    state: State<'_, AppState>,
+    fingerprint: String,
+    on_check: Channel<PrecheckItem>,
+) -> Result<PrecheckReport, ErrorView> {
+    let sink: PrecheckSink = Arc::new(move |item: PrecheckItem| {
+        if let Err(e) = on_check.send(item) {
+            tracing::warn!(error = %e, "could not deliver a pre-renewal check");
+        }
+    });
+    state
+        .banks()
+        .precheck(&fingerprint, &sink)
+        .await
+        .map_err(|e| e.view())
 }
 
 #[tauri::command]

@@ -106,6 +106,7 @@ pub fn run() -> i32 {
             setup::save_settings,
             setup::start_demo,
             commands::list_identities,
+            commands::precheck_renewal,
             commands::start_renewal,
             commands::install_renewal,
             commands::cancel_renewal,

@@ -19,12 +19,19 @@ describe('gallery scenarios', () => {
     }
   });
 
-  it('start the flow on the list, the welcome screen, or the error the scenario asks for', async () => {
+  it('start the flow on the list, the welcome screen, an unfinished renewal, or the error the scenario asks for', async () => {
     for (const s of SCENARIOS) {
       const options = fakeOptionsFromUrl(url(`?scenario=${s.id}`))!;
       const flow = new RenewalFlow(new FakeBackend(options));
       await flow.start();
-      const first = s.fake?.failWith?.stage === 'list' ? 'error' : s.fake?.noProfile ? 'welcome' : 'list';
+      const first =
+        s.fake?.failWith?.stage === 'list'
+          ? 'error'
+          : s.fake?.noProfile
+            ? 'welcome'
+            : s.fake?.unfinished?.length
+              ? 'unfinished'
+              : 'list';
       expect([s.id, flow.screen.kind]).toEqual([s.id, first]);
       flow.dispose();
     }

@@ -20,9 +20,11 @@ use secrecy::SecretString;
 
 use crate::error::{EngineError, Result};
 use crate::journal::Journal;
-use crate::model::{IdentityListing, IssuedCertificate, NotRenewable, ProfileView, RenewalOutcome};
+use crate::model::{
+    IdentityListing, IssuedCertificate, NotRenewable, PrecheckReport, ProfileView, RenewalOutcome,
+};
 use crate::profile::{BankProfile, Catalog};
-use crate::{Clock, Engine, PollPolicy, ProgressSink, RenewalOptions, Resumed};
+use crate::{Clock, Engine, PollPolicy, PrecheckSink, ProgressSink, RenewalOptions, Resumed};
 
 pub struct Banks {
     engines: Vec<Engine>,
@@ -204,6 +206,15 @@ impl Banks {
         self.by_identity(fingerprint)?
             .start_renewal_with(fingerprint, options, pin, progress)
             .await
+    }
+
+    /// See [`Engine::precheck`]: by the bank of the identity (or of its
+    /// unfinished renewal).
+    pub async fn precheck(&self, fingerprint: &str, sink: &PrecheckSink) -> Result<PrecheckReport> {
+        Ok(self
+            .by_identity(fingerprint)?
+            .precheck(fingerprint, sink)
+            .await)
     }
 
     pub fn not_before(&self, fingerprint: &str) -> Result<()> {

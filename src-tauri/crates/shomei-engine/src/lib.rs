@@ -28,7 +28,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{EngineError, Result};
 pub use journal::Journal;
 pub use profile::BankProfile;
-pub use renewal::{Engine, PollPolicy, ProgressSink, RenewalOptions, Resumed};
+pub use renewal::{Engine, PollPolicy, PrecheckSink, ProgressSink, RenewalOptions, Resumed};
 pub use stores::StoreSource;
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ import type {
   IdentityListing,
   IssuedCertificate,
   ProfileView,
+  PrecheckItem,
+  PrecheckReport,
   ProgressEvent,
   RenewalOutcome,
   Settings,
@@ -39,6 +41,11 @@ export interface Backend extends SetupBackend {
   /** The window's title (the OS shows it in the title bar and the task bar). */
   setTitle(title: string): Promise<void>;
   listIdentities(): Promise<IdentityListing>;
+  /**
+   * 電子証明書更新前処理中: the checks before renewing `fingerprint` (no PIN, nothing
+   * changed). `onCheck` gets each check as its state changes; the report comes at the end.
+   */
+  precheckRenewal(fingerprint: string, onCheck: (item: PrecheckItem) => void): Promise<PrecheckReport>;
   /**
    * Logs in, generates the key, asks the bank and verifies the answer; does not install.
    * At the token's final PIN try it rejects with pinFinalTry without sending the PIN unless

@@ -237,3 +237,41 @@ export type SupportContactView = { name: string | null, phone: string | null, ur
  * e.g. 「平日 9:00〜17:00」.
  */
 hours: string | null, };
+
+export type PrecheckKind = "certificate" | "window" | "bank" | "token";
+
+export type CheckState = "waiting" | "running" | "passed" | "failed" | "notNeeded";
+
+export type PinWarning = { 
+/**
+ * CKF_USER_PIN_FINAL_TRY: one wrong entry locks the token.
+ */
+finalTry: boolean, 
+/**
+ * CKF_USER_PIN_COUNT_LOW: a wrong entry has been made since the last login.
+ */
+countLow: boolean, };
+
+export type PrecheckItem = { check: PrecheckKind, state: CheckState, 
+/**
+ * Why it failed (the code says what to do).
+ */
+error: ErrorView | null, 
+/**
+ * Token check passed, but the PIN has few tries left: said before the PIN.
+ */
+pin: PinWarning | null, };
+
+export type PrecheckReport = { fingerprint: string, 
+/**
+ * Every check, in order, in its final state.
+ */
+checks: Array<PrecheckItem>, 
+/**
+ * All passed (or were not needed): the renewal can go on.
+ */
+passed: boolean, 
+/**
+ * Renewing it carries an unfinished renewal on rather than starting afresh.
+ */
+carriesOn: boolean, };

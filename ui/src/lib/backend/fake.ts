@@ -17,6 +17,9 @@ import type {
   IdentityView,
   IssuedCertificate,
   ProfileView,
+  PrecheckItem,
+  PrecheckKind,
+  PrecheckReport,
   ProgressEvent,
   RenewalOutcome,
   RenewalStep,
@@ -27,6 +30,7 @@ import type {
   UnfinishedStage,
 } from './bindings';
 import { FakeSetup, type FakeSetupOptions } from './fakeSetup';
+import { fakePrecheck } from './fakePrecheck';
 
 export type FakeStage = 'list' | 'start' | 'install' | 'cancel' | 'discard';
 
@@ -58,6 +62,10 @@ export interface FakeOptions extends FakeSetupOptions {
   /** Renewals a previous run left unfinished, by the index of the identity they renew (or
    * `gone: true` for one whose certificate is no longer listed). */
   unfinished?: FakeUnfinished[];
+  /** 電子証明書更新前処理中: make this check fail with this code (certificate: notFound,
+   * tokenAbsent; window: outsideWindow, stillPending; bank: bankUnreachable, bankNotTrusted;
+   * token: tokenAbsent, pinLocked). A locked PIN (pinTries 0) fails the token check by itself. */
+  precheckFail?: { check: PrecheckKind; code: ErrorCode };
 }
 
 export interface FakeUnfinished {
@@ -312,6 +320,23 @@ export class FakeBackend implements Backend {
     return () => this.setup.dropListeners.delete(cb);
   }
 
+  async precheckRenewal(fingerprint: string, onCheck: (item: PrecheckItem) => void): Promise<PrecheckReport> {
+    const same = (fp: string) => fp.toLowerCase() === fingerprint.toLowerCase();
+    return fakePrecheck(
+      {
+        fingerprint,
+        identity: this.identities.find((i) => same(i.fingerprint)),
+        unfinished: this.unfinished.find((u) => same(u.fingerprint)),
+        pinTries: this.pinTries,
+        pinTriesFull: PIN_TRIES,
+        fail: this.options.precheckFail,
+        error: (code) => this.error(code),
+        pause: () => this.pause(),
+      },
+      onCheck,
+    );
+  }
+
   /** The store the last renewal asked to go into (null: where the identity is). */
   lastInto: StorageKind | null = null;
   /** The bank password the last renewal was given (tests check it is passed, not kept). */
@@ -429,9 +454,13 @@ export class FakeBackend implements Backend {
     throw error;
   }
 
-  private async emit(renewalId: string, step: RenewalStep, phase: ProgressEvent['phase']): Promise<void> {
+  private async pause(): Promise<void> {
     const ms = this.options.delayMs ?? 0;
     if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+  }
+
+  private async emit(renewalId: string, step: RenewalStep, phase: ProgressEvent['phase']): Promise<void> {
+    await this.pause();
     this.broadcast({ renewalId, step, phase, error: null });
   }
 

@@ -1,6 +1,6 @@
 // The only module that imports @tauri-apps/*. Invoke names and argument shapes are the
 // contract with src-tauri's commands; arguments are camelCase as Tauri expects by default.
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { getCurrentWindow } from '@tauri-apps/api/window';
@@ -10,6 +10,8 @@ import type {
   IdentityListing,
   IssuedCertificate,
   ProfileView,
+  PrecheckItem,
+  PrecheckReport,
   ProgressEvent,
   RenewalOutcome,
   Settings,
@@ -37,6 +39,12 @@ export class TauriBackend implements Backend {
   }
   listIdentities(): Promise<IdentityListing> {
     return call('list_identities');
+  }
+  precheckRenewal(fingerprint: string, onCheck: (item: PrecheckItem) => void): Promise<PrecheckReport> {
+    // A channel of this call only: each check as it changes, in order.
+    const channel = new Channel<PrecheckItem>();
+    channel.onmessage = onCheck;
+    return call('precheck_renewal', { fingerprint, onCheck: channel });
   }
   startRenewal(
     fingerprint: string,

@@ -31,7 +31,7 @@ describe('RenewalFlow', () => {
     expect(old.status).toBe('renewalOpen');
     expect(old.daysLeft).toBe(12);
 
-    flow.renew(old.fingerprint);
+    await flow.renew(old.fingerprint);
     screen(flow, 'consentRequest');
     await flow.answerRequestConsent(true);
     screen(flow, 'pin');
@@ -55,7 +55,7 @@ describe('RenewalFlow', () => {
 
   it('drives the progress list from events: every issuing step ends finished', async () => {
     const { flow } = await started();
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     const snapshots: string[] = [];
     const stop = flow.subscribe((s) => {
@@ -69,18 +69,16 @@ describe('RenewalFlow', () => {
   });
 
   it('skips the PIN for a certificate on this PC', async () => {
-    const { flow } = await started();
-    const pc = screen(flow, 'list').listing.identities.find((i) => i.storage === 'thisPc');
-    if (!pc) throw new Error('the fake should list a PC identity');
-    // The PC identity is not yet in its window; the flow leaves that judgement to the back end.
-    flow.renew(pc.fingerprint);
+    const { flow } = await started({ identities: [{ cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' }] });
+    const [pc] = screen(flow, 'list').listing.identities;
+    await flow.renew(pc!.fingerprint);
     await flow.answerRequestConsent(true);
     screen(flow, 'consentInstall');
   });
 
   it('returns to the list without calling the back end on consent 1 "no"', async () => {
     const { flow } = await started();
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(false);
     screen(flow, 'list');
   });
@@ -88,7 +86,7 @@ describe('RenewalFlow', () => {
   it('cancels the renewal on consent 2 "no" and keeps the old certificate', async () => {
     const { flow, backend } = await started();
     const old = usbIdentity(flow);
-    flow.renew(old.fingerprint);
+    await flow.renew(old.fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     const { issued } = screen(flow, 'consentInstall');
@@ -100,7 +98,7 @@ describe('RenewalFlow', () => {
 
   it('keeps the PIN screen on a wrong PIN, with no count the token does not give', async () => {
     const { flow } = await started();
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin('0000');
     const pin = screen(flow, 'pin');
@@ -111,7 +109,7 @@ describe('RenewalFlow', () => {
   it('asks for confirmation at the final try and locks after a confirmed wrong PIN', async () => {
     const { flow, backend } = await started();
     const sent = vi.spyOn(backend, 'startRenewal');
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin('0000');
     await flow.submitPin('0000');
@@ -130,17 +128,17 @@ describe('RenewalFlow', () => {
     expect(screen(flow, 'error').error.code).toBe('pinLocked');
     expect(sent.mock.calls.map((c) => c[2])).toEqual([false, false, false, true]);
 
-    // Locked for good: even the right PIN is refused now.
+    // Locked for good: the checks before renewing say so, before any PIN is asked.
     await flow.backToList();
-    flow.renew(usbIdentity(flow).fingerprint);
-    await flow.answerRequestConsent(true);
-    await flow.submitPin(FAKE_PIN, true);
-    expect(screen(flow, 'error').error.code).toBe('pinLocked');
+    await flow.renew(usbIdentity(flow).fingerprint);
+    const check = screen(flow, 'precheck');
+    expect(check.failed?.check).toBe('token');
+    expect(check.failed?.error?.code).toBe('pinLocked');
   });
 
   it('does not send even a right PIN at the final try until confirmed, then renews', async () => {
     const { flow } = await started({ pinTries: 1 });
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     const pin = screen(flow, 'pin');
@@ -153,7 +151,7 @@ describe('RenewalFlow', () => {
   it('never confirms a final try the screen did not warn about', async () => {
     const { flow, backend } = await started();
     const sent = vi.spyOn(backend, 'startRenewal');
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin('0000', true);
     expect(sent.mock.calls[0]?.[2]).toBe(false);
@@ -161,7 +159,7 @@ describe('RenewalFlow', () => {
 
   it('lets a corrected PIN through after a wrong one', async () => {
     const { flow } = await started();
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin('9999');
     await flow.submitPin(FAKE_PIN);
@@ -174,7 +172,7 @@ describe('RenewalFlow', () => {
     flow.subscribe((s) => {
       if (s.kind === 'issuing') failedStep = s.steps.find((x) => x.state === 'failed')?.step ?? failedStep;
     });
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     expect(failedStep).toBe('request');
@@ -186,7 +184,7 @@ describe('RenewalFlow', () => {
   it('tells the user to try later when the bank has not issued yet, keeping the old certificate', async () => {
     const { flow } = await started({ failWith: { stage: 'start', code: 'stillPending', atStep: 'request' } });
     const old = usbIdentity(flow);
-    flow.renew(old.fingerprint);
+    await flow.renew(old.fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     expect(screen(flow, 'error').error.code).toBe('stillPending');
@@ -197,7 +195,7 @@ describe('RenewalFlow', () => {
   it('reports an install failure without losing the old certificate', async () => {
     const { flow } = await started({ failWith: { stage: 'install', code: 'tokenRemoved', atStep: 'install' } });
     const old = usbIdentity(flow);
-    flow.renew(old.fingerprint);
+    await flow.renew(old.fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     await flow.answerInstallConsent(true);
@@ -215,20 +213,22 @@ describe('RenewalFlow', () => {
     const { flow } = await started();
     await flow.submitPin(FAKE_PIN);
     await flow.answerInstallConsent(true);
-    flow.renew('no such fingerprint');
+    await flow.renew('no such fingerprint');
     screen(flow, 'list');
   });
 
   it('discards an unfinished renewal on the token after its consent and the PIN', async () => {
+    // The window opens on the renewal cut short, so it is not missed.
     const { flow } = await started({ unfinished: [{ identity: 0, stage: 'pending', stuck: true }] });
-    const [u] = screen(flow, 'list').listing.unfinished;
+    const u = screen(flow, 'unfinished').unfinished;
     expect(u.storage).toBe('usbToken');
 
-    flow.discard(u.renewalId);
+    flow.discardUnfinished();
     await flow.answerDiscardConsent(false);
-    expect(screen(flow, 'list').listing.unfinished).toHaveLength(1);
+    // いいえ changed nothing: back on the renewal's screen.
+    expect(screen(flow, 'unfinished').unfinished.renewalId).toBe(u.renewalId);
 
-    flow.discard(u.renewalId);
+    flow.discardUnfinished();
     expect(screen(flow, 'consentDiscard').unfinished.stage).toBe('pending');
     await flow.answerDiscardConsent(true);
     screen(flow, 'discardPin');
@@ -240,9 +240,9 @@ describe('RenewalFlow', () => {
 
   it('discards a renewal in the PC store without a PIN, and shows a failure as an error', async () => {
     const { flow } = await started({ unfinished: [{ identity: 1, stage: 'archiving' }] });
-    const [u] = screen(flow, 'list').listing.unfinished;
+    const u = screen(flow, 'unfinished').unfinished;
     expect(u.storage).toBe('thisPc');
-    flow.discard(u.renewalId);
+    flow.discardUnfinished();
     await flow.answerDiscardConsent(true);
     expect(screen(flow, 'list').listing.unfinished).toHaveLength(0);
 
@@ -250,8 +250,7 @@ describe('RenewalFlow', () => {
       unfinished: [{ identity: 1, stage: 'interrupted' }],
       failWith: { stage: 'discard', code: 'renewalInProgress' },
     });
-    const [v] = screen(failing.flow, 'list').listing.unfinished;
-    failing.flow.discard(v.renewalId);
+    failing.flow.discardUnfinished();
     await failing.flow.answerDiscardConsent(true);
     expect(screen(failing.flow, 'error').error.code).toBe('renewalInProgress');
   });
@@ -262,7 +261,7 @@ describe('RenewalFlow', () => {
     it('offers both stores when the bank does; 専用USB asks for the PIN and renews into the token', async () => {
       const { backend, flow } = await started({ identities: [both] });
       const [pc] = screen(flow, 'list').listing.identities;
-      flow.renew(pc!.fingerprint);
+      await flow.renew(pc!.fingerprint);
       expect(screen(flow, 'chooseStore').into).toBe('thisPc');
       flow.chooseStore('usbToken');
       flow.confirmStore();
@@ -282,10 +281,10 @@ describe('RenewalFlow', () => {
     it('パソコンに保存する renews without a PIN; キャンセル goes back to the list', async () => {
       const { backend, flow } = await started({ identities: [both] });
       const fp = screen(flow, 'list').listing.identities[0]!.fingerprint;
-      flow.renew(fp);
+      await flow.renew(fp);
       flow.cancelStore();
       screen(flow, 'list');
-      flow.renew(fp);
+      await flow.renew(fp);
       flow.confirmStore();
       await flow.answerRequestConsent(true);
       screen(flow, 'consentInstall');
@@ -295,7 +294,7 @@ describe('RenewalFlow', () => {
     it('専用USB while the token or its software is missing does not go on (the screen shows the preparation)', async () => {
       const absent = { code: 'tokenAbsent' as const, retriesLeft: null, at: null, detail: null };
       const { flow } = await started({ identities: [both], listErrors: [absent] });
-      flow.renew(screen(flow, 'list').listing.identities[0]!.fingerprint);
+      await flow.renew(screen(flow, 'list').listing.identities[0]!.fingerprint);
       flow.chooseStore('usbToken');
       expect(screen(flow, 'chooseStore').tokenMissing).toBe(true);
       flow.confirmStore();
@@ -307,7 +306,7 @@ describe('RenewalFlow', () => {
 
     it('a certificate offered only where it is goes straight to 確認', async () => {
       const { flow } = await started();
-      flow.renew(usbIdentity(flow).fingerprint);
+      await flow.renew(usbIdentity(flow).fingerprint);
       expect(screen(flow, 'consentRequest').into).toBeNull();
     });
   });
@@ -321,7 +320,7 @@ describe('RenewalFlow', () => {
 
   it('an error while renewing carries the bank, for its support contact', async () => {
     const { flow } = await started({ failWith: { stage: 'start', code: 'bankRejected' } });
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     const failed = screen(flow, 'error');
@@ -332,14 +331,14 @@ describe('RenewalFlow', () => {
   it('Esc cancels where that changes nothing, and never at consent 2', async () => {
     const { backend, flow } = await started();
     const fp = usbIdentity(flow).fingerprint;
-    flow.renew(fp);
+    await flow.renew(fp);
     await flow.escape();
     screen(flow, 'list');
-    flow.renew(fp);
+    await flow.renew(fp);
     await flow.answerRequestConsent(true);
     await flow.escape();
     screen(flow, 'list');
-    flow.renew(fp);
+    await flow.renew(fp);
     await flow.answerRequestConsent(true);
     await flow.submitPin(FAKE_PIN);
     screen(flow, 'consentInstall');
@@ -355,7 +354,7 @@ describe('RenewalFlow', () => {
 describe('the bank’s own password', () => {
   it('is asked with the PIN when the profile says so, and passed to the back end', async () => {
     const { flow, backend } = await started({ bankPassword: 'bank-secret', bankAsksUpfront: true });
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     expect(screen(flow, 'pin').askBankPassword).toBe(true);
     await flow.submitPin(FAKE_PIN, false, 'bank-secret');
@@ -365,7 +364,7 @@ describe('the bank’s own password', () => {
 
   it('is asked for when the bank says so, with the PIN again; a wrong one is an error', async () => {
     const { flow } = await started({ bankPassword: 'bank-secret' });
-    flow.renew(usbIdentity(flow).fingerprint);
+    await flow.renew(usbIdentity(flow).fingerprint);
     await flow.answerRequestConsent(true);
     expect(screen(flow, 'pin').askBankPassword).toBe(false);
     await flow.submitPin(FAKE_PIN);
@@ -377,13 +376,18 @@ describe('the bank’s own password', () => {
   });
 
   it('a PC renewal with a bank password asks only for that password', async () => {
-    const { flow, backend } = await started({ bankPassword: 'pw', bankAsksUpfront: true });
-    const pc = screen(flow, 'list').listing.identities.find((i) => i.storage === 'thisPc');
-    if (!pc) throw new Error('no PC identity');
+    const { flow, backend } = await started({
+      bankPassword: 'pw',
+      bankAsksUpfront: true,
+      identities: [{ cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' }],
+    });
+    const pc = screen(flow, 'list').listing.identities[0];
     expect(usesToken(pc, null)).toBe(false);
-    backend.setup.settings = { ...backend.setup.settings };
-    flow.renew(pc.fingerprint);
-    if (flow.screen.kind === 'consentRequest') await flow.answerRequestConsent(true);
+    await flow.renew(pc.fingerprint);
+    await flow.answerRequestConsent(true);
     expect(screen(flow, 'pin').askBankPassword).toBe(true);
+    await flow.submitPin('', false, 'pw');
+    screen(flow, 'consentInstall');
+    expect(backend.lastBankPassword).toBe('pw');
   });
 });

@@ -1,5 +1,6 @@
-// The screen state machine of one window: list → (更新: where to save) → consent 1 → (PIN)
-// → issuing → consent 2 → installing → done. Plain TypeScript so it is unit-tested without a DOM; the Svelte
+// The screen state machine of one window: list → 電子証明書更新前処理中 (precheck) →
+// (更新: where to save) → consent 1 → (PIN) → issuing → consent 2 → installing → done;
+// a renewal cut short has its own screen (続ける: the same path; 破棄: its consent). Plain TypeScript so it is unit-tested without a DOM; the Svelte
 // components only render `screen` and call the actions. PINs pass through, never stored.
 import type { Backend, Unsubscribe } from '../backend/backend';
 import type {
@@ -10,6 +11,8 @@ import type {
   IdentityView,
   IssuedCertificate,
   ProfileView,
+  PrecheckItem,
+  PrecheckKind,
   ProgressEvent,
   RenewalOutcome,
   Settings,
@@ -35,6 +38,11 @@ export type Screen =
       saved: boolean;
     }
   | { kind: 'list'; listing: IdentityListing }
+  // 電子証明書更新前処理中: the checks tick live; a failed one stops here and says what to
+  // do; when all pass the flow moves on by itself. carriesOn: 続ける of an unfinished renewal.
+  | { kind: 'precheck'; identity: IdentityView; checks: PrecheckItem[]; failed: PrecheckItem | null; carriesOn: boolean }
+  // A renewal cut short: what happened, 続ける (only while its certificate is listed) or 破棄.
+  | { kind: 'unfinished'; unfinished: UnfinishedRenewal; identity: IdentityView | null }
   // 更新: パソコンに保存する / 専用USBに保存する, when the bank offers both. tokenMissing: the
   // list could not read the token (or its software is missing): the USB choice shows the
   // manual's preparation text instead of failing later.
@@ -80,17 +88,30 @@ export function usesToken(identity: IdentityView, into: StorageKind | null): boo
   return identity.storage === 'usbToken' || into === 'usbToken';
 }
 
+/** The checks of 電子証明書更新前処理中, in the order the engine runs them. */
+export const PRECHECK_ORDER: PrecheckKind[] = ['certificate', 'window', 'bank', 'token'];
+
+export interface FlowOptions {
+  /** How long the passed checks stay on screen before the flow moves on (ms). */
+  precheckPauseMs?: number;
+}
+
 export class RenewalFlow {
   info: AppInfo | null = null;
   private current: Screen = { kind: 'loading' };
   private listing: IdentityListing = { identities: [], errors: [], unfinished: [], profiles: [] };
   private readonly subscribers = new Set<(screen: Screen) => void>();
   private unlisten: Unsubscribe | null = null;
+  /** Which precheck run the screen shows; answers of an abandoned run are dropped. */
+  private precheckRun = 0;
 
   /** The welcome and settings screens. */
   readonly setup: SetupFlow;
 
-  constructor(private readonly backend: Backend) {
+  constructor(
+    private readonly backend: Backend,
+    private readonly options: FlowOptions = {},
+  ) {
     this.setup = new SetupFlow(backend, this);
   }
 
@@ -113,8 +134,15 @@ export class RenewalFlow {
       this.set({ kind: 'error', error: toErrorView(err) });
       return;
     }
-    if (this.info.needsProfile) await this.setup.welcome().catch((err) => this.set({ kind: 'error', error: toErrorView(err) }));
-    else await this.reload();
+    if (this.info.needsProfile) {
+      await this.setup.welcome().catch((err) => this.set({ kind: 'error', error: toErrorView(err) }));
+      return;
+    }
+    await this.reload();
+    // A renewal cut short is what the user must not miss: the window opens on it (once;
+    // 一覧へ leaves it in the list).
+    const first = this.listing.unfinished[0];
+    if (this.current.kind === 'list' && first) this.openUnfinished(first.renewalId);
   }
 
   /** Shows `screen` (SetupFlow's screens). */
@@ -144,15 +172,93 @@ export class RenewalFlow {
     }
   }
 
-  renew(fingerprint: string): void {
+  /**
+   * 更新 (or 「電子証明書の更新はこちら」): an identity with an unfinished renewal opens that
+   * renewal's screen; otherwise the checks of 電子証明書更新前処理中 run first.
+   */
+  async renew(fingerprint: string): Promise<void> {
     if (this.current.kind !== 'list') return;
     const identity = this.listing.identities.find((i) => i.fingerprint === fingerprint);
     if (!identity) return;
+    const unfinished = this.unfinishedOf(identity);
+    if (unfinished) this.openUnfinished(unfinished.renewalId);
+    else await this.precheck(identity, false);
+  }
+
+  /** The screen of a renewal cut short, from the list (or at start). */
+  openUnfinished(renewalId: string): void {
+    if (this.current.kind !== 'list') return;
+    const unfinished = this.listing.unfinished.find((u) => u.renewalId === renewalId);
+    if (!unfinished) return;
+    const identity =
+      this.listing.identities.find((i) => i.fingerprint.toLowerCase() === unfinished.fingerprint.toLowerCase()) ?? null;
+    this.set({ kind: 'unfinished', unfinished, identity });
+  }
+
+  /** 続ける: carry it on the way 更新 does, checks first, into the store it was started for. */
+  async continueUnfinished(): Promise<void> {
+    const s = this.current;
+    if (s.kind === 'unfinished' && s.identity) await this.precheck(s.identity, true);
+  }
+
+  /** 破棄 on the unfinished renewal's screen: its consent first. */
+  discardUnfinished(): void {
+    const s = this.current;
+    if (s.kind === 'unfinished') this.discard(s.unfinished.renewalId);
+  }
+
+  /** 一覧へ (and Esc) on the unfinished renewal's screen. */
+  closeUnfinished(): void {
+    if (this.current.kind === 'unfinished') this.set({ kind: 'list', listing: this.listing });
+  }
+
+  /** 再確認 after a failed check. */
+  async retryPrecheck(): Promise<void> {
+    const s = this.current;
+    if (s.kind === 'precheck' && s.failed) await this.precheck(s.identity, s.carriesOn);
+  }
+
+  /** 一覧に戻る (or Esc) on 電子証明書更新前処理中: the checks changed nothing. */
+  cancelPrecheck(): void {
+    if (this.current.kind !== 'precheck') return;
+    this.precheckRun++;
+    this.set({ kind: 'list', listing: this.listing });
+  }
+
+  private unfinishedOf(identity: IdentityView): UnfinishedRenewal | undefined {
+    return this.listing.unfinished.find((u) => u.fingerprint.toLowerCase() === identity.fingerprint.toLowerCase());
+  }
+
+  private async precheck(identity: IdentityView, carriesOn: boolean): Promise<void> {
+    const run = ++this.precheckRun;
+    const waiting = (check: PrecheckKind): PrecheckItem => ({ check, state: 'waiting', error: null, pin: null });
+    this.set({ kind: 'precheck', identity, checks: PRECHECK_ORDER.map(waiting), failed: null, carriesOn });
+    const current = () => (this.current.kind === 'precheck' && run === this.precheckRun ? this.current : null);
+    const tick = (item: PrecheckItem) => {
+      const s = current();
+      if (s) this.set({ ...s, checks: s.checks.map((c) => (c.check === item.check ? item : c)) });
+    };
+    let report;
+    try {
+      report = await this.backend.precheckRenewal(identity.fingerprint, tick);
+    } catch (err) {
+      if (current()) this.set({ kind: 'error', error: toErrorView(err), bank: identity.bank });
+      return;
+    }
+    const s = current();
+    if (!s) return;
+    const failed = report.checks.find((c) => c.state === 'failed') ?? null;
+    this.set({ ...s, checks: report.checks, failed });
+    if (failed || !report.passed) return;
+    const pause = this.options.precheckPauseMs ?? 0;
+    if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+    if (current()) this.proceed(identity, carriesOn || report.carriesOn);
+  }
+
+  /** After the checks: 更新 (where to save) when the bank offers both, else consent 1. */
+  private proceed(identity: IdentityView, carriesOn: boolean): void {
     // An unfinished renewal is carried on into the store it was started for.
-    const unfinished = this.listing.unfinished.some(
-      (u) => u.fingerprint.toLowerCase() === identity.fingerprint.toLowerCase(),
-    );
-    if (identity.renewableInto.length > 1 && !unfinished) {
+    if (identity.renewableInto.length > 1 && !carriesOn) {
       const tokenMissing = this.listing.errors.some((e) => e.code === 'tokenAbsent' || e.code === 'moduleMissing');
       this.set({ kind: 'chooseStore', identity, into: identity.storage, tokenMissing });
     } else this.set({ kind: 'consentRequest', identity, into: null });
@@ -177,7 +283,7 @@ export class RenewalFlow {
 
   /** 破棄 on an unfinished renewal: first say what it does. */
   discard(renewalId: string): void {
-    if (this.current.kind !== 'list') return;
+    if (this.current.kind !== 'list' && this.current.kind !== 'unfinished') return;
     const unfinished = this.listing.unfinished.find((u) => u.renewalId === renewalId);
     if (unfinished) this.set({ kind: 'consentDiscard', unfinished, busy: false });
   }
@@ -185,7 +291,7 @@ export class RenewalFlow {
   async answerDiscardConsent(yes: boolean): Promise<void> {
     const s = this.current;
     if (s.kind !== 'consentDiscard' || s.busy) return;
-    if (!yes) this.set({ kind: 'list', listing: this.listing });
+    if (!yes) this.backToUnfinished(s.unfinished);
     else if (s.unfinished.storage === 'usbToken') {
       this.set({ kind: 'discardPin', unfinished: s.unfinished, error: null, finalTry: false });
     } else {
@@ -200,7 +306,14 @@ export class RenewalFlow {
   }
 
   cancelDiscardPin(): void {
-    if (this.current.kind === 'discardPin') this.set({ kind: 'list', listing: this.listing });
+    const s = this.current;
+    if (s.kind === 'discardPin') this.backToUnfinished(s.unfinished);
+  }
+
+  /** Nothing was discarded: back to the renewal's own screen. */
+  private backToUnfinished(unfinished: UnfinishedRenewal): void {
+    this.set({ kind: 'list', listing: this.listing });
+    this.openUnfinished(unfinished.renewalId);
   }
 
   private async runDiscard(unfinished: UnfinishedRenewal, pin: string, confirmFinalTry: boolean): Promise<void> {
@@ -267,6 +380,10 @@ export class RenewalFlow {
    */
   async escape(): Promise<void> {
     switch (this.current.kind) {
+      case 'precheck':
+        return this.cancelPrecheck();
+      case 'unfinished':
+        return this.closeUnfinished();
       case 'chooseStore':
         return this.cancelStore();
       case 'consentRequest':

@@ -66,7 +66,7 @@ describe('accessibility', () => {
   it('screens that take the focus announce nothing of their own through the region', async () => {
     const flow = new RenewalFlow(new FakeBackend({ now: NOW }));
     await flow.start();
-    flow.renew(flow.screen.kind === 'list' ? flow.screen.listing.identities[0]!.fingerprint : '');
+    await flow.renew(flow.screen.kind === 'list' ? flow.screen.listing.identities[0]!.fingerprint : '');
     expect(flow.screen.kind).toBe('consentRequest');
     expect(announcement(flow.screen, 'ja')).toBe('');
   });
@@ -88,13 +88,12 @@ describe('accessibility', () => {
     expect(error).toMatch(/role="alert" data-testid="error-message"/);
   });
 
-  it("each row's 更新 and 破棄 say whose certificate they act on", async () => {
+  it("each row's 更新 says whose certificate it acts on", async () => {
     const backend = new FakeBackend({ now: NOW, unfinished: [{ identity: 0, stage: 'pending' }] });
     const { body } = render(ListScreen, {
-      props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop },
+      props: { listing: await backend.listIdentities(), onRenew: noop, onOpenUnfinished: noop, onReload: noop },
     });
     expect(body).toMatch(/>更新<span class="visually-hidden"> YAMADA TARO \(管理者\)<\/span><\/button>/);
     expect(body).toMatch(/>更新<span class="visually-hidden"> SATO HANAKO \(利用者\)<\/span><\/button>/);
-    expect(body).toMatch(/>破棄<span class="visually-hidden"> YAMADA TARO \(管理者\)<\/span><\/button>/);
   });
 });

@@ -26,7 +26,7 @@ async function listing(errors: ErrorView[] = [locked]) {
 
 describe('screens', () => {
   it('list: rows, expiry with 和暦, renew buttons, the notice and store warnings', async () => {
-    const { body } = render(ListScreen, { props: { listing: await listing(), onRenew: noop, onDiscard: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await listing(), onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
     expect(body.match(/data-testid="identity-row"/g)).toHaveLength(2);
     expect(body).toMatch(/data-fingerprint="[0-9A-F]{64}"/);
     expect(body).toContain('data-testid="identity-expiry">2026年12月6日（令和8年12月6日）');
@@ -48,7 +48,7 @@ describe('screens', () => {
 
   it('list: a missing token or token software gets its own words and the preparation text', async () => {
     const missing: ErrorView = { code: 'moduleMissing', retriesLeft: null, at: null, detail: 'libeToken.so: not found' };
-    const { body } = render(ListScreen, { props: { listing: await listing([absent, absent, missing]), onRenew: noop, onDiscard: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await listing([absent, absent, missing]), onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
     expect(body).not.toContain('読み込めなかった電子証明書があります');
     expect(body.match(/専用USBが接続されていません。/g)).toHaveLength(1);
     expect(body).toContain('専用USBの管理ソフトがインストールされていません。');
@@ -56,7 +56,7 @@ describe('screens', () => {
     expect(body).toMatch(/<summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>C_GetSlotList: no token present<\/code><!--\]-->/);
   });
 
-  it('list: an unfinished renewal is named, and 更新 carries it on even outside the window', async () => {
+  it('list: an unfinished renewal is named, and 更新 opens it even outside the window', async () => {
     const l = await listing([]);
     const valid = { ...l.identities[0]!, status: 'valid' as const };
     const pending = {
@@ -74,21 +74,22 @@ describe('screens', () => {
       archiveError: null,
       bank: { id: 'demo', name: 'デモ信用金庫', support: null, asksPassword: false },
     };
-    const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onDiscard: noop, onReload: noop } }).body;
+    const without = render(ListScreen, { props: { listing: { ...l, identities: [valid] }, onRenew: noop, onOpenUnfinished: noop, onReload: noop } }).body;
     expect(without).not.toContain('data-testid="unfinished-hint"');
     expect(without).toMatch(/data-testid="renew-button"\s+disabled/);
     const { body } = render(ListScreen, {
-      props: { listing: { ...l, identities: [valid], unfinished: [pending] }, onRenew: noop, onDiscard: noop, onReload: noop },
+      props: { listing: { ...l, identities: [valid], unfinished: [pending] }, onRenew: noop, onOpenUnfinished: noop, onReload: noop },
     });
     expect(body).toContain('銀行の発行待ちです。「更新」で同じ申請を問い合わせます。');
     expect(body).toContain('次の問い合わせ：2026年11月24日 14:00以降');
     expect(body).not.toMatch(/data-testid="renew-button"\s+disabled/);
-    expect(body).toContain('data-testid="discard-button"');
+    // 破棄 is on the renewal's own screen, where what it does is said.
+    expect(body).not.toContain('data-testid="discard-button"');
     const stuck = render(ListScreen, {
       props: {
         listing: { ...l, identities: [valid], unfinished: [{ ...pending, stuck: true }] },
         onRenew: noop,
-        onDiscard: noop,
+        onOpenUnfinished: noop,
         onReload: noop,
       },
     }).body;
@@ -112,7 +113,7 @@ describe('screens', () => {
         props: {
           listing: { ...l, identities: [{ ...due, notRenewable }] },
           onRenew: noop,
-          onDiscard: noop,
+          onOpenUnfinished: noop,
           onReload: noop,
         },
       });
@@ -122,15 +123,15 @@ describe('screens', () => {
     }
   });
 
-  it('list: an unfinished renewal whose certificate is gone can be discarded', async () => {
+  it('list: an unfinished renewal whose certificate is gone opens its screen', async () => {
     const backend = new FakeBackend({ now: NOW, unfinished: [{ gone: true, stage: 'archiving' }] });
     const { body } = render(ListScreen, {
-      props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop },
+      props: { listing: await backend.listIdentities(), onRenew: noop, onOpenUnfinished: noop, onReload: noop },
     });
     expect(body).toContain('data-testid="unfinished-orphans"');
     expect(body).toContain('（もう一覧にはありません）');
     expect(body).toContain('以前の電子証明書の削除が終わっていません');
-    expect(body.match(/data-testid="discard-button"/g)).toHaveLength(1);
+    expect(body.match(/data-testid="unfinished-open"/g)).toHaveLength(1);
   });
 
   it('consent: はい / いいえ hooks', () => {
@@ -174,7 +175,7 @@ describe('screens', () => {
         { cn: 'LONG AGO (管理者)', days: -120, storage: 'usbToken' },
       ],
     });
-    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
     expect(body).toContain('重要なお知らせ');
     expect(body).not.toContain('電子証明書の更新をお願いします');
     expect(body.match(/data-testid="expired-notice"/g)).toHaveLength(2);
@@ -191,7 +192,7 @@ describe('screens', () => {
 
   it('list: without a support contact, an expired certificate says to contact the bank', async () => {
     const backend = new FakeBackend({ now: NOW, support: null, identities: [{ cn: 'X', days: -1, storage: 'thisPc' }] });
-    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onDiscard: noop, onReload: noop } });
+    const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
     expect(body).toContain('お取引の銀行にお問い合わせください。');
     expect(body).not.toContain('電話：');
   });
@@ -275,7 +276,7 @@ describe('screens', () => {
     };
     const later = { ...a!, status: 'valid' as const, windowOpens: '2027-10-31T15:00:00Z' };
     const { body } = render(ListScreen, {
-      props: { listing: { ...l, identities: [stranger, later, other] }, onRenew: noop, onDiscard: noop, onReload: noop },
+      props: { listing: { ...l, identities: [stranger, later, other] }, onRenew: noop, onOpenUnfinished: noop, onReload: noop },
     });
     const headings = [...body.matchAll(/data-testid="bank-heading" data-bank="([^"]*)">([^<]*)</g)].map((m) => [m[1], m[2]]);
     expect(headings).toEqual([

@@ -21,7 +21,8 @@
 //! `install` (second half) and `archive` (the replaced identity); `resume` and
 //! `discard` (a journaled renewal); `records` (the journal and the token's copies),
 //! `claim` (locks), `undo` (removing a new key), `poll` (when to ask again),
-//! `listing` (what the list shows), `steps` (progress events).
+//! `listing` (what the list shows), `steps` (progress events), `precheck` (the
+//! checks before a renewal, 電子証明書更新前処理中).
 
 mod archive;
 mod belongs;
@@ -32,6 +33,7 @@ mod install;
 mod listing;
 mod pair;
 mod poll;
+mod precheck;
 mod records;
 mod request;
 mod resume;
@@ -54,6 +56,7 @@ use crate::profile::BankProfile;
 use crate::stores::{self, StoreSource};
 
 pub use poll::{next_poll_at, MAX_POLL_INTERVAL};
+pub use precheck::PrecheckSink;
 pub use resume::Resumed;
 
 /// Where progress events go (the Tauri shell emits them; tests collect them).
