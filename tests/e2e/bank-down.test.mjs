@@ -1,15 +1,16 @@
 // The real app (not in demo mode) on a bank whose server is down: the demo's token and CA,
 // made by the command line, with a bank profile whose EST address is a closed port on
 // 127.0.0.1. The renewal stops at the bank with 「銀行のサーバーに接続できません」 and the
-// bank's support contact, and the old certificate is still listed afterwards.
+// bank's support contact, found by 電子証明書更新前処理中 before any PIN is asked; the old
+// certificate is still listed afterwards.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEMO_PIN, T, freshHome, startDriver } from './lib/harness.mjs';
+import { T, freshHome, startDriver } from './lib/harness.mjs';
 import { freePort } from './lib/processes.mjs';
-import { enterPin, expiryOf, renewOf, rowOf, sel } from './lib/screens.mjs';
+import { expiryOf, renewOf, rowOf, sel } from './lib/screens.mjs';
 
 const USB = '株式会社デモ商事';
 const SUPPORT = ['デモ信用金庫 法人IBヘルプデスク（テスト）', '0000-00-0000', '平日 9:00〜17:00'];
@@ -64,19 +65,19 @@ test('a bank that is down: the error says so with the bank\'s contact, the old c
     const fingerprint = await s.cmd('GET', `/element/${row}/attribute/data-fingerprint`);
     const oldText = await s.text(expiryOf(USB));
     await s.click(renewOf(USB), T.step);
-    await s.click(sel('consent-yes'), T.step);
-    await enterPin(s, DEMO_PIN);
-
-    const error = await s.waitFor(`main ${sel('error-message')}[data-code="bankUnreachable"]`, T.renewal);
-    const said = await s.cmd('GET', `/element/${error}/text`);
+    // 電子証明書更新前処理中 finds the bank down before any PIN is asked.
+    const failed = await s.waitFor(`${sel('precheck-failed')}[data-code="bankUnreachable"]`, T.renewal);
+    assert.equal(await s.cmd('GET', `/element/${failed}/attribute/data-check`), 'bank');
+    assert.equal(await s.findDisplayed(sel('pin-input')), null, 'no PIN is asked of a bank that is down');
+    const said = await s.text(`${sel('precheck-failed')} ${sel('error-message')}`, T.step);
     assert.match(said, /銀行のサーバーに接続できません。/);
-    const contact = await s.text(sel('error-contact'), T.step);
+    const contact = await s.text(sel('precheck-contact'), T.step);
     for (const line of [SUPPORT[0], `電話：${SUPPORT[1]}`, `受付時間：${SUPPORT[2]}`]) {
       assert.ok(contact.includes(line), `the contact lacks ${line}: ${JSON.stringify(contact)}`);
     }
     await app.shot('bank-down.png');
 
-    await s.click(sel('error-back'), T.step);
+    await s.click(sel('precheck-back'), T.step);
     await s.waitFor('#list-heading', T.step);
     const after = await s.waitFor(rowOf(USB), T.step);
     assert.equal(await s.cmd('GET', `/element/${after}/attribute/data-fingerprint`), fingerprint);

@@ -60,6 +60,10 @@ pub fn message(error: &ErrorView, lang: Lang) -> String {
         (IssuedNotYetValid, Some(time)) => {
             words::text(lang, "cli.errors.issuedNotYetValidAt", &[("time", &time)])
         }
+        // The token says few tries are left, not how many: the window's words.
+        (PinIncorrect, _) if error.few_left && error.retries_left.is_none() => {
+            words::text(lang, "pin.incorrectFewLeft", &[])
+        }
         (code, _) => worded(code, lang),
     };
     if let Some(n) = error.retries_left {

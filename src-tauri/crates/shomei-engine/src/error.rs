@@ -103,9 +103,13 @@ impl EngineError {
     }
 
     pub fn view(&self) -> ErrorView {
-        let retries_left = match self {
-            EngineError::Store(StoreError::PinIncorrect { retries_left, .. }) => *retries_left,
-            _ => None,
+        let (retries_left, few_left) = match self {
+            EngineError::Store(StoreError::PinIncorrect {
+                retries_left,
+                few_left,
+                ..
+            }) => (*retries_left, *few_left),
+            _ => (None, false),
         };
         let at = match self {
             EngineError::StillPending { next_poll_at, .. } => next_poll_at.map(rfc3339),
@@ -132,6 +136,7 @@ impl EngineError {
             detail: Some(self.to_string()),
             native_code,
             into,
+            few_left,
         }
     }
 }

@@ -81,10 +81,12 @@ pub enum StoreError {
         native: Option<NativeCode>,
     },
     /// Wrong PIN. `retries_left` is known only when the token says so
-    /// (PKCS#11: CKF_USER_PIN_FINAL_TRY means one).
-    #[error("incorrect PIN (retries left: {retries_left:?}){}", with_code(.native))]
+    /// (PKCS#11: CKF_USER_PIN_FINAL_TRY means one); `few_left`: the token says
+    /// the count is low (CKF_USER_PIN_COUNT_LOW) without saying how low.
+    #[error("incorrect PIN (retries left: {retries_left:?}{}){}", if *.few_left { ", few" } else { "" }, with_code(.native))]
     PinIncorrect {
         retries_left: Option<u32>,
+        few_left: bool,
         native: Option<NativeCode>,
     },
     /// The PIN is locked; only the token software or the bank can unlock it.
@@ -150,6 +152,7 @@ mod tests {
     fn the_code_is_kept_and_shown_after_the_words() {
         let pin = StoreError::PinIncorrect {
             retries_left: Some(1),
+            few_left: true,
             native: Some(NativeCode::Pkcs11(RvError::PinIncorrect)),
         };
         assert_eq!(

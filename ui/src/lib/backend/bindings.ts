@@ -114,7 +114,12 @@ nativeCode?: string,
  * the bank for the USB token, install its software; storeNotOffered); for
  * unfinishedElsewhere, the store the unfinished renewal goes into.
  */
-into?: StorageKind, };
+into?: StorageKind, 
+/**
+ * pinIncorrect: the token says few tries are left, without a count
+ * (CKF_USER_PIN_COUNT_LOW): 「残りわずか」.
+ */
+fewLeft?: boolean, };
 
 export type ExpiredGuidance = { "kind": "reacquire", until: string, support: SupportContactView | null, } | { "kind": "reissue", support: SupportContactView | null, };
 

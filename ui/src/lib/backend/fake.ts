@@ -427,7 +427,8 @@ export class FakeBackend implements Backend {
     if (pin !== FAKE_PIN) {
       this.pinTries--;
       if (this.pinTries === 0) this.fail(renewalId, 'login', this.error('pinLocked'));
-      this.fail(renewalId, 'login', this.error('pinIncorrect', this.reportedTries()));
+      // Like SoftHSM and most tokens: any wrong PIN raises "count low" (fewLeft).
+      this.fail(renewalId, 'login', { ...this.error('pinIncorrect', this.reportedTries()), fewLeft: true });
     }
     this.pinTries = PIN_TRIES;
     await this.emit(renewalId, 'login', 'finished');

@@ -175,6 +175,8 @@ export function errorMessage(locale: Locale, error: ErrorView): string {
   if (error.code === 'pinIncorrect' && error.retriesLeft !== null) {
     return translate(locale, 'pin.incorrect', { n: error.retriesLeft });
   }
+  // The token says few tries are left, not how many (PKCS#11 CKF_USER_PIN_COUNT_LOW).
+  if (error.code === 'pinIncorrect' && error.fewLeft) return translate(locale, 'pin.incorrectFewLeft');
   // "Later" says when, in Japan time.
   if (error.at !== null && error.code === 'stillPending') {
     return translate(locale, 'errors.stillPendingAt', { time: formatMoment(error.at, locale) });

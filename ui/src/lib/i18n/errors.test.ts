@@ -28,6 +28,10 @@ describe('error messages', () => {
     expect(errorMessage('ja', view('pinIncorrect', 1))).toBe('パスワードが正しくありません。残り1回');
     expect(errorMessage('en', view('pinIncorrect', 1))).toContain('1 tries left');
     expect(errorMessage('ja', view('pinIncorrect'))).toBe('パスワードが正しくありません。パスワードを確かめて、もう一度入力してください。');
+    // The token says few are left, not how many: 残りわずか, never a made-up count.
+    expect(errorMessage('ja', { ...view('pinIncorrect'), fewLeft: true })).toContain('（残りわずか）');
+    expect(errorMessage('en', { ...view('pinIncorrect'), fewLeft: true })).toContain('Only a few tries are left');
+    expect(errorMessage('ja', { ...view('pinIncorrect', 1), fewLeft: true })).toBe('パスワードが正しくありません。残り1回');
   });
 
   it('says that an unconfirmed final try sent nothing', () => {

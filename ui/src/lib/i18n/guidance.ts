@@ -1,7 +1,7 @@
 // The words for the engine's guidance data: the checklist after a renewal and what an
 // expired certificate still allows. The engine sends data only (kinds, names, dates); the
 // sentences are here so both locales stay in the catalogs.
-import type { ChecklistItem, ExpiredGuidance, IdentityView, SupportContactView } from '../backend/bindings';
+import type { ChecklistItem, ErrorCode, ExpiredGuidance, IdentityView, SupportContactView } from '../backend/bindings';
 import { formatDate } from '../format/dates';
 import { translate, type Locale } from './catalog';
 
@@ -56,3 +56,20 @@ export function contactLines(locale: Locale, support: SupportContactView | null)
   ].filter((line): line is string => !!line);
   return lines.length > 0 ? lines : [translate(locale, 'list.contactBank')];
 }
+
+/**
+ * Where the next step is to call the bank, its support contact is shown with the error (the
+ * error screen and 電子証明書更新前処理中 alike). A bank that cannot be reached is one: when
+ * trying again later does not help, the bank knows whether its server is down.
+ */
+export const CALL_THE_BANK: readonly ErrorCode[] = [
+  'bankUnreachable',
+  'bankRejected',
+  'certificateMismatch',
+  'issuedNotLonger',
+  'bankAuthRequired',
+  'bankRequirementUnsupported',
+  'storeNotOffered',
+  'pinLocked',
+  'notRenewable',
+];

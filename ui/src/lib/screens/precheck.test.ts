@@ -58,7 +58,13 @@ describe('PrecheckScreen', () => {
       props: { identity: usb!, checks: [item('certificate', 'passed'), item('window', 'passed'), down, item('token', 'waiting')], failed: down, onRetry: noop, onCancel: noop },
     }).body;
     expect(unreachable).toContain('銀行のサーバーに接続できません。ネットワークやプロキシの設定を確認し');
-    expect(unreachable).not.toContain('data-testid="precheck-contact"');
+    // Down for maintenance or not: the bank knows, as on the error screen.
+    expect(unreachable).toContain('data-testid="precheck-contact"');
+    const tokenAbsent = item('token', 'failed', 'tokenAbsent');
+    const absent = render(PrecheckScreen, {
+      props: { identity: usb!, checks: [item('certificate', 'passed'), item('window', 'passed'), item('bank', 'passed'), tokenAbsent], failed: tokenAbsent, onRetry: noop, onCancel: noop },
+    }).body;
+    expect(absent).not.toContain('data-testid="precheck-contact"');
   });
 
   it('before its window, it says the date the window opens', async () => {

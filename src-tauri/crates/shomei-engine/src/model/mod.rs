@@ -346,6 +346,11 @@ pub struct ErrorView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub into: Option<StorageKind>,
+    /// pinIncorrect: the token says few tries are left, without a count
+    /// (CKF_USER_PIN_COUNT_LOW): 「残りわずか」.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub few_left: bool,
 }
 
 impl ErrorView {
@@ -358,6 +363,7 @@ impl ErrorView {
             detail,
             native_code: None,
             into: None,
+            few_left: false,
         }
     }
 }

@@ -27,6 +27,7 @@ pub(crate) fn classify(op: &'static str, err: CkError) -> StoreError {
                 | RvError::PinInvalid
                 | RvError::PinExpired => StoreError::PinIncorrect {
                     retries_left: None,
+                    few_left: false,
                     native,
                 },
                 RvError::PinLocked => StoreError::PinLocked,

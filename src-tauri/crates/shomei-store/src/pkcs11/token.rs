@@ -198,6 +198,7 @@ impl Token for Pkcs11Token {
                     } else {
                         Err(StoreError::PinIncorrect {
                             retries_left: status.final_try.then_some(1),
+                            few_left: status.count_low || status.final_try,
                             native,
                         })
                     }

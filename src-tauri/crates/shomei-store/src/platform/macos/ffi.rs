@@ -115,6 +115,7 @@ pub(super) fn status_error(op: &'static str, status: i32) -> StoreError {
         // The macOS keychain does not count failed unlock attempts for us.
         ERR_SEC_AUTH_FAILED => StoreError::PinIncorrect {
             retries_left: None,
+            few_left: false,
             native: Some(native),
         },
         _ => StoreError::native(op, native),
