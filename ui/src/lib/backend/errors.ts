@@ -54,6 +54,8 @@ export function toErrorView(err: unknown): ErrorView {
       ...(typeof e.nativeCode === 'string' ? { nativeCode: e.nativeCode } : {}),
       // The store that failed: the error screen's preparation text depends on it.
       ...(e.into === 'thisPc' || e.into === 'usbToken' ? { into: e.into } : {}),
+      // The token says few PIN tries are left: 「残りわずか」 on the PIN screen.
+      ...(e.fewLeft === true ? { fewLeft: true } : {}),
     };
   }
   const detail = err instanceof Error ? err.message : typeof err === 'string' ? err : null;

@@ -391,3 +391,15 @@ describe('the bank’s own password', () => {
     expect(backend.lastBankPassword).toBe('pw');
   });
 });
+
+describe('a wrong PIN', () => {
+  it('says 残りわずか when the token says its count is low, on the PIN screen', async () => {
+    const { flow } = await started();
+    await flow.renew(usbIdentity(flow).fingerprint);
+    await flow.answerRequestConsent(true);
+    await flow.submitPin('000000');
+    const pin = screen(flow, 'pin');
+    expect(pin.error?.code).toBe('pinIncorrect');
+    expect(pin.error?.fewLeft).toBe(true);
+  });
+});

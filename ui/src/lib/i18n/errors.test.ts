@@ -64,6 +64,7 @@ describe('errors that say when', () => {
 describe('toErrorView', () => {
   it('keeps a well-formed ErrorView', () => {
     expect(toErrorView(view('pinIncorrect', 1))).toEqual(view('pinIncorrect', 1));
+    expect(toErrorView({ ...view('pinIncorrect'), fewLeft: true }).fewLeft).toBe(true);
   });
 
   it('keeps the native code for the helpdesk, and adds none', () => {
