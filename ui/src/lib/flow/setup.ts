@@ -4,7 +4,7 @@
 import type { Backend, Unsubscribe } from '../backend/backend';
 import type { AppInfo, ErrorView, LanguageChoice, ProfileView, Settings } from '../backend/bindings';
 import { toErrorView } from '../backend/errors';
-import type { Screen } from './flow';
+import type { Screen } from './screen';
 
 /** What SetupFlow needs of the RenewalFlow it belongs to. */
 export interface SetupHost {
