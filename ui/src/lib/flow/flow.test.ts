@@ -32,7 +32,7 @@ describe('RenewalFlow', () => {
     expect(old.daysLeft).toBe(12);
 
     await flow.renew(old.fingerprint);
-    screen(flow, 'consentRequest');
+    expect(screen(flow, 'consentRequest').carriesOn).toBe(false);
     await flow.answerRequestConsent(true);
     screen(flow, 'pin');
     await flow.submitPin(FAKE_PIN);

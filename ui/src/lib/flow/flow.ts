@@ -190,7 +190,7 @@ export class RenewalFlow {
     if (identity.renewableInto.length > 1 && !carriesOn) {
       const tokenMissing = this.listing.errors.some((e) => e.code === 'tokenAbsent' || e.code === 'moduleMissing');
       this.set({ kind: 'chooseStore', identity, into: identity.storage, tokenMissing });
-    } else this.set({ kind: 'consentRequest', identity, into: null });
+    } else this.set({ kind: 'consentRequest', identity, into: null, carriesOn });
   }
 
   /** 更新: the store the new certificate goes to. */
@@ -203,7 +203,7 @@ export class RenewalFlow {
   confirmStore(): void {
     const s = this.current;
     if (s.kind !== 'chooseStore' || (s.into === 'usbToken' && s.tokenMissing)) return;
-    this.set({ kind: 'consentRequest', identity: s.identity, into: s.into });
+    this.set({ kind: 'consentRequest', identity: s.identity, into: s.into, carriesOn: false });
   }
 
   cancelStore(): void {

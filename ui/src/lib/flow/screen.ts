@@ -41,7 +41,8 @@ export type Screen =
   // manual's preparation text instead of failing later.
   | { kind: 'chooseStore'; identity: IdentityView; into: StorageKind; tokenMissing: boolean }
   // into: where the new certificate goes; null when only where it is now is offered.
-  | { kind: 'consentRequest'; identity: IdentityView; into: StorageKind | null }
+  // carriesOn: 続ける on a renewal cut short (the unfinished screen said what it does).
+  | { kind: 'consentRequest'; identity: IdentityView; into: StorageKind | null; carriesOn: boolean }
   // finalTry: the next entry may lock the token, so the screen asks for explicit confirmation.
   // askBankPassword: the bank wants its own password too (BankRef.asksPassword, or it said
   // so: bankAuthRequired). Without a token taking part only that password is asked.
