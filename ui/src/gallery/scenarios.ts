@@ -42,7 +42,7 @@ const RENEW: Action = { click: `${tid('renew-button')}:not([disabled])` };
 const TO_PIN: Action[] = [RENEW, click('consent-yes'), wait('pin-input')];
 const TO_INSTALL_CONSENT: Action[] = [...TO_PIN, ...pin(FAKE_PIN), wait('install-no-means')];
 
-const PC_DUE: FakeIdentity = { cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' };
+const PC_DUE: FakeIdentity = { cn: 'SATO HANAKO', days: 12, storage: 'thisPc' };
 const BOTH_STORES: FakeIdentity = { ...PC_DUE, renewableInto: ['thisPc', 'usbToken'] };
 const YES_NO = [tid('consent-yes'), tid('consent-no')];
 const ACTIONS = '.actions button';
@@ -61,9 +61,9 @@ export const SCENARIOS: Scenario[] = [
     title: 'the list grouped by bank, with 管理者 / 利用者 and 発行元不明',
     fake: {
       identities: [
-        { cn: 'YAMADA TARO (管理者)', days: 12, storage: 'usbToken' },
-        { cn: 'SATO HANAKO (利用者)', days: 45, storage: 'thisPc' },
-        { cn: 'SUZUKI ICHIRO (管理者)', days: 200, storage: 'thisPc', bank: { id: 'sample', name: 'サンプル銀行' } },
+        { cn: 'YAMADA TARO', days: 12, storage: 'usbToken', role: 'administrator' },
+        { cn: 'SATO HANAKO', days: 45, storage: 'thisPc', role: 'user' },
+        { cn: 'SUZUKI ICHIRO', days: 200, storage: 'thisPc', bank: { id: 'sample', name: 'サンプル銀行' }, role: 'administrator' },
         { cn: 'OLD TEST CERTIFICATE', days: 80, storage: 'thisPc', bank: null },
       ],
     },
@@ -75,8 +75,8 @@ export const SCENARIOS: Scenario[] = [
     title: 'expired certificates: 再取得 / 再発行 guidance with the bank contact',
     fake: {
       identities: [
-        { cn: 'YAMADA TARO (管理者)', days: -10, storage: 'usbToken' },
-        { cn: 'SATO HANAKO (利用者)', days: -200, storage: 'thisPc' },
+        { cn: 'YAMADA TARO', days: -10, storage: 'usbToken' },
+        { cn: 'SATO HANAKO', days: -200, storage: 'thisPc' },
       ],
     },
     shows: tid('expired-notice'),
@@ -86,7 +86,7 @@ export const SCENARIOS: Scenario[] = [
     id: 'list-unfinished',
     title: 'an unfinished renewal (更新 carries it on, 破棄) and one whose certificate is gone',
     fake: {
-      identities: [{ cn: 'YAMADA TARO (管理者)', days: 40, storage: 'usbToken' }, PC_DUE],
+      identities: [{ cn: 'YAMADA TARO', days: 40, storage: 'usbToken' }, PC_DUE],
       unfinished: [
         { identity: 0, stage: 'pending' },
         { identity: 1, gone: true, stage: 'awaitingInstall' },
@@ -234,7 +234,7 @@ export const SCENARIOS: Scenario[] = [
   {
     id: 'done-pc',
     title: '完了: 電子証明書のインストールが完了しました',
-    fake: { identities: [PC_DUE, { cn: 'YAMADA TARO (管理者)', days: 50, storage: 'usbToken' }] },
+    fake: { identities: [PC_DUE, { cn: 'YAMADA TARO', days: 50, storage: 'usbToken' }] },
     walk: [RENEW, click('consent-yes'), wait('install-no-means'), click('consent-yes')],
     shows: tid('close-button'),
     primary: [tid('close-button')],

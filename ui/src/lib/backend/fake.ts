@@ -90,8 +90,8 @@ export interface FakeUnfinished {
 
 
 const DEFAULT_IDENTITIES: FakeIdentity[] = [
-  { cn: 'YAMADA TARO (管理者)', days: 12, storage: 'usbToken' },
-  { cn: 'SATO HANAKO (利用者)', days: 45, storage: 'thisPc' },
+  { cn: 'YAMADA TARO', days: 12, storage: 'usbToken', role: 'administrator' },
+  { cn: 'SATO HANAKO', days: 45, storage: 'thisPc', role: 'user' },
 ];
 
 const DEFAULT_SUPPORT: SupportContactView = {

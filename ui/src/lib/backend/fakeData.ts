@@ -6,6 +6,7 @@ import type {
   ChecklistItem,
   ExpiredGuidance,
   IdentityView,
+  Role,
   StorageKind,
   SupportContactView,
 } from './bindings';
@@ -18,6 +19,8 @@ export interface FakeIdentity {
   renewableInto?: StorageKind[];
   /** The bank whose profile claims it; default the demo bank; null: none does (発行元不明). */
   bank?: { id: string; name: string } | null;
+  /** 管理者 / 利用者, as the engine reads it from the subject's OU; default none. */
+  role?: Role;
 }
 
 /** The window opens this many days before the expiry date (the profile's default). */
@@ -69,7 +72,7 @@ export function expiredGuidance(days: number, now: Date, graceDays: number, supp
 
 export function identity(
   seed: number,
-  { cn, days, storage, renewableInto, bank }: FakeIdentity,
+  { cn, days, storage, renewableInto, bank, role }: FakeIdentity,
   now: Date,
   expired: ExpiredGuidance | null,
   support: SupportContactView | null,
@@ -78,7 +81,7 @@ export function identity(
   return {
     fingerprint: hex(seed, 32),
     subjectCn: cn,
-    subject: `CN=${cn}, O=Demo Corporation, C=JP`,
+    subject: `CN=${cn}, ${role ? `OU=${role === 'administrator' ? '管理者' : '利用者'}, ` : ''}O=Demo Corporation, C=JP`,
     issuer: bank === null ? 'CN=Old Test CA, O=Example, C=JP' : ISSUER,
     notBefore: new Date(now.getTime() - 365 * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
     notAfter: endOfJstDay(now, days),
@@ -91,7 +94,7 @@ export function identity(
     notRenewable: bank === null ? { reason: 'unknownIssuer' } : null,
     bank: bank === null ? null : { ...(bank ?? FAKE_BANK), support, asksPassword },
     renewableInto: bank === null ? [] : (renewableInto ?? [storage]),
-    role: cn.includes('管理者') ? 'administrator' : cn.includes('利用者') ? 'user' : null,
+    role: role ?? null,
   };
 }
 

@@ -69,7 +69,7 @@ describe('RenewalFlow', () => {
   });
 
   it('skips the PIN for a certificate on this PC', async () => {
-    const { flow } = await started({ identities: [{ cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' }] });
+    const { flow } = await started({ identities: [{ cn: 'SATO HANAKO', days: 12, storage: 'thisPc' }] });
     const [pc] = screen(flow, 'list').listing.identities;
     await flow.renew(pc!.fingerprint);
     await flow.answerRequestConsent(true);
@@ -256,7 +256,7 @@ describe('RenewalFlow', () => {
   });
 
   describe('更新: where to save', () => {
-    const both = { cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' as const, renewableInto: ['thisPc' as const, 'usbToken' as const] };
+    const both = { cn: 'SATO HANAKO', days: 12, storage: 'thisPc' as const, renewableInto: ['thisPc' as const, 'usbToken' as const] };
 
     it('offers both stores when the bank does; 専用USB asks for the PIN and renews into the token', async () => {
       const { backend, flow } = await started({ identities: [both] });
@@ -379,7 +379,7 @@ describe('the bank’s own password', () => {
     const { flow, backend } = await started({
       bankPassword: 'pw',
       bankAsksUpfront: true,
-      identities: [{ cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' }],
+      identities: [{ cn: 'SATO HANAKO', days: 12, storage: 'thisPc' }],
     });
     const pc = screen(flow, 'list').listing.identities[0];
     expect(usesToken(pc, null)).toBe(false);

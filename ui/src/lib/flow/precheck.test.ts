@@ -71,7 +71,7 @@ describe('電子証明書更新前処理中', () => {
   });
 
   it('a certificate on this PC needs no token check; both stores offered go on to 更新', async () => {
-    const both = { cn: 'SATO HANAKO (利用者)', days: 12, storage: 'thisPc' as const, renewableInto: ['thisPc' as const, 'usbToken' as const] };
+    const both = { cn: 'SATO HANAKO', days: 12, storage: 'thisPc' as const, renewableInto: ['thisPc' as const, 'usbToken' as const] };
     const { flow, seen } = await started({ identities: [both] });
     await flow.renew(screen(flow, 'list').listing.identities[0]!.fingerprint);
     screen(flow, 'chooseStore');
@@ -120,7 +120,7 @@ describe('a renewal cut short', () => {
   });
 
   it('続ける runs the checks, then carries it on into its own store (no store choice)', async () => {
-    const both = { cn: 'YAMADA TARO (管理者)', days: 12, storage: 'usbToken' as const, renewableInto: ['usbToken' as const, 'thisPc' as const] };
+    const both = { cn: 'YAMADA TARO', days: 12, storage: 'usbToken' as const, renewableInto: ['usbToken' as const, 'thisPc' as const] };
     const { flow, seen } = await started({ identities: [both], unfinished: [{ identity: 0, stage: 'pending' }] });
     await flow.continueUnfinished();
     expect(last(ticks(seen))).toEqual(['certificate:passed', 'window:passed', 'bank:passed', 'token:passed']);

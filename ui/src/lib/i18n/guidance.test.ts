@@ -8,8 +8,8 @@ const NOW = new Date('2026-11-24T03:00:00Z'); // 12:00 JST
 const other: Extract<ChecklistItem, { kind: 'renewOther' }> = {
   kind: 'renewOther',
   fingerprint: 'AB',
-  subjectCn: 'SATO HANAKO (利用者)',
-  subject: 'CN=SATO HANAKO (利用者), O=Demo Corporation, C=JP',
+  subjectCn: 'SATO HANAKO',
+  subject: 'CN=SATO HANAKO, O=Demo Corporation, C=JP',
   notAfter: '2026-12-06T14:59:59Z',
   daysLeft: 12,
   status: 'renewalOpen',
@@ -26,7 +26,7 @@ const support: SupportContactView = {
 };
 
 async function listed(days: number, options: { reacquireGraceDays?: number; support?: SupportContactView | null } = {}) {
-  const backend = new FakeBackend({ now: NOW, identities: [{ cn: 'OLD (利用者)', days, storage: 'thisPc' }], ...options });
+  const backend = new FakeBackend({ now: NOW, identities: [{ cn: 'OLD', days, storage: 'thisPc' }], ...options });
   return (await backend.listIdentities()).identities[0]!;
 }
 
@@ -40,9 +40,9 @@ describe('checklistText', () => {
 
   it('names the other certificate by 発行先, 有効期限 (with 和暦) and 残り日数', () => {
     expect(checklistText('ja', other)).toBe(
-      'ほかの電子証明書も更新期間中です（発行先「SATO HANAKO (利用者)」、有効期限 2026年12月6日（令和8年12月6日）、残り12日）。一覧に戻って更新してください。',
+      'ほかの電子証明書も更新期間中です（発行先「SATO HANAKO」、有効期限 2026年12月6日（令和8年12月6日）、残り12日）。一覧に戻って更新してください。',
     );
-    expect(checklistText('en', other)).toContain('issued to "SATO HANAKO (利用者)", expiry date 6 December 2026, 12 days left');
+    expect(checklistText('en', other)).toContain('issued to "SATO HANAKO", expiry date 6 December 2026, 12 days left');
   });
 
   it('says when the window of a certificate due soon opens', () => {
@@ -66,7 +66,7 @@ describe('expired guidance', () => {
     expect(expiredHint('ja', guidance)).toBe('2027年2月12日（令和9年2月12日）まで再取得できます。');
     expect(expiredHint('en', guidance)).toBe('Can be re-acquired until 12 February 2027.');
     expect(expiredBody('ja', identity, guidance)).toBe(
-      '「OLD (利用者)」の電子証明書は2026年11月14日（令和8年11月14日）に有効期限が切れました。2027年2月12日（令和9年2月12日）までは再取得できます。お取引の銀行の案内に沿って再取得の手続きをしてください。',
+      '「OLD」の電子証明書は2026年11月14日（令和8年11月14日）に有効期限が切れました。2027年2月12日（令和9年2月12日）までは再取得できます。お取引の銀行の案内に沿って再取得の手続きをしてください。',
     );
   });
 

@@ -93,7 +93,7 @@ describe('accessibility', () => {
     const { body } = render(ListScreen, {
       props: { listing: await backend.listIdentities(), onRenew: noop, onOpenUnfinished: noop, onReload: noop },
     });
-    expect(body).toMatch(/>更新<span class="visually-hidden"> YAMADA TARO \(管理者\)<\/span><\/button>/);
-    expect(body).toMatch(/>更新<span class="visually-hidden"> SATO HANAKO \(利用者\)<\/span><\/button>/);
+    expect(body).toMatch(/>更新<span class="visually-hidden"> YAMADA TARO<\/span><\/button>/);
+    expect(body).toMatch(/>更新<span class="visually-hidden"> SATO HANAKO<\/span><\/button>/);
   });
 });

@@ -171,8 +171,8 @@ describe('screens', () => {
     const backend = new FakeBackend({
       now: NOW,
       identities: [
-        { cn: 'RECENT (利用者)', days: -10, storage: 'thisPc' },
-        { cn: 'LONG AGO (管理者)', days: -120, storage: 'usbToken' },
+        { cn: 'RECENT', days: -10, storage: 'thisPc' },
+        { cn: 'LONG AGO', days: -120, storage: 'usbToken' },
       ],
     });
     const { body } = render(ListScreen, { props: { listing: await backend.listIdentities(), onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
@@ -229,7 +229,7 @@ describe('screens', () => {
     expect(body).toContain('ブラウザーをいったん終了して起動し直してください');
     expect(body).toContain('会計ソフト');
     // SATO's window (expiry 2027-01-08) opens on 2026-12-09.
-    expect(body).toContain('発行先「SATO HANAKO (利用者)」、有効期限 2027年1月8日（令和9年1月8日）、残り45日');
+    expect(body).toContain('発行先「SATO HANAKO」、有効期限 2027年1月8日（令和9年1月8日）、残り45日');
     expect(body).toContain('2026年12月9日（令和8年12月9日）から更新できます。');
 
     // Nothing else due: only the two fixed items.
