@@ -157,7 +157,7 @@ mod tests {
         };
         assert_eq!(
             pin.to_string(),
-            "incorrect PIN (retries left: Some(1)) [CKR_PIN_INCORRECT (0xA0)]"
+            "incorrect PIN (retries left: Some(1), few) [CKR_PIN_INCORRECT (0xA0)]"
         );
         assert_eq!(
             pin.native_code(),
