@@ -21,7 +21,7 @@ pub const FILE_NAME: &str = "reminders.json";
 /// The version of the format written.
 const FORMAT: u32 = 1;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct State {
     pub format: u32,
@@ -29,6 +29,16 @@ pub struct State {
     pub identities: BTreeMap<String, Fired>,
     /// Failures announced and still present, by key, with when they were announced.
     pub failures: BTreeMap<String, i64>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            format: FORMAT,
+            identities: BTreeMap::new(),
+            failures: BTreeMap::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,11 +82,7 @@ pub fn load(dir: &Path) -> State {
 /// Writes `state` to `dir` (created if needed), replacing the old file in one
 /// step: a crash leaves either the old file or the new one, never half of one.
 pub fn save(dir: &Path, state: &State) -> std::io::Result<()> {
-    let state = State {
-        format: FORMAT,
-        ..state.clone()
-    };
-    let json = serde_json::to_vec_pretty(&state).map_err(std::io::Error::other)?;
+    let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::Builder::new()
         .prefix(".reminders.")
