@@ -283,8 +283,8 @@ impl Scheduler {
             .failures
             .retain(|key, _| keys.contains(key.as_str()));
         for (key, notice) in found {
-            if !self.state.failures.contains_key(&key) {
-                self.state.failures.insert(key, now);
+            if let std::collections::btree_map::Entry::Vacant(e) = self.state.failures.entry(key) {
+                e.insert(now);
                 notices.push(notice);
             }
         }
