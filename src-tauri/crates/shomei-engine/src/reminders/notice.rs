@@ -8,8 +8,14 @@ use crate::words::{self, Locale};
 use super::points::Point;
 
 /// A notice to show now. Clicking one opens the renewal of [`Notice::fingerprint`]
-/// when it has one, else the certificate list.
-#[derive(Debug, Clone, PartialEq)]
+/// when it has one, else the certificate list. Serializes as `{"kind": "due", …}`
+/// (camelCase) for the OS log or the window; not a UI model type (no bindings).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Notice {
     /// A reminder point was reached before expiry: 「電子証明書の更新をお願いします」.
     Due {

@@ -193,6 +193,16 @@ fn the_words_are_the_manuals_in_both_languages() {
         "Please renew your client certificate"
     );
     assert!(due.body(Locale::En).contains("2026-12-06 (10 days left)"));
+    let json = serde_json::to_value(due).unwrap();
+    assert_eq!(
+        (
+            &json["kind"],
+            &json["fingerprint"],
+            &json["daysLeft"],
+            &json["bank"]["id"]
+        ),
+        (&"due".into(), &"ab".into(), &10.into(), &"a".into())
+    );
     let today = &s.due(midnight_before(0), &list, &points()).notices[0];
     assert!(today
         .body(Locale::Ja)
