@@ -34,7 +34,8 @@
 //!   does not repeat its reminders when it comes back).
 //! - Failures (a request stuck at the bank, a renewal stopped where only the user
 //!   can carry it on, a locked PIN, a profile that no longer loads) are announced
-//!   once per occurrence, and again if they come back after being resolved.
+//!   once per occurrence, and again if they come back after being resolved. A USB
+//!   token that is not plugged in (`tokenAbsent`) is not a failure.
 //!
 //! Owns: the decision and its persisted memory. Must never: show a point twice
 //! for one certificate, or remind of a certificate that is gone.
