@@ -15,6 +15,7 @@ pub mod model;
 pub mod network;
 mod private_dir;
 pub mod profile;
+pub mod reminders;
 pub mod renewal;
 pub mod role;
 pub mod rules;

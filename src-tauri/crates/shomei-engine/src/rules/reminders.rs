@@ -9,7 +9,8 @@
 use super::{days_left, RenewalRules};
 
 /// The reminder points whose day has come and that are not in `already_fired`,
-/// largest first, each once. Empty once `now` is past notAfter: an expired
+/// largest first, each once. (The tray's scheduler, `crate::reminders`, shows only
+/// the latest of them and remembers the latest shown.) Empty once `now` is past notAfter: an expired
 /// certificate gets the expired guidance, not "expires in 30 days".
 pub fn reminders_due(
     rules: &RenewalRules,

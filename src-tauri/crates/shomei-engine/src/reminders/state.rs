@@ -1,0 +1,107 @@
+//! What the scheduler remembers between runs: for each identity (by
+//! fingerprint) the latest reminder point it fired, and which failures it has
+//! announced. One small JSON file, replaced atomically (temp file, fsync,
+//! rename, fsync of the directory) like the journal's records and the settings.
+//!
+//! A file that cannot be read or understood is logged and replaced by a fresh
+//! state: at worst the latest point of each identity is shown once more.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::points::Point;
+
+/// The file's name in the directory the caller gives (beside the journal's
+/// directory, never inside it: every `.json` there is a renewal record).
+pub const FILE_NAME: &str = "reminders.json";
+
+/// The version of the format written.
+const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct State {
+    pub format: u32,
+    /// By fingerprint (lower-case hex).
+    pub identities: BTreeMap<String, Fired>,
+    /// Failures announced and still present, by key, with when they were announced.
+    pub failures: BTreeMap<String, i64>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            format: FORMAT,
+            identities: BTreeMap::new(),
+            failures: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fired {
+    pub not_after: i64,
+    /// The latest point shown; points up to it never fire again.
+    pub point: Point,
+    pub fired_at: i64,
+    /// Since when the identity has not been in the stores (a USB token left
+    /// elsewhere, or renewed elsewhere); forgotten after a while.
+    #[serde(default)]
+    pub missing_since: Option<i64>,
+}
+
+/// The state in `dir`: a fresh one when there is no file, or when it cannot be
+/// read or understood (logged).
+pub fn load(dir: &Path) -> State {
+    let path = dir.join(FILE_NAME);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return State::default(),
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "reminder state unreadable; starting afresh");
+            return State::default();
+        }
+    };
+    match serde_json::from_slice::<State>(&bytes) {
+        Ok(state) if state.format == FORMAT => state,
+        Ok(state) => {
+            tracing::warn!(file = %path.display(), format = state.format, "reminder state of an unknown format; starting afresh");
+            State::default()
+        }
+        Err(e) => {
+            tracing::warn!(file = %path.display(), error = %e, "reminder state corrupt; starting afresh");
+            State::default()
+        }
+    }
+}
+
+/// Writes `state` to `dir` (created if needed), replacing the old file in one
+/// step: a crash leaves either the old file or the new one, never half of one.
+pub fn save(dir: &Path, state: &State) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(".reminders.")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(&json)?;
+    file.as_file().sync_all()?;
+    file.persist(dir.join(FILE_NAME)).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// The rename is durable only once the directory entry is (best effort: some
+/// file systems cannot fsync a directory; Windows cannot open one).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::debug!(dir = %dir.display(), error = %e, "cannot fsync the directory");
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
