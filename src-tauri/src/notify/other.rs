@@ -10,6 +10,8 @@ use super::Shown;
 pub fn show(_app: &AppHandle, shown: Shown) {
     tracing::info!(
         title = %shown.title,
+        body = %shown.body,
+        action = %shown.action,
         fingerprint = ?shown.fingerprint,
         "notification not shown: no OS notifications on this OS yet"
     );
