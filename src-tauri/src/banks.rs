@@ -82,11 +82,16 @@ pub fn demo(demo: &Demo, dir: &Path) -> Result<Banks, EngineError> {
 /// Where unfinished renewals are journaled: the demo's own directory, or the
 /// user's local data directory (never roaming: a record names local keys).
 pub fn journal_dir(demo_dir: Option<&Path>) -> PathBuf {
+    data_dir(demo_dir).join("journal")
+}
+
+/// The directory that holds `journal/` and the reminders' memory
+/// (`reminders.json`): the demo's own, or the user's local data directory.
+pub fn data_dir(demo_dir: Option<&Path>) -> PathBuf {
     match demo_dir {
-        Some(dir) => dir.join("journal"),
+        Some(dir) => dir.to_path_buf(),
         None => dirs::data_local_dir()
             .unwrap_or_else(|| PathBuf::from("."))
-            .join("shomei")
-            .join("journal"),
+            .join("shomei"),
     }
 }

@@ -72,11 +72,13 @@ pub async fn start_renewal(
         confirm_final_try,
         bank_password: bank_password.map(SecretString::from),
     };
-    state
+    let result = state
         .banks()
         .start_renewal(&fingerprint, options, pin, progress_to(app))
         .await
-        .map_err(|e| e.view())
+        .map_err(|e| e.view());
+    log_renewal("renewalIssued", &fingerprint, &result);
+    result
 }
 
 #[tauri::command]
@@ -85,11 +87,31 @@ pub async fn install_renewal(
     state: State<'_, AppState>,
     renewal_id: String,
 ) -> Result<RenewalOutcome, ErrorView> {
-    state
+    let result = state
         .banks()
         .install_renewal(&renewal_id, progress_to(app))
         .await
-        .map_err(|e| e.view())
+        .map_err(|e| e.view());
+    log_renewal("renewalInstalled", &renewal_id, &result);
+    result
+}
+
+/// A renewal's step to the OS log: what was issued or installed, or its error
+/// (certificates' details and error codes; never a PIN or password).
+fn log_renewal<T: serde::Serialize>(event: &str, of: &str, result: &Result<T, ErrorView>) {
+    use crate::oslog::{write_json, Level};
+    match result {
+        Ok(done) => write_json(
+            Level::Notice,
+            event,
+            &serde_json::json!({ "of": of, "result": done }),
+        ),
+        Err(e) => write_json(
+            Level::Warning,
+            "renewalFailed",
+            &serde_json::json!({ "of": of, "step": event, "error": e }),
+        ),
+    }
 }
 
 #[tauri::command]

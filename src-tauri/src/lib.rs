@@ -5,7 +5,11 @@
 mod banks;
 mod cli;
 mod commands;
+mod notify;
+mod open_renewal;
 mod options;
+mod oslog;
+mod reminder_loop;
 mod setup;
 mod state;
 
@@ -31,6 +35,7 @@ pub fn run() -> i32 {
     }
     // The demo must start before anything else loads SoftHSM, and its test CA
     // must run on the runtime that lives as long as the app: Tauri's.
+    let mut data_dir = banks::data_dir(None);
     let started = if options.demo {
         let dir = match options
             .demo_dir
@@ -49,6 +54,7 @@ pub fn run() -> i32 {
             eprintln!("shomei: demo: {e}");
             return 1;
         }
+        data_dir = dir.clone();
         tauri::async_runtime::block_on(demo::start(&dir)).and_then(|d| {
             eprintln!(
                 "shomei: demo in {} (EST test CA at {}, PIN {})",
@@ -96,6 +102,10 @@ pub fn run() -> i32 {
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(engine, source, demo_pin))
         .manage(DemoGuard(demo))
+        .setup(move |app| {
+            reminder_loop::start(app.handle().clone(), data_dir);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             setup::app_info,
             setup::reload_profiles,

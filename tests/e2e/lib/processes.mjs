@@ -58,8 +58,11 @@ export function start(cmd, args, log, opts = {}) {
     stdio: ['ignore', 'pipe', 'pipe', ...(opts.extraStdio || [])],
     env: opts.env,
   });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
+  // Both into one file: neither may end it (the other could still write, "write after
+  // end"); it ends once the child's output is all closed.
+  child.stdout.pipe(out, { end: false });
+  child.stderr.pipe(out, { end: false });
+  child.once('close', () => out.end());
   if (child.pid !== undefined) groups.add(child.pid);
   child.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   child.alive = true;
