@@ -105,7 +105,11 @@ fn expired_beats_due_and_failed_beats_expired() {
 
     let l = listing(
         vec![due, old, recent],
-        vec![unfinished("due", UnfinishedStage::Interrupted, "2026-01-01T00:00:00Z")],
+        vec![unfinished(
+            "due",
+            UnfinishedStage::Interrupted,
+            "2026-01-01T00:00:00Z",
+        )],
     );
     let s = tray_state(&l);
     assert_eq!(s.level, TrayLevel::Failed);
@@ -145,7 +149,11 @@ fn the_oldest_failure_is_named() {
     let l = listing(
         vec![],
         vec![
-            unfinished("new", UnfinishedStage::AwaitingInstall, "2026-03-01T00:00:00Z"),
+            unfinished(
+                "new",
+                UnfinishedStage::AwaitingInstall,
+                "2026-03-01T00:00:00Z",
+            ),
             unfinished("old", UnfinishedStage::Installing, "2026-02-01T00:00:00Z"),
         ],
     );
