@@ -93,7 +93,7 @@ pub fn on_second_instance(app: &AppHandle, argv: Vec<String>) {
 }
 
 /// The events that keep the app alive in the tray.
-pub fn on_run_event(app: &AppHandle, event: RunEvent) {
+pub fn on_run_event(_app: &AppHandle, event: RunEvent) {
     match event {
         // The last window closed (`code` is None): stay in the tray. `app.exit` (終了)
         // comes with a code and is let through.
