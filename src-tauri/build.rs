@@ -20,6 +20,7 @@ fn main() {
             "install_renewal",
             "cancel_renewal",
             "discard_renewal",
+            "take_open_request",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

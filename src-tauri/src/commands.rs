@@ -16,6 +16,7 @@ use tauri::{AppHandle, Emitter, State};
 /// The event name the UI listens to for [`ProgressEvent`]s.
 pub const PROGRESS_EVENT: &str = "renewal-progress";
 
+use crate::lifecycle;
 pub use crate::state::AppState;
 
 fn progress_to(app: AppHandle) -> ProgressSink {
@@ -27,12 +28,18 @@ fn progress_to(app: AppHandle) -> ProgressSink {
 }
 
 #[tauri::command]
-pub async fn list_identities(state: State<'_, AppState>) -> Result<IdentityListing, ErrorView> {
+pub async fn list_identities(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<IdentityListing, ErrorView> {
     let engine = state.banks();
     // PKCS#11 calls block; keep them off the IPC thread.
-    tauri::async_runtime::spawn_blocking(move || engine.list())
+    let listing = tauri::async_runtime::spawn_blocking(move || engine.list())
         .await
-        .map_err(|e| internal(&e))
+        .map_err(|e| internal(&e))?;
+    // The window's list is as fresh as it gets: the tray shows the same.
+    lifecycle::on_listing(&app, &listing);
+    Ok(listing)
 }
 
 /// 電子証明書更新前処理中: the checks before a renewal, each pushed to `on_check`
@@ -74,10 +81,12 @@ pub async fn start_renewal(
     };
     let result = state
         .banks()
-        .start_renewal(&fingerprint, options, pin, progress_to(app))
+        .start_renewal(&fingerprint, options, pin, progress_to(app.clone()))
         .await
         .map_err(|e| e.view());
     log_renewal("renewalIssued", &fingerprint, &result);
+    // A failed or pending renewal changes what the tray says.
+    lifecycle::check_now(&app);
     result
 }
 
@@ -89,10 +98,11 @@ pub async fn install_renewal(
 ) -> Result<RenewalOutcome, ErrorView> {
     let result = state
         .banks()
-        .install_renewal(&renewal_id, progress_to(app))
+        .install_renewal(&renewal_id, progress_to(app.clone()))
         .await
         .map_err(|e| e.view());
     log_renewal("renewalInstalled", &renewal_id, &result);
+    lifecycle::check_now(&app);
     result
 }
 
@@ -126,6 +136,7 @@ pub fn cancel_renewal(state: State<'_, AppState>, renewal_id: String) -> Result<
 /// stays as it is.
 #[tauri::command]
 pub async fn discard_renewal(
+    app: AppHandle,
     state: State<'_, AppState>,
     renewal_id: String,
     pin: String,
@@ -134,13 +145,15 @@ pub async fn discard_renewal(
     let pin = SecretString::from(pin);
     let engine = state.banks();
     // PKCS#11 calls block; keep them off the IPC thread.
-    tauri::async_runtime::spawn_blocking(move || {
+    let result = tauri::async_runtime::spawn_blocking(move || {
         engine
             .discard_renewal(&renewal_id, pin, confirm_final_try)
             .map_err(|e| e.view())
     })
     .await
-    .map_err(|e| internal(&e))?
+    .map_err(|e| internal(&e))?;
+    lifecycle::check_now(&app);
+    result
 }
 
 fn internal(e: &dyn std::fmt::Display) -> ErrorView {

@@ -2,22 +2,25 @@
 //! engine. Nothing here knows about tokens, EST or the bank's rules; that is
 //! `shomei-engine` and below, which build and test without a window.
 
+mod autostart;
 mod banks;
 mod cli;
 mod commands;
+mod lifecycle;
 mod notify;
-mod open_renewal;
 mod options;
 mod oslog;
 mod reminder_loop;
 mod setup;
 mod state;
+mod tray;
 
 use shomei_engine::demo::{self, Demo};
 use shomei_engine::model::ProfileState;
 use shomei_engine::words;
 
 use state::{AppState, Source};
+use tauri::Manager;
 
 /// Runs the app; returns the process exit code.
 pub fn run() -> i32 {
@@ -98,12 +101,41 @@ pub fn run() -> i32 {
         Source::Places
     };
     let demo_pin = demo.as_ref().map(|_| demo::DEMO_PIN.to_owned());
-    let result = tauri::Builder::default()
+    // The login entry is the user's: the demo and `--profile FILE` leave it alone.
+    let follows_settings = matches!(source, Source::Places);
+    let instance = instance_id(demo.as_ref().map(|d| d.dir.as_path()));
+    let start_in_tray = options.tray;
+    let open = options.open.clone();
+    let app = tauri::Builder::default()
+        // First: a second launch must hand over its arguments before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(|app, argv, _cwd| lifecycle::on_second_instance(app, argv))
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
+        .plugin(autostart::plugin())
         .manage(AppState::new(engine, source, demo_pin))
         .manage(DemoGuard(demo))
+        .manage(lifecycle::OpenRequest::default())
         .setup(move |app| {
-            reminder_loop::start(app.handle().clone(), data_dir);
+            let handle = app.handle();
+            reminder_loop::start(handle.clone(), data_dir);
+            if follows_settings {
+                let wanted = handle.state::<AppState>().settings().autostart;
+                if let Err(e) = autostart::apply(handle, wanted) {
+                    tracing::warn!("start at login: {e}");
+                }
+            }
+            tray::create(handle)?;
+            match open {
+                Some(fp) => lifecycle::open_renewal(handle, fp),
+                None if !start_in_tray => lifecycle::show_window(handle),
+                None => tracing::info!("started in the tray"),
+            }
+            lifecycle::check_now(handle);
+            lifecycle::start_timer(handle);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -121,15 +153,35 @@ pub fn run() -> i32 {
             commands::install_renewal,
             commands::cancel_renewal,
             commands::discard_renewal,
+            lifecycle::take_open_request,
         ])
-        .run(tauri::generate_context!());
-    match result {
-        Ok(()) => 0,
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => {
+            app.run(lifecycle::on_run_event);
+            0
+        }
         Err(e) => {
             eprintln!("shomei: {e}");
             1
         }
     }
+}
+
+/// Who counts as "the same Shomei" for one instance: the same user configuration
+/// (or, for the demo, the same demo directory, so `--demo-dir D --open FP` reaches the
+/// demo on D, and 「デモを試す」's fresh demo never hands itself to the app it replaces).
+/// On Linux this names the D-Bus service (`jp.shomei.desktop.i<hash>.SingleInstance`);
+/// Windows and macOS use the app's identifier, one instance per user session.
+fn instance_id(demo_dir: Option<&std::path::Path>) -> String {
+    use std::hash::{Hash, Hasher};
+    let scope = demo_dir
+        .map(std::path::Path::to_path_buf)
+        .or_else(banks::config_dir);
+    // SipHash with fixed keys: the same binary gives the same name in both launches.
+    let mut hasher = std::hash::DefaultHasher::new();
+    scope.hash(&mut hasher);
+    format!("jp.shomei.desktop.i{:016x}", hasher.finish())
 }
 
 /// Keeps the demo's EST server alive as long as the app.

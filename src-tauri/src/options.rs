@@ -14,6 +14,11 @@ pub struct Options {
     pub profile: Option<PathBuf>,
     /// `--lang en`: the command line's words in English (otherwise the OS's language).
     pub lang: Option<String>,
+    /// `--open FP`: open the renewal of the identity FP (a notification, a shortcut or
+    /// a script; a running Shomei is handed it, see `lifecycle`).
+    pub open: Option<String>,
+    /// `--tray`: start in the tray only, no window (the login start passes it).
+    pub tray: bool,
     /// `--help` / `-h` before any subcommand.
     pub help: bool,
     /// The subcommand and its own arguments; empty: open the window.
@@ -27,6 +32,8 @@ usage: shomei [--demo [--demo-dir DIR]] [--profile FILE] [COMMAND ...]
   --demo-dir DIR    keep the demo's token, CA and profile in DIR
   --profile FILE    the bank profile (TOML) to use
   --lang ja|en      language of the command line's output (default: the OS's)
+  --open FP         open the renewal of the certificate FP (a running Shomei does it)
+  --tray            start in the tray only, with no window (used at login)
   --help            the commands and their exit codes
 ";
 
@@ -49,6 +56,18 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
                 options.profile = Some(args.next().ok_or("--profile needs a file")?.into());
             }
             "--lang" => options.lang = Some(args.next().ok_or("--lang needs ja or en")?),
+            "--open" => {
+                let fp = args
+                    .next()
+                    .ok_or("--open needs a certificate's fingerprint")?;
+                if fp.is_empty() || !fp.chars().all(|c| c.is_ascii_hexdigit() || c == ':') {
+                    return Err(format!(
+                        "--open needs a certificate's fingerprint, not {fp:?}"
+                    ));
+                }
+                options.open = Some(fp);
+            }
+            "--tray" => options.tray = true,
             "--help" | "-h" => options.help = true,
             "--pin" => return Err(PIN_IN_ARGV.to_owned()),
             other if !other.starts_with('-') => {
@@ -82,6 +101,11 @@ mod tests {
         assert!(parse(args(&["--profile"])).is_err());
         let o = parse(args(&["--demo-dir", "d", "status", "--json"])).unwrap();
         assert_eq!(o.command, args(&["status", "--json"]));
+        let o = parse(args(&["--demo-dir", "d", "--open", "AB:0c", "--tray"])).unwrap();
+        assert_eq!(o.open.as_deref(), Some("AB:0c"));
+        assert!(o.tray && o.command.is_empty());
+        assert!(parse(args(&["--open"])).is_err());
+        assert!(parse(args(&["--open", "status"])).is_err());
         assert!(parse(args(&["--pin", "1"]))
             .unwrap_err()
             .contains("--pin-env"));

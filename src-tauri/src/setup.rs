@@ -8,8 +8,8 @@ use shomei_engine::profile::install;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::banks;
 use crate::state::AppState;
+use crate::{autostart, banks, lifecycle};
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -90,12 +90,22 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
     state.settings()
 }
 
+/// Saves the settings and applies what lives outside the window: start at login
+/// (only for the user's own Shomei, not the demo or `--profile FILE`), and the
+/// tray's language.
 #[tauri::command]
 pub fn save_settings(
+    app: AppHandle,
     state: State<'_, AppState>,
     settings: Settings,
 ) -> Result<Settings, ErrorView> {
-    state.save_settings(settings)
+    let saved = state.save_settings(settings)?;
+    if state.profiles_editable() {
+        autostart::apply(&app, saved.autostart)
+            .map_err(|e| ErrorView::of(ErrorCode::NotSaved, Some(e)))?;
+    }
+    lifecycle::check_now(&app);
+    Ok(saved)
 }
 
 /// 「デモを試す」: starts Shomei again on its embedded demo (a private token and

@@ -179,6 +179,12 @@ export class Session {
     return this.cmd('GET', `/element/${el}/text`);
   }
 
+  /** Waits for `css` and returns its attribute `name` (null when it has none). */
+  async attribute(css, name, timeoutMs = 60_000) {
+    const el = await this.waitFor(css, timeoutMs);
+    return this.cmd('GET', `/element/${el}/attribute/${encodeURIComponent(name)}`);
+  }
+
   /** The data-testid of the element that has the keyboard focus (null when none has one). */
   async activeTestId() {
     const v = await this.cmd('GET', '/element/active');

@@ -4,7 +4,7 @@ use notify_rust::Notification;
 use tauri::AppHandle;
 
 use super::Shown;
-use crate::open_renewal;
+use crate::lifecycle;
 
 /// Shows `shown` and, on a thread of its own, waits for its click.
 pub fn show(app: AppHandle, shown: Shown) {
@@ -30,8 +30,8 @@ pub fn show(app: AppHandle, shown: Shown) {
                 tracing::info!(action, "notification answered");
                 if action == "default" {
                     match &shown.fingerprint {
-                        Some(fp) => open_renewal::open_renewal(&app, fp),
-                        None => open_renewal::show_window(&app),
+                        Some(fp) => lifecycle::open_renewal(&app, fp.to_owned()),
+                        None => lifecycle::show_window(&app),
                     }
                 }
             });

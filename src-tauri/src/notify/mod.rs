@@ -1,6 +1,6 @@
 //! OS notifications for the scheduler's notices, in the user's language, and the
 //! OS log entry of each. Clicking a notification opens the renewal of its
-//! identity (`open_renewal`), or the window when the notice names none.
+//! identity (`lifecycle::open_renewal`), or the window when the notice names none.
 //!
 //! - Linux: notify-rust over org.freedesktop.Notifications (its `d` backend, the
 //!   `dbus` crate that tao already links), with a "default" action; one thread per

@@ -21,6 +21,7 @@ pub mod role;
 pub mod rules;
 pub mod settings;
 pub mod stores;
+pub mod tray_state;
 pub mod views;
 pub mod words;
 

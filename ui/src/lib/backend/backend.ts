@@ -74,4 +74,11 @@ export interface Backend extends SetupBackend {
    * otherwise the first progress events could be emitted before anyone listens.
    */
   onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe>;
+  /**
+   * The renewal asked for from outside the window (`shomei --open FP`, the tray's 更新する),
+   * once: null when none is waiting.
+   */
+  takeOpenRequest(): Promise<string | null>;
+  /** Called when a renewal is asked for from outside; the window then takes it. */
+  onOpenRequest(cb: () => void): Promise<Unsubscribe>;
 }

@@ -323,6 +323,27 @@ export class FakeBackend implements Backend {
     return () => this.listeners.delete(cb);
   }
 
+  /** The renewal asked for from outside (what `shomei --open FP` leaves in the shell). */
+  private openRequest: string | null = null;
+  private readonly openListeners = new Set<() => void>();
+
+  /** Like `shomei --open FP` handed to a running Shomei: kept, and the window told. */
+  requestOpen(fingerprint: string): void {
+    this.openRequest = fingerprint;
+    for (const cb of this.openListeners) cb();
+  }
+
+  async takeOpenRequest(): Promise<string | null> {
+    const fp = this.openRequest;
+    this.openRequest = null;
+    return fp;
+  }
+
+  async onOpenRequest(cb: () => void): Promise<Unsubscribe> {
+    this.openListeners.add(cb);
+    return () => this.openListeners.delete(cb);
+  }
+
   /** Like the real back end, the final try is refused unconfirmed before the PIN is even compared. */
   private async login(renewalId: string, pin: string, confirmFinalTry: boolean): Promise<void> {
     await this.emit(renewalId, 'login', 'started');

@@ -20,6 +20,8 @@ import type {
 import { toErrorView } from './errors';
 
 export const PROGRESS_EVENT = 'renewal-progress';
+/** src-tauri/src/lifecycle.rs OPEN_RENEWAL_EVENT. */
+export const OPEN_RENEWAL_EVENT = 'open-renewal';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -66,6 +68,12 @@ export class TauriBackend implements Backend {
   }
   async onProgress(cb: (event: ProgressEvent) => void): Promise<Unsubscribe> {
     return listen<ProgressEvent>(PROGRESS_EVENT, (e) => cb(e.payload));
+  }
+  takeOpenRequest(): Promise<string | null> {
+    return call('take_open_request');
+  }
+  async onOpenRequest(cb: () => void): Promise<Unsubscribe> {
+    return listen<string>(OPEN_RENEWAL_EVENT, () => cb());
   }
   reloadProfiles(): Promise<AppInfo> {
     return call('reload_profiles');

@@ -31,6 +31,11 @@ export class RenewalFlow {
   private listing: IdentityListing = { identities: [], errors: [], unfinished: [], profiles: [] };
   private readonly subscribers = new Set<(screen: Screen) => void>();
   private unlisten: Unsubscribe | null = null;
+  private unlistenOpen: Unsubscribe | null = null;
+  /** A renewal may have been asked for from outside: ask the back end when on the list. */
+  private openAsked = false;
+  /** The request being served (start() waits for it before opening a renewal cut short). */
+  private serving: Promise<void> = Promise.resolve();
   /** Which precheck run the screen shows; answers of an abandoned run are dropped. */
   private precheckRun = 0;
 
@@ -57,6 +62,11 @@ export class RenewalFlow {
   /** Listens for progress first, so no event of the first renewal can be missed. */
   async start(): Promise<void> {
     this.unlisten ??= await this.backend.onProgress((e) => this.onProgress(e));
+    // `shomei --open FP` and the tray's 更新する, while the window is open.
+    this.unlistenOpen ??= await this.backend.onOpenRequest(() => {
+      this.openAsked = true;
+      void this.serveOpenRequest();
+    });
     try {
       this.info = await this.backend.appInfo();
     } catch (err) {
@@ -68,6 +78,7 @@ export class RenewalFlow {
       return;
     }
     await this.reload();
+    await this.serving;
     // A renewal cut short is what the user must not miss: the window opens on it (once;
     // 一覧へ leaves it in the list).
     const first = this.listing.unfinished[0];
@@ -88,6 +99,8 @@ export class RenewalFlow {
     this.setup.dispose();
     this.unlisten?.();
     this.unlisten = null;
+    this.unlistenOpen?.();
+    this.unlistenOpen = null;
   }
 
   /** Reads the stores again; after a renewal this is what shows the new expiry. */
@@ -95,10 +108,34 @@ export class RenewalFlow {
     this.set({ kind: 'loading' });
     try {
       this.listing = await this.backend.listIdentities();
+      // One asked for before this window listened (`shomei --open FP` at start, 更新する
+      // in the tray while no window was open) is taken with the list.
+      this.openAsked = true;
       this.set({ kind: 'list', listing: this.listing });
     } catch (err) {
       this.set({ kind: 'error', error: toErrorView(err) });
     }
+  }
+
+  /**
+   * A renewal asked for from outside the window (`shomei --open FP`, the tray's 更新する):
+   * taken once, and started as 更新 would, when the list is on screen. Asked for during
+   * another renewal, it waits for the list (the back end keeps it).
+   */
+  serveOpenRequest(): Promise<void> {
+    if (this.current.kind !== 'list' || !this.openAsked) return this.serving;
+    this.openAsked = false;
+    this.serving = this.backend
+      .takeOpenRequest()
+      .then((fingerprint) => (fingerprint ? this.renew(this.fingerprintIn(fingerprint)) : undefined))
+      .catch(() => {});
+    return this.serving;
+  }
+
+  /** The listed spelling of `fp` (upper or lower case, with or without colons). */
+  private fingerprintIn(fp: string): string {
+    const plain = (f: string) => f.replaceAll(':', '').toLowerCase();
+    return this.listing.identities.find((i) => plain(i.fingerprint) === plain(fp))?.fingerprint ?? fp;
   }
 
   /**
@@ -379,5 +416,6 @@ export class RenewalFlow {
   private set(screen: Screen): void {
     this.current = screen;
     for (const fn of this.subscribers) fn(screen);
+    if (screen.kind === 'list' && this.openAsked) void this.serveOpenRequest();
   }
 }

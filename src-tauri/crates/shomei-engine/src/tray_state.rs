@@ -1,0 +1,137 @@
+//! What the tray says: the most urgent state over every bank's identities, from one
+//! [`IdentityListing`]. Pure (no store, no clock: `days_left` is already in the
+//! listing), so the shell only draws it and the tests need no token.
+//!
+//! Urgency, highest first: a renewal stuck or failed (it needs the user, and nothing
+//! else will tell them) > an expired certificate > a renewal due (fewest days left
+//! first) > all fine. Certificates Shomei will never renew (no bank claims them,
+//! superseded by a newer one, no private key) never raise the state.
+
+use crate::model::{
+    CertStatus, IdentityListing, IdentityView, NotRenewable, UnfinishedRenewal, UnfinishedStage,
+};
+use crate::words::{self, Locale};
+
+/// How urgent the tray is; ordered, so `max` is the most urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TrayLevel {
+    /// Every certificate is valid and no renewal needs the user.
+    Fine,
+    /// A certificate is in its renewal window.
+    RenewalDue,
+    /// A certificate of a bank has expired.
+    Expired,
+    /// A renewal stopped half-way, is stuck at the bank, or left the old identity
+    /// behind (archive failed): it needs the user.
+    Failed,
+}
+
+/// The tray's state: its level, whom it is about, and what 更新する opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayState {
+    pub level: TrayLevel,
+    /// The certificate's subject name (CN) or the renewal's label; `None` when fine.
+    pub subject: Option<String>,
+    /// Calendar days left (negative after expiry) for `RenewalDue` and `Expired`.
+    pub days_left: Option<i32>,
+    /// The identity 更新する opens the renewal of (an unfinished renewal is carried on
+    /// by renewing the same identity); `None`: nothing to renew, 更新する opens the list.
+    pub renew: Option<String>,
+}
+
+impl TrayState {
+    pub const FINE: TrayState = TrayState {
+        level: TrayLevel::Fine,
+        subject: None,
+        days_left: None,
+        renew: None,
+    };
+
+    /// The tooltip in `locale` (the words are in the `tray` section of the catalogs).
+    pub fn tooltip(&self, locale: Locale) -> String {
+        let name = self.subject.as_deref().unwrap_or("");
+        let days = self.days_left.unwrap_or(0);
+        match self.level {
+            TrayLevel::Fine => words::text(locale, "tray.fine", &[]),
+            TrayLevel::RenewalDue => words::text(
+                locale,
+                "tray.due",
+                &[("name", name), ("n", &days.to_string())],
+            ),
+            TrayLevel::Expired => words::text(locale, "tray.expired", &[("name", name)]),
+            TrayLevel::Failed => words::text(locale, "tray.failed", &[("name", name)]),
+        }
+    }
+}
+
+/// The most urgent state over `listing` (all banks).
+pub fn tray_state(listing: &IdentityListing) -> TrayState {
+    let failed = listing
+        .unfinished
+        .iter()
+        .filter(|u| needs_user(u))
+        .min_by(|a, b| a.started_at.cmp(&b.started_at))
+        .map(|u| TrayState {
+            level: TrayLevel::Failed,
+            subject: Some(u.label.clone()),
+            days_left: None,
+            renew: Some(u.fingerprint.clone()),
+        });
+    if let Some(state) = failed {
+        return state;
+    }
+    let ours = || listing.identities.iter().filter(|i| counts(i));
+    let expired = ours()
+        .filter(|i| i.status == CertStatus::Expired)
+        // The one that expired last: the likeliest still to be reacquired.
+        .max_by_key(|i| i.days_left)
+        .map(|i| at(TrayLevel::Expired, i, None));
+    if let Some(state) = expired {
+        return state;
+    }
+    ours()
+        .filter(|i| i.status == CertStatus::RenewalOpen)
+        .min_by_key(|i| i.days_left)
+        .map(|i| {
+            let renew = (i.not_renewable.is_none() && !i.renewable_into.is_empty())
+                .then(|| i.fingerprint.clone());
+            at(TrayLevel::RenewalDue, i, renew)
+        })
+        .unwrap_or(TrayState::FINE)
+}
+
+fn at(level: TrayLevel, i: &IdentityView, renew: Option<String>) -> TrayState {
+    TrayState {
+        level,
+        subject: Some(i.subject_cn.clone()),
+        days_left: Some(i.days_left),
+        renew,
+    }
+}
+
+/// A certificate of a bank that Shomei renews (or would have): one it lists but
+/// never renews cannot make the tray urgent.
+fn counts(i: &IdentityView) -> bool {
+    i.bank.is_some()
+        && !matches!(
+            i.not_renewable,
+            Some(NotRenewable::Superseded { .. } | NotRenewable::UnknownIssuer)
+        )
+}
+
+/// An unfinished renewal the user must act on. Waiting at the bank (not yet past the
+/// profile's limit) or for the issued certificate's start date is not a failure.
+fn needs_user(u: &UnfinishedRenewal) -> bool {
+    match u.stage {
+        UnfinishedStage::Pending => u.stuck,
+        UnfinishedStage::NotYetValid => false,
+        UnfinishedStage::Archiving => u.archive_error.is_some(),
+        UnfinishedStage::Interrupted
+        | UnfinishedStage::AwaitingInstall
+        | UnfinishedStage::Installing => true,
+    }
+}
+
+#[cfg(test)]
+#[path = "tray_state_tests.rs"]
+mod tests;

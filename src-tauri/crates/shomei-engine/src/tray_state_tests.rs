@@ -1,0 +1,212 @@
+use super::*;
+use crate::model::{BankRef, StorageKind};
+
+fn bank(id: &str) -> Option<BankRef> {
+    Some(BankRef {
+        id: id.into(),
+        name: format!("{id} bank"),
+        support: None,
+        asks_password: false,
+    })
+}
+
+fn identity(fp: &str, days_left: i32, status: CertStatus) -> IdentityView {
+    IdentityView {
+        fingerprint: fp.into(),
+        subject_cn: format!("CN {fp}"),
+        subject: format!("CN=CN {fp}"),
+        issuer: "CN=Bank CA".into(),
+        not_before: "2025-01-01T00:00:00Z".into(),
+        not_after: "2026-01-01T00:00:00Z".into(),
+        days_left,
+        status,
+        window_opens: None,
+        storage: StorageKind::ThisPc,
+        store_label: "このパソコン".into(),
+        expired: None,
+        not_renewable: None,
+        bank: bank("a"),
+        renewable_into: vec![StorageKind::ThisPc],
+        role: None,
+    }
+}
+
+fn unfinished(fp: &str, stage: UnfinishedStage, started_at: &str) -> UnfinishedRenewal {
+    UnfinishedRenewal {
+        renewal_id: format!("r-{fp}"),
+        fingerprint: fp.into(),
+        label: format!("label {fp}"),
+        new_fingerprint: None,
+        store: "nss".into(),
+        store_label: "このパソコン".into(),
+        storage: StorageKind::ThisPc,
+        stage,
+        started_at: started_at.into(),
+        next_poll_at: None,
+        stuck: false,
+        archive_error: None,
+        bank: bank("a"),
+    }
+}
+
+fn listing(identities: Vec<IdentityView>, unfinished: Vec<UnfinishedRenewal>) -> IdentityListing {
+    IdentityListing {
+        identities,
+        errors: vec![],
+        unfinished,
+        profiles: vec![],
+    }
+}
+
+#[test]
+fn nothing_or_only_valid_certificates_is_fine() {
+    assert_eq!(tray_state(&listing(vec![], vec![])), TrayState::FINE);
+    let l = listing(
+        vec![
+            identity("a", 200, CertStatus::Valid),
+            identity("b", 41, CertStatus::Valid),
+        ],
+        vec![],
+    );
+    assert_eq!(tray_state(&l), TrayState::FINE);
+}
+
+#[test]
+fn the_renewal_due_soonest_wins_over_banks() {
+    let mut other_bank = identity("b", 9, CertStatus::RenewalOpen);
+    other_bank.bank = bank("b");
+    let l = listing(
+        vec![
+            identity("a", 25, CertStatus::RenewalOpen),
+            other_bank,
+            identity("c", 300, CertStatus::Valid),
+        ],
+        vec![],
+    );
+    let s = tray_state(&l);
+    assert_eq!(s.level, TrayLevel::RenewalDue);
+    assert_eq!(s.days_left, Some(9));
+    assert_eq!(s.subject.as_deref(), Some("CN b"));
+    assert_eq!(s.renew.as_deref(), Some("b"));
+}
+
+#[test]
+fn expired_beats_due_and_failed_beats_expired() {
+    let due = identity("due", 3, CertStatus::RenewalOpen);
+    let old = identity("old", -40, CertStatus::Expired);
+    let recent = identity("recent", -2, CertStatus::Expired);
+    let l = listing(vec![due.clone(), old.clone(), recent.clone()], vec![]);
+    let s = tray_state(&l);
+    assert_eq!(s.level, TrayLevel::Expired);
+    assert_eq!(s.subject.as_deref(), Some("CN recent"));
+    assert_eq!(s.days_left, Some(-2));
+    // An expired certificate is not renewed here (再取得 at the bank): 更新する opens the list.
+    assert_eq!(s.renew, None);
+
+    let l = listing(
+        vec![due, old, recent],
+        vec![unfinished(
+            "due",
+            UnfinishedStage::Interrupted,
+            "2026-01-01T00:00:00Z",
+        )],
+    );
+    let s = tray_state(&l);
+    assert_eq!(s.level, TrayLevel::Failed);
+    assert_eq!(s.subject.as_deref(), Some("label due"));
+    assert_eq!(s.renew.as_deref(), Some("due"));
+}
+
+#[test]
+fn waiting_at_the_bank_is_not_a_failure_until_stuck() {
+    let due = identity("due", 5, CertStatus::RenewalOpen);
+    let pending = unfinished("due", UnfinishedStage::Pending, "2026-01-01T00:00:00Z");
+    let not_yet = unfinished("x", UnfinishedStage::NotYetValid, "2026-01-01T00:00:00Z");
+    let archived = unfinished("y", UnfinishedStage::Archiving, "2026-01-01T00:00:00Z");
+    let l = listing(
+        vec![due.clone()],
+        vec![pending.clone(), not_yet, archived.clone()],
+    );
+    assert_eq!(tray_state(&l).level, TrayLevel::RenewalDue);
+
+    let stuck = UnfinishedRenewal {
+        stuck: true,
+        ..pending
+    };
+    let archive_failed = UnfinishedRenewal {
+        archive_error: Some("busy".into()),
+        ..archived
+    };
+    for (u, fp) in [(stuck, "due"), (archive_failed, "y")] {
+        let s = tray_state(&listing(vec![due.clone()], vec![u]));
+        assert_eq!(s.level, TrayLevel::Failed);
+        assert_eq!(s.renew.as_deref(), Some(fp));
+    }
+}
+
+#[test]
+fn the_oldest_failure_is_named() {
+    let l = listing(
+        vec![],
+        vec![
+            unfinished(
+                "new",
+                UnfinishedStage::AwaitingInstall,
+                "2026-03-01T00:00:00Z",
+            ),
+            unfinished("old", UnfinishedStage::Installing, "2026-02-01T00:00:00Z"),
+        ],
+    );
+    assert_eq!(tray_state(&l).renew.as_deref(), Some("old"));
+}
+
+#[test]
+fn certificates_never_renewed_here_do_not_raise_the_state() {
+    let mut foreign = identity("foreign", -10, CertStatus::Expired);
+    foreign.bank = None;
+    let mut superseded = identity("superseded", 2, CertStatus::RenewalOpen);
+    superseded.not_renewable = Some(NotRenewable::Superseded {
+        by_fingerprint: "n".into(),
+        by_not_after: "2027-01-01T00:00:00Z".into(),
+    });
+    let l = listing(vec![foreign, superseded], vec![]);
+    assert_eq!(tray_state(&l), TrayState::FINE);
+
+    // Without its private key it still needs doing (at the bank), but 更新する cannot.
+    let mut keyless = identity("keyless", 7, CertStatus::RenewalOpen);
+    keyless.not_renewable = Some(NotRenewable::NoPrivateKey);
+    keyless.renewable_into = vec![];
+    let s = tray_state(&listing(vec![keyless], vec![]));
+    assert_eq!(s.level, TrayLevel::RenewalDue);
+    assert_eq!(s.renew, None);
+}
+
+#[test]
+fn the_tooltip_is_in_the_users_language() {
+    let s = tray_state(&listing(
+        vec![identity("a", 10, CertStatus::RenewalOpen)],
+        vec![],
+    ));
+    assert_eq!(
+        s.tooltip(Locale::Ja),
+        "電子証明書の有効期限まであと10日です（CN a）"
+    );
+    assert_eq!(
+        s.tooltip(Locale::En),
+        "Certificate expires in 10 days (CN a)"
+    );
+    assert_eq!(
+        TrayState::FINE.tooltip(Locale::Ja),
+        "電子証明書はすべて有効です"
+    );
+    let expired = TrayState {
+        level: TrayLevel::Expired,
+        ..s.clone()
+    };
+    assert!(expired.tooltip(Locale::Ja).contains("期限切れ"));
+    let failed = TrayState {
+        level: TrayLevel::Failed,
+        ..s
+    };
+    assert!(failed.tooltip(Locale::En).contains("not finished"));
+}
