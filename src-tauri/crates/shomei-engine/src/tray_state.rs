@@ -124,11 +124,7 @@ fn counts(i: &IdentityView) -> bool {
 fn needs_user(u: &UnfinishedRenewal) -> bool {
     match u.stage {
         UnfinishedStage::Pending => u.stuck,
-        UnfinishedStage::NotYetValid => false,
-        UnfinishedStage::Archiving => u.archive_error.is_some(),
-        UnfinishedStage::Interrupted
-        | UnfinishedStage::AwaitingInstall
-        | UnfinishedStage::Installing => true,
+        _ => u.stopped_halfway(),
     }
 }
 

@@ -252,6 +252,21 @@ pub struct UnfinishedRenewal {
     pub bank: Option<BankRef>,
 }
 
+impl UnfinishedRenewal {
+    /// Stopped half-way where only the user can carry it on (the tray's "failed",
+    /// the reminders' RenewalFailed): before the request, at or during the install,
+    /// or an archive that failed. Waiting at the bank or for a start date is not.
+    pub fn stopped_halfway(&self) -> bool {
+        match self.stage {
+            UnfinishedStage::Interrupted
+            | UnfinishedStage::AwaitingInstall
+            | UnfinishedStage::Installing => true,
+            UnfinishedStage::Archiving => self.archive_error.is_some(),
+            UnfinishedStage::Pending | UnfinishedStage::NotYetValid => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CertificateDetails {

@@ -49,7 +49,7 @@ mod tests;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::model::{ErrorCode, IdentityListing, ProfileState, Settings, UnfinishedStage};
+use crate::model::{ErrorCode, IdentityListing, ProfileState, Settings};
 use crate::Banks;
 
 pub use notice::Notice;
@@ -222,13 +222,7 @@ impl Scheduler {
             let grace_ends = crate::views::unix(&u.started_at)
                 .map_or(now, |started| started.saturating_add(RENEWAL_GRACE));
             let old_enough = now >= grace_ends;
-            let needs_user = match u.stage {
-                UnfinishedStage::Interrupted
-                | UnfinishedStage::AwaitingInstall
-                | UnfinishedStage::Installing => true,
-                UnfinishedStage::Archiving => u.archive_error.is_some(),
-                UnfinishedStage::Pending | UnfinishedStage::NotYetValid => false,
-            };
+            let needs_user = u.stopped_halfway();
             if u.stuck {
                 found.push((
                     format!("stuck:{}", u.renewal_id),

@@ -3,6 +3,7 @@ use time::macros::datetime;
 use super::points::{comes_at, next_after, reached};
 use super::state::{self, Fired, FILE_NAME};
 use super::*;
+use crate::model::UnfinishedStage;
 use crate::model::{
     BankRef, CertStatus, ErrorView, IdentityView, ProfileOrigin, ProfileView, StorageKind,
     UnfinishedRenewal,
