@@ -1,19 +1,18 @@
-//! The Tauri shell: options, the window, and the IPC commands wired to the
-//! engine. Nothing here knows about tokens, EST or the bank's rules; that is
-//! `shomei-engine` and below, which build and test without a window.
+//! The Tauri shell (the `shomei-window` binary): the window and the IPC commands
+//! wired to the engine. Nothing here knows about tokens, EST or the bank's rules;
+//! that is `shomei-engine` and below, which build and test without a window. The
+//! command line, the resident's tray and the reminders are `shomei-resident`
+//! (the `shomei` binary, no webview), which starts this binary on demand with
+//! `--window-only`. Started without it (Windows and macOS today, or Linux without a
+//! session bus), this process also keeps the tray and the reminders.
 
-mod autostart;
-mod banks;
-mod cli;
 mod commands;
 mod lifecycle;
-mod notify;
-mod options;
-mod oslog;
-mod reminder_loop;
 mod setup;
 mod state;
 mod tray;
+
+use shomei_resident::{autostart, banks, instance, launcher, options, oslog, reminder_loop};
 
 use shomei_engine::demo::{self, Demo};
 use shomei_engine::model::ProfileState;
@@ -24,17 +23,22 @@ use tauri::Manager;
 
 /// Runs the app; returns the process exit code.
 pub fn run() -> i32 {
-    init_logging();
+    shomei_resident::init_logging();
     let options = match options::parse(std::env::args().skip(1)) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("shomei: {e}\n\n{}", options::USAGE);
+            eprintln!("shomei-window: {e}\n\n{}", options::USAGE);
             return 2;
         }
     };
-    // The IT-staff command line: no window is ever created for a subcommand.
+    // The IT-staff command line is the resident binary's.
     if options.help || !options.command.is_empty() {
-        return cli::run(options);
+        eprintln!(
+            "shomei-window opens the window only; the commands are {}'s:\n\n{}",
+            launcher::RESIDENT,
+            options::USAGE
+        );
+        return 2;
     }
     // The demo must start before anything else loads SoftHSM, and its test CA
     // must run on the runtime that lives as long as the app: Tauri's.
@@ -103,8 +107,14 @@ pub fn run() -> i32 {
     let demo_pin = demo.as_ref().map(|_| demo::DEMO_PIN.to_owned());
     // The login entry is the user's: the demo and `--profile FILE` leave it alone.
     let follows_settings = matches!(source, Source::Places);
-    let instance = instance_id(demo.as_ref().map(|d| d.dir.as_path()));
-    let start_in_tray = options.tray;
+    let instance = instance::id(
+        demo.as_ref().map(|d| d.dir.as_path()),
+        banks::config_dir().as_deref(),
+    );
+    // A resident runs the tray, the reminders and the login entry; this process is
+    // only the window and ends with it.
+    let window_only = options.window_only;
+    let start_in_tray = options.tray && !window_only;
     let open = options.open.clone();
     let app = tauri::Builder::default()
         // First: a second launch must hand over its arguments before anything else starts.
@@ -115,27 +125,20 @@ pub fn run() -> i32 {
                 .build(),
         )
         .plugin(tauri_plugin_dialog::init())
-        .plugin(autostart::plugin())
         .manage(AppState::new(engine, source, demo_pin))
         .manage(DemoGuard(demo))
         .manage(lifecycle::OpenRequest::default())
+        .manage(lifecycle::Mode { window_only })
         .setup(move |app| {
             let handle = app.handle();
-            reminder_loop::start(handle.clone(), data_dir);
-            if follows_settings {
-                let wanted = handle.state::<AppState>().settings().autostart;
-                if let Err(e) = autostart::apply(handle, wanted) {
-                    tracing::warn!("start at login: {e}");
-                }
+            if !window_only {
+                start_resident_part(handle, data_dir, follows_settings)?;
             }
-            tray::create(handle)?;
             match open {
                 Some(fp) => lifecycle::open_renewal(handle, fp),
                 None if !start_in_tray => lifecycle::show_window(handle),
                 None => tracing::info!("started in the tray"),
             }
-            lifecycle::check_now(handle);
-            lifecycle::start_timer(handle);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -168,30 +171,38 @@ pub fn run() -> i32 {
     }
 }
 
-/// Who counts as "the same Shomei" for one instance: the same user configuration
-/// (or, for the demo, the same demo directory, so `--demo-dir D --open FP` reaches the
-/// demo on D, and 「デモを試す」's fresh demo never hands itself to the app it replaces).
-/// On Linux this names the D-Bus service (`jp.shomei.desktop.i<hash>.SingleInstance`);
-/// Windows and macOS use the app's identifier, one instance per user session.
-fn instance_id(demo_dir: Option<&std::path::Path>) -> String {
-    use std::hash::{Hash, Hasher};
-    let scope = demo_dir
-        .map(std::path::Path::to_path_buf)
-        .or_else(banks::config_dir);
-    // SipHash with fixed keys: the same binary gives the same name in both launches.
-    let mut hasher = std::hash::DefaultHasher::new();
-    scope.hash(&mut hasher);
-    format!("jp.shomei.desktop.i{:016x}", hasher.finish())
+/// Without a resident: this process also keeps the tray, the reminder loop, the
+/// periodic look at the stores and the login entry.
+fn start_resident_part(
+    handle: &tauri::AppHandle,
+    data_dir: std::path::PathBuf,
+    follows_settings: bool,
+) -> tauri::Result<()> {
+    let state = handle.clone();
+    let clicks = handle.clone();
+    reminder_loop::start(
+        data_dir,
+        Box::new(move || {
+            let app = state.state::<AppState>();
+            (app.banks(), app.settings())
+        }),
+        std::sync::Arc::new(move |fp: Option<String>| match fp {
+            Some(fp) => lifecycle::open_renewal(&clicks, fp),
+            None => lifecycle::show_window(&clicks),
+        }),
+        Box::new(|| {}),
+    );
+    if follows_settings {
+        let wanted = handle.state::<AppState>().settings().autostart;
+        if let Err(e) = autostart::apply(&launcher::resident(), wanted) {
+            tracing::warn!("start at login: {e}");
+        }
+    }
+    tray::create(handle)?;
+    lifecycle::check_now(handle);
+    lifecycle::start_timer(handle);
+    Ok(())
 }
 
 /// Keeps the demo's EST server alive as long as the app.
 struct DemoGuard(#[allow(dead_code)] Option<Demo>);
-
-fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("SHOMEI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
-}

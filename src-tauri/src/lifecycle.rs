@@ -25,6 +25,12 @@ pub const OPEN_RENEWAL_EVENT: &str = "open-renewal";
 /// How often the stores are looked at while Shomei sits in the tray.
 pub const CHECK_EVERY: Duration = Duration::from_secs(30 * 60);
 
+/// How this process was started: `window_only` (a resident runs the tray) means
+/// the process ends with its window.
+pub struct Mode {
+    pub window_only: bool,
+}
+
 /// The renewal asked for and not yet taken by the window.
 #[derive(Default)]
 pub struct OpenRequest(Mutex<Option<String>>);
@@ -93,13 +99,19 @@ pub fn on_second_instance(app: &AppHandle, argv: Vec<String>) {
 }
 
 /// The events that keep the app alive in the tray.
-pub fn on_run_event(_app: &AppHandle, event: RunEvent) {
+pub fn on_run_event(app: &AppHandle, event: RunEvent) {
+    let window_only = app.try_state::<Mode>().is_some_and(|m| m.window_only);
     match event {
-        // The last window closed (`code` is None): stay in the tray. `app.exit` (終了)
-        // comes with a code and is let through.
+        // The last window closed (`code` is None): stay in the tray, unless a
+        // resident keeps the tray. `app.exit` (終了) comes with a code and is let through.
         RunEvent::ExitRequested {
             code: None, api, ..
-        } => api.prevent_exit(),
+        } if !window_only => api.prevent_exit(),
+        RunEvent::WindowEvent {
+            label,
+            event: WindowEvent::Destroyed,
+            ..
+        } if label == MAIN && window_only => tracing::info!("window closed"),
         RunEvent::WindowEvent {
             label,
             event: WindowEvent::Destroyed,
@@ -128,6 +140,10 @@ pub fn release_heap() {
 /// reminder scheduler (`Scheduler::due(now, &listing, &settings)`) when it lands.
 /// Reads every bank's stores on a blocking thread.
 pub fn check_now(app: &AppHandle) {
+    if app.try_state::<Mode>().is_some_and(|m| m.window_only) {
+        // The resident looks again when this process ends.
+        return;
+    }
     let app = app.clone();
     let banks = app.state::<AppState>().banks();
     tauri::async_runtime::spawn_blocking(move || {

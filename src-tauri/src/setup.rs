@@ -9,7 +9,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::state::AppState;
-use crate::{autostart, banks, lifecycle};
+use crate::{autostart, banks, launcher, lifecycle};
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -101,20 +101,19 @@ pub fn save_settings(
 ) -> Result<Settings, ErrorView> {
     let saved = state.save_settings(settings)?;
     if state.profiles_editable() {
-        autostart::apply(&app, saved.autostart)
+        autostart::apply(&launcher::resident(), saved.autostart)
             .map_err(|e| ErrorView::of(ErrorCode::NotSaved, Some(e)))?;
     }
     lifecycle::check_now(&app);
     Ok(saved)
 }
 
-/// 「デモを試す」: starts Shomei again on its embedded demo (a private token and
-/// test bank) and closes this window. Nothing of the user's is touched.
+/// 「デモを試す」: starts Shomei (the resident, which opens its window) again on its
+/// embedded demo (a private token and test bank) and closes this window. Nothing of
+/// the user's is touched.
 #[tauri::command]
 pub fn start_demo(app: AppHandle) -> Result<(), ErrorView> {
-    let exe = std::env::current_exe()
-        .map_err(|e| ErrorView::of(ErrorCode::Internal, Some(e.to_string())))?;
-    std::process::Command::new(exe)
+    std::process::Command::new(launcher::resident())
         .arg("--demo")
         .spawn()
         .map_err(|e| ErrorView::of(ErrorCode::Internal, Some(e.to_string())))?;

@@ -1,10 +1,15 @@
-// The real app's reminders as the desktop sees them: a notification server of the test's own
-// (lib/notification-server.py, org.freedesktop.Notifications on the run's session bus) and
-// the demo, whose certificate is 12 days from expiry. The settings (the fresh HOME's
-// settings.toml) put a reminder point at 12 days, so the first check after start, 3 s in
-// (src-tauri/src/reminder_loop.rs), shows that point's reminder. The test asserts its
-// Japanese words, clicks it (ActionInvoked(id, "default") from the server), and asserts that
-// the window opened the renewal of that identity.
+// The resident as the desktop sees it, with the window it opens. The desktop is the test's
+// own: a notification server (lib/notification-server.py, org.freedesktop.Notifications) and a
+// tray (lib/tray-host.py, org.kde.StatusNotifierWatcher) on the run's session bus. The window
+// (`shomei-window --window-only`, driven by WebDriver) is up first; then the resident
+// (`shomei --tray`, no webview) starts on the same demo, whose certificate is 12 days from
+// expiry. The settings (the fresh HOME's settings.toml) put a reminder point at 12 days, so
+// the resident's first check, 3 s in (shomei-resident/src/reminder_loop.rs), shows that
+// point's reminder and turns its tray item to "due".
+// The tests assert the tray item and its Japanese menu on the bus; the reminder's Japanese
+// words; that its click (ActionInvoked(id, "default") from the server) makes the resident
+// start a window with --open FP, which hands itself to the open window, which shows that
+// identity's renewal; and that 終了 in the tray's menu ends the resident.
 // Run: see DEVELOPMENT.md (end-to-end tests).
 
 import { after, before, test } from 'node:test';
@@ -12,7 +17,8 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { T, freshHome, startDriver } from './lib/harness.mjs';
-import { startNotificationServer } from './lib/notifications.mjs';
+import { startNotificationServer, startTrayHost } from './lib/notifications.mjs';
+import { stop } from './lib/processes.mjs';
 import { rowOf } from './lib/screens.mjs';
 import { waitUntil } from './webdriver.mjs';
 
@@ -20,28 +26,53 @@ import { waitUntil } from './webdriver.mjs';
 const USB = '株式会社デモ商事';
 const BANK = 'デモ信用金庫';
 
-let driver, server, app;
+let driver, server, tray, app, resident;
 
 before(async () => {
   driver = await startDriver('notifications');
   server = await startNotificationServer(path.join(driver.artifacts, 'notification-server.log'));
+  tray = await startTrayHost(path.join(driver.artifacts, 'tray-host.log'));
   const home = await freshHome(driver.scratch);
   const config = path.join(home.env.XDG_CONFIG_HOME, 'shomei');
   await mkdir(config, { recursive: true });
   await writeFile(path.join(config, 'settings.toml'), 'reminderDays = [30, 12, 10]\n');
-  app = await driver.launch({
-    name: 'notifications',
-    args: ['--demo-dir', path.join(driver.scratch, 'demo')],
-    home,
-  });
+  const demoDir = path.join(driver.scratch, 'demo');
+  app = await driver.launch({ name: 'notifications', args: ['--demo-dir', demoDir, '--window-only'], home });
   await app.ready(rowOf(USB));
+  resident = driver.resident('resident', ['--demo-dir', demoDir, '--tray'], { home });
 });
 
 after(async () => {
   await app?.close();
+  await stop(resident);
+  await tray?.stop();
   await server?.stop();
   await driver?.stop();
 });
+
+test("the resident's StatusNotifierItem on the bus: due in 12 days, its menu in Japanese", (t) =>
+  app.guard(t, async () => {
+    const registered = await tray.registered(T.step);
+    t.diagnostic(`registered: ${JSON.stringify(registered)}`);
+    let item;
+    await waitUntil('the tray item to say the renewal is due', T.step, async () => {
+      item = await tray.inspect();
+      return item.status === 'NeedsAttention';
+    });
+    t.diagnostic(`item: ${JSON.stringify(item)}`);
+    assert.equal(item.id, 'shomei');
+    assert.equal(item.title, 'Shomei');
+    assert.equal(item.tooltip.description, `電子証明書の有効期限まであと12日です（${USB}）`);
+    assert.deepEqual(item.icons, [[32, 32, 32 * 32 * 4]]);
+    assert.deepEqual(
+      item.menu.map((e) => [e.label, e.enabled]),
+      [
+        ['証明書を確認', true],
+        ['更新する', true],
+        ['終了', true],
+      ],
+    );
+  }));
 
 test('the 12-day reminder in Japanese; its click opens that identity\'s renewal', (t) =>
   app.guard(t, async (s) => {
@@ -72,4 +103,15 @@ test('the 12-day reminder in Japanese; its click opens that identity\'s renewal'
     // is not shown as well, and the demo has nothing else to say.
     assert.equal(server.shown.length, 1, `notifications: ${JSON.stringify(server.shown)}`);
     await app.shot('notification-opened-renewal.png');
+  }));
+
+test("終了 in the tray's menu ends the resident", (t) =>
+  app.guard(t, async () => {
+    assert.ok(resident.alive, 'the resident ended before 終了');
+    await tray.click('終了');
+    const ended = await Promise.race([
+      resident.exited,
+      new Promise((resolve) => setTimeout(() => resolve(null), T.step)),
+    ]);
+    assert.deepEqual(ended, { code: 0, signal: null }, 'the resident did not end with 0 after 終了');
   }));

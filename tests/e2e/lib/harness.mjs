@@ -23,7 +23,10 @@ import { freePort, run, start, startXvfb, stop, which } from './processes.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ARTIFACTS = path.join(HERE, '..', 'artifacts');
 const TARGET_DIR = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cache/shomei/target');
-export const APP = process.env.SHOMEI_APP || path.join(TARGET_DIR, 'debug/shomei');
+// The window binary (the Tauri app, driven through tauri-driver) and the resident one (the
+// command line, the tray and the reminders; no webview), built side by side.
+export const APP = process.env.SHOMEI_APP || path.join(TARGET_DIR, 'debug/shomei-window');
+export const RESIDENT = process.env.SHOMEI_RESIDENT || path.join(path.dirname(APP), 'shomei');
 const NATIVE_DRIVER = '/usr/bin/WebKitWebDriver';
 const ENV = '/usr/bin/env';
 export const DEMO_PIN = '123456';
@@ -47,10 +50,12 @@ const slug = (name) =>
 
 /** Checks what every test needs before starting anything. */
 function preflight() {
-  assert.ok(
-    existsSync(APP),
-    `app binary ${APP} does not exist: build it first (npm --prefix ui run build && cargo build --bin shomei)`,
-  );
+  for (const bin of [APP, RESIDENT]) {
+    assert.ok(
+      existsSync(bin),
+      `${bin} does not exist: build it first (npm --prefix ui run build && cargo build -p shomei -p shomei-resident --bins)`,
+    );
+  }
   assert.ok(existsSync(NATIVE_DRIVER), `${NATIVE_DRIVER} missing: apt-get install webkit2gtk-driver`);
   assert.ok(existsSync(ENV), `${ENV} missing`);
   assert.ok(process.env.DBUS_SESSION_BUS_ADDRESS, 'no D-Bus session: run under `dbus-run-session -- node --test`');
@@ -138,8 +143,18 @@ export class Driver {
   /** Runs the app's command line (no window) with the same kind of environment. */
   async cli(name, args, { env = {}, home }) {
     const log = path.join(this.artifacts, `${slug(name)}.log`);
-    const r = await run(APP, args, log, { env: { ...process.env, ...home.env, ...env } });
+    const r = await run(RESIDENT, args, log, { env: { ...process.env, ...home.env, ...env } });
     assert.equal(r.code, 0, `shomei ${args.join(' ')} exited ${r.code ?? r.signal} (see ${log})`);
+  }
+
+  /**
+   * Starts the resident (`shomei ARGS`: the tray, the reminders, windows on demand) on this
+   * display and session bus with `home`'s environment; its log is artifacts/<group>/<name>.log.
+   * Stop it with `stop(child)` from processes.mjs.
+   */
+  resident(name, args, { env = {}, home }) {
+    const log = path.join(this.artifacts, `${slug(name)}.log`);
+    return start(RESIDENT, args, log, { env: { ...this.env, ...home.env, ...env } });
   }
 
   async stop() {

@@ -3,11 +3,9 @@
 //! tauri-winrt-notification's toast `on_activated` (Windows) and
 //! mac-notification-sys's `wait_for_click` (macOS), as notify-rust does.
 
-use tauri::AppHandle;
-
 use super::Shown;
 
-pub fn show(_app: &AppHandle, shown: Shown) {
+pub fn show(shown: Shown) {
     tracing::info!(
         title = %shown.title,
         body = %shown.body,

@@ -1,13 +1,10 @@
 //! org.freedesktop.Notifications through notify-rust (the `dbus` crate backend).
 
+use super::{OnClick, Shown};
 use notify_rust::Notification;
-use tauri::AppHandle;
-
-use super::Shown;
-use crate::lifecycle;
 
 /// Shows `shown` and, on a thread of its own, waits for its click.
-pub fn show(app: AppHandle, shown: Shown) {
+pub fn show(on_click: OnClick, shown: Shown) {
     let spawned = std::thread::Builder::new()
         .name("notification".into())
         .spawn(move || {
@@ -29,10 +26,7 @@ pub fn show(app: AppHandle, shown: Shown) {
             handle.wait_for_action(|action| {
                 tracing::info!(action, "notification answered");
                 if action == "default" {
-                    match &shown.fingerprint {
-                        Some(fp) => lifecycle::open_renewal(&app, fp.to_owned()),
-                        None => lifecycle::show_window(&app),
-                    }
+                    on_click(shown.fingerprint.clone());
                 }
             });
         });

@@ -1,6 +1,7 @@
 //! OS notifications for the scheduler's notices, in the user's language, and the
-//! OS log entry of each. Clicking a notification opens the renewal of its
-//! identity (`lifecycle::open_renewal`), or the window when the notice names none.
+//! OS log entry of each. Clicking a notification calls the caller's [`OnClick`]
+//! with the notice's identity (the resident starts the window on that renewal, the
+//! all-in-one window process opens it), or `None` when the notice names none.
 //!
 //! - Linux: notify-rust over org.freedesktop.Notifications (its `d` backend, the
 //!   `dbus` crate that tao already links), with a "default" action; one thread per
@@ -20,9 +21,13 @@ mod other;
 
 use shomei_engine::reminders::Notice;
 use shomei_engine::words::{self, Locale};
-use tauri::AppHandle;
+use std::sync::Arc;
 
 use crate::oslog::{self, Level};
+
+/// What a click on a notification does: opens the renewal of the fingerprint given,
+/// or the window when there is none.
+pub type OnClick = Arc<dyn Fn(Option<String>) + Send + Sync>;
 
 /// What one notification says and what its click opens.
 pub struct Shown {
@@ -35,7 +40,7 @@ pub struct Shown {
 }
 
 /// Writes `notice` to the OS log and shows it as an OS notification.
-pub fn show(app: &AppHandle, notice: &Notice, lang: Locale) {
+pub fn show(notice: &Notice, lang: Locale, on_click: &OnClick) {
     let (level, event) = if notice.is_failure() {
         (Level::Warning, "failure")
     } else {
@@ -49,7 +54,10 @@ pub fn show(app: &AppHandle, notice: &Notice, lang: Locale) {
         fingerprint: notice.fingerprint().map(str::to_owned),
     };
     #[cfg(target_os = "linux")]
-    linux::show(app.clone(), shown);
+    linux::show(on_click.clone(), shown);
     #[cfg(not(target_os = "linux"))]
-    other::show(app, shown);
+    {
+        let _ = on_click;
+        other::show(shown);
+    }
 }

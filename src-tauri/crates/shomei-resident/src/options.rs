@@ -19,6 +19,9 @@ pub struct Options {
     pub open: Option<String>,
     /// `--tray`: start in the tray only, no window (the login start passes it).
     pub tray: bool,
+    /// `--window-only` (the window binary): a resident runs the tray and the
+    /// reminders; exit when the window closes (see `launcher`).
+    pub window_only: bool,
     /// `--help` / `-h` before any subcommand.
     pub help: bool,
     /// The subcommand and its own arguments; empty: open the window.
@@ -68,6 +71,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Options, String> 
                 options.open = Some(fp);
             }
             "--tray" => options.tray = true,
+            "--window-only" => options.window_only = true,
             "--help" | "-h" => options.help = true,
             "--pin" => return Err(PIN_IN_ARGV.to_owned()),
             other if !other.starts_with('-') => {
@@ -104,6 +108,7 @@ mod tests {
         let o = parse(args(&["--demo-dir", "d", "--open", "AB:0c", "--tray"])).unwrap();
         assert_eq!(o.open.as_deref(), Some("AB:0c"));
         assert!(o.tray && o.command.is_empty());
+        assert!(parse(args(&["--window-only"])).unwrap().window_only);
         assert!(parse(args(&["--open"])).is_err());
         assert!(parse(args(&["--open", "status"])).is_err());
         assert!(parse(args(&["--pin", "1"]))

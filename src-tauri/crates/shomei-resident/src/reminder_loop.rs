@@ -10,14 +10,21 @@
 //! before its first look, so the window's own listing goes first).
 
 use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+use shomei_engine::model::Settings;
 use shomei_engine::reminders::{Scheduler, CHECK_EVERY};
 use shomei_engine::settings;
 use shomei_engine::words::{self, Locale};
-use tauri::{AppHandle, Manager};
+use shomei_engine::Banks;
 
-use crate::state::AppState;
+use crate::notify::{self, OnClick};
+
+/// What a check looks at: the banks in use and the settings, fresh each time (the
+/// window may have added a profile or changed the reminder days meanwhile).
+pub type Current = Box<dyn Fn() -> (Arc<Banks>, Settings) + Send>;
 
 /// How often the clocks are compared.
 const TICK: Duration = Duration::from_secs(60);
@@ -29,28 +36,40 @@ const FIRST_CHECK: Duration = Duration::from_secs(3);
 
 /// Starts the loop; the scheduler's memory is `data_dir/reminders.json` (the
 /// directory that holds `journal/`, never `journal/` itself).
-pub fn start(app: AppHandle, data_dir: PathBuf) {
+/// `checked` is called after each check (the tray refreshes its state from it).
+/// What the returned sender sends makes the loop check at once (the window closed:
+/// a renewal may have happened); `None` when the thread could not start.
+pub fn start(
+    data_dir: PathBuf,
+    current: Current,
+    on_click: OnClick,
+    checked: Box<dyn Fn() + Send>,
+) -> Option<Sender<()>> {
+    let (asked, asks) = channel();
     let spawned = std::thread::Builder::new()
         .name("reminders".into())
         .spawn(move || {
             std::thread::sleep(FIRST_CHECK);
             let mut scheduler = Scheduler::open(&data_dir);
             loop {
-                let next = check(&app, &mut scheduler);
-                let why = wait(next);
+                let next = check(&current, &on_click, &mut scheduler);
+                checked();
+                let why = wait(next, &asks);
                 tracing::info!(?why, "checking the reminders again");
             }
         });
-    if let Err(e) = spawned {
-        tracing::error!(error = %e, "cannot start the reminder loop: no reminders in this session");
+    match spawned {
+        Ok(_) => Some(asked),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the reminder loop: no reminders in this session");
+            None
+        }
     }
 }
 
 /// One check: shows what is due; returns when to look again (Unix seconds).
-fn check(app: &AppHandle, scheduler: &mut Scheduler) -> i64 {
-    let state = app.state::<AppState>();
-    let banks = state.banks();
-    let settings = state.settings();
+fn check(current: &Current, on_click: &OnClick, scheduler: &mut Scheduler) -> i64 {
+    let (banks, settings) = current();
     let lang = Locale::from_tag(settings::locale(&settings, Some(words::os_locale().tag())));
     let check = scheduler.check(&banks, &settings);
     tracing::info!(
@@ -59,7 +78,7 @@ fn check(app: &AppHandle, scheduler: &mut Scheduler) -> i64 {
         "reminders checked"
     );
     for notice in &check.notices {
-        crate::notify::show(app, notice, lang);
+        notify::show(notice, lang, on_click);
     }
     check.next_check_at
 }
@@ -71,13 +90,20 @@ pub enum Wake {
     Due,
     /// The system slept, or the clock was set forward or back.
     ClockJumped,
+    /// Someone asked (the window closed).
+    Asked,
 }
 
-/// Sleeps in ticks until `next` (Unix seconds, wall clock) or a clock jump.
-fn wait(next: i64) -> Wake {
+/// Sleeps in ticks until `next` (Unix seconds, wall clock), a clock jump or an ask.
+fn wait(next: i64, asks: &Receiver<()>) -> Wake {
     let mut waiting = Waiting::new(next, wall_now(), Instant::now());
     loop {
-        std::thread::sleep(TICK);
+        match asks.recv_timeout(TICK) {
+            Ok(()) => return Wake::Asked,
+            Err(RecvTimeoutError::Timeout) => {}
+            // Nobody can ask any more: tick on.
+            Err(RecvTimeoutError::Disconnected) => std::thread::sleep(TICK),
+        }
         if let Some(why) = waiting.tick(wall_now(), Instant::now()) {
             return why;
         }

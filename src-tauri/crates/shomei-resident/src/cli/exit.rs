@@ -141,7 +141,7 @@ mod tests {
     /// languages as what happened and what to do: two sentences at least.
     #[test]
     fn every_error_code_says_what_happened_and_what_to_do() {
-        let bindings = include_str!("../../../ui/src/lib/backend/bindings.ts");
+        let bindings = include_str!("../../../../../ui/src/lib/backend/bindings.ts");
         let line = bindings
             .lines()
             .find(|l| l.starts_with("export type ErrorCode ="))

@@ -18,7 +18,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_shomei");
 
 const DEMO_PIN: &str = "123456";
 
-const EXAMPLE_PROFILE: &str = "src-tauri/crates/shomei-engine/profiles/shinkin-example.toml";
+const EXAMPLE_PROFILE: &str = "../shomei-engine/profiles/shinkin-example.toml";
 
 /// A private directory per test, removed afterwards.
 struct TempDir(PathBuf);
