@@ -95,6 +95,7 @@ pub fn run() -> i32 {
             return 1;
         }
     };
+    log_to(&data_dir);
     let source = if demo.is_some() || options.profile.is_some() {
         Source::Fixed
     } else {
@@ -187,11 +188,22 @@ fn instance_id(demo_dir: Option<&std::path::Path>) -> String {
 /// Keeps the demo's EST server alive as long as the app.
 struct DemoGuard(#[allow(dead_code)] Option<Demo>);
 
+/// The log (`shomei_engine::logging`): daily files in the data folder, set by
+/// [`log_to`] once it is known; the console too in debug builds, never for a
+/// subcommand (the command line's own words are its output).
 fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("SHOMEI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    use shomei_engine::logging::{init, Config};
+    let cli =
+        options::parse(std::env::args().skip(1)).map_or(true, |o| o.help || !o.command.is_empty());
+    init(if cli { Config::cli() } else { Config::app() });
+}
+
+/// From now on the log goes to `<data_dir>/logs/`.
+pub(crate) fn log_to(data_dir: &std::path::Path) {
+    if let Err(e) = shomei_engine::logging::set_directory(data_dir) {
+        eprintln!(
+            "shomei: cannot write the log in {}: {e}",
+            data_dir.display()
+        );
+    }
 }
