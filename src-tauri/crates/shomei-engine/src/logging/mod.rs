@@ -11,7 +11,8 @@
 //!   (and not with `NO_COLOR`).
 //! - The command line prints its own words; the log goes to the file only (unless
 //!   `SHOMEI_LOG_CONSOLE=1`), so no WARN line lands in the middle of its output.
-//! - `SHOMEI_LOG` is an `EnvFilter` (`debug`, `shomei_engine=debug,info`); default `info`.
+//! - `SHOMEI_LOG` sets the levels: `debug`, or per target `shomei_engine=debug,info`
+//!   (`tracing_subscriber::filter::Targets`); default `info`.
 //!
 //! Owns: where log lines go. Must never: receive a PIN, a password, a private key
 //! or a request body (callers log codes, fingerprints and timings; secrets are
@@ -24,11 +25,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use time::OffsetDateTime;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::format::{DefaultFields, Writer};
 use tracing_subscriber::fmt::{FormatFields, MakeWriter};
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::EnvFilter;
 
 pub use files::KEEP;
 
@@ -36,7 +37,7 @@ pub use files::KEEP;
 pub const LOG_DIR: &str = "logs";
 /// Turns the console on (`1`) or off (`0`) whatever the build and the binary.
 pub const CONSOLE_ENV: &str = "SHOMEI_LOG_CONSOLE";
-/// The filter (`tracing_subscriber::EnvFilter` syntax).
+/// The levels (`tracing_subscriber::filter::Targets` syntax: `info`, `hyper=warn,debug`).
 pub const FILTER_ENV: &str = "SHOMEI_LOG";
 /// The most bytes held before [`set_directory`]; later early lines are dropped.
 pub const EARLY_LIMIT: usize = 256 * 1024;
@@ -48,7 +49,7 @@ pub struct Config {
     pub console: bool,
     /// Colours on the console (never in the files).
     pub console_ansi: bool,
-    /// `EnvFilter` directives.
+    /// Levels, as in [`FILTER_ENV`].
     pub filter: String,
 }
 
@@ -81,12 +82,12 @@ impl Config {
 /// Installs the process's logging. A second call (or another subscriber already
 /// installed, as in tests) changes nothing.
 pub fn init(config: Config) {
-    let filter = EnvFilter::try_new(&config.filter).unwrap_or_else(|e| {
+    let filter = config.filter.parse::<Targets>().unwrap_or_else(|e| {
         eprintln!(
             "shomei: {FILTER_ENV}={:?} is not usable ({e}); logging at info",
             config.filter
         );
-        EnvFilter::new("info")
+        Targets::new().with_default(tracing::Level::INFO)
     });
     let file = tracing_subscriber::fmt::layer()
         .with_ansi(false)
