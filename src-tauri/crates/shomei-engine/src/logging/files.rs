@@ -69,7 +69,7 @@ impl LogFiles {
                 .collect(),
             Err(_) => return,
         };
-        days.sort_by(|a, b| b.0.cmp(&a.0));
+        days.sort_by_key(|d| std::cmp::Reverse(d.0));
         for (_, path) in days.into_iter().skip(self.keep - 1) {
             if let Err(e) = std::fs::remove_file(&path) {
                 // Not traced: this runs inside the log writer.
