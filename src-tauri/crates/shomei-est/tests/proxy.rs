@@ -35,8 +35,31 @@ async fn renewal_goes_through_a_connect_proxy() {
     );
 }
 
+/// What one test logs, at every level (the test's runtime runs on its thread).
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[tokio::test]
 async fn a_proxy_password_is_sent_and_never_shown() {
+    let log = Captured::default();
+    let writer = log.clone();
+    let _logging = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish(),
+    );
     let p = proxy(Some("s3cret-pw"), None).await;
     let refused = bank_via(format!("http://{}", p.addr)).await.renew().await;
     match refused {
@@ -65,6 +88,15 @@ async fn a_proxy_password_is_sent_and_never_shown() {
         !text.contains("wrong-pw"),
         "the proxy password leaked into: {text}"
     );
+    // Nor into anything logged on the way, at trace level (reqwest, hyper, rustls, ours).
+    let logged = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("TRACE") || logged.contains("DEBUG"),
+        "{logged}"
+    );
+    for password in ["s3cret-pw", "wrong-pw"] {
+        assert!(!logged.contains(password), "{password} logged:\n{logged}");
+    }
 }
 
 #[tokio::test]
