@@ -201,3 +201,31 @@ impl<'w> FormatFields<'w> for FileFields {
         self.0.format_fields(writer, fields)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The only test of this binary that touches the process's sink.
+    #[test]
+    fn early_lines_are_held_within_the_limit_then_written() {
+        let line = [b'x'; 1023];
+        let mut sink = FileSink;
+        for _ in 0..(EARLY_LIMIT / 1024 + 10) {
+            sink.write_all(&line).unwrap();
+            sink.write_all(b"\n").unwrap();
+        }
+        assert_eq!(directory(), None);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = set_directory(tmp.path()).unwrap();
+        assert_eq!(directory(), Some(dir.clone()));
+        sink.write_all(b"after\n").unwrap();
+        let text = std::fs::read_to_string(dir.join(files::file_name(today()))).unwrap();
+        assert!(text.len() <= EARLY_LIMIT + 100, "{}", text.len());
+        assert!(text.ends_with("(more early log lines were dropped)\nafter\n"));
+        assert_eq!(
+            text.lines().filter(|l| l.len() == 1023).count(),
+            EARLY_LIMIT / 1024
+        );
+    }
+}
