@@ -99,6 +99,7 @@ pub fn run() -> i32 {
             return 1;
         }
     };
+    shomei_resident::log_to(&data_dir);
     let source = if demo.is_some() || options.profile.is_some() {
         Source::Fixed
     } else {

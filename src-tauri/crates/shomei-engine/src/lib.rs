@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod guidance;
 pub mod journal;
+pub mod logging;
 pub mod model;
 pub mod network;
 mod private_dir;

@@ -54,7 +54,10 @@ mod tests {
         );
         assert_eq!(
             o.proxy,
-            ProxyChoice::Url("http://shomei:pw%40x@proxy.corp.example:8080".into())
+            ProxyChoice::Url(
+                shomei_est::ProxyAddress::parse_url("http://shomei:pw%40x@proxy.corp.example:8080")
+                    .unwrap()
+            )
         );
         assert_eq!(o.timeout, Duration::from_secs(120));
         assert_eq!(o.connect_timeout, Duration::from_secs(5));

@@ -19,6 +19,8 @@ use rustls_pki_types::CertificateDer;
 use shomei_store::signer::TlsSigningKey;
 use shomei_store::KeyHandle;
 
+use secrecy::ExposeSecret;
+
 use crate::csrattrs::{self, CsrRequirements};
 use crate::desktop_proxy::ProxyEnvironment;
 use crate::error::{EstError, Result};
@@ -62,8 +64,10 @@ pub struct EstClient {
     pub(crate) verifier: Arc<ProvingVerifier>,
 }
 
-/// How to reach the bank through a corporate network.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// How to reach the bank through a corporate network. A proxy password never
+/// shows in `Debug` (`EstOptions` and the bank profile print this) and cannot be
+/// serialized ([`ProxyAddress`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum ProxyChoice {
     /// `HTTPS_PROXY`/`ALL_PROXY` and `NO_PROXY` from the environment, and the OS's
     /// proxy settings on Windows and macOS (reqwest's system proxy); on Linux, when
@@ -73,20 +77,9 @@ pub enum ProxyChoice {
     System,
     /// This proxy for every request, `http://[user:password@]host:port`; a password
     /// in the URL answers a proxy that asks for one (407).
-    Url(String),
+    Url(crate::ProxyAddress),
     /// No proxy, whatever the environment says.
     Direct,
-}
-
-impl std::fmt::Debug for ProxyChoice {
-    /// A proxy password never shows (`EstOptions` and the bank profile print this).
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProxyChoice::System => f.write_str("System"),
-            ProxyChoice::Url(url) => f.debug_tuple("Url").field(&redact(url)).finish(),
-            ProxyChoice::Direct => f.write_str("Direct"),
-        }
-    }
 }
 
 /// Limits of one exchange with the bank, and the way there.
@@ -186,9 +179,9 @@ impl EstClient {
                 None => reqwest::Client::builder(),
             },
             ProxyChoice::Direct => reqwest::Client::builder().no_proxy(),
-            ProxyChoice::Url(url) => reqwest::Client::builder().proxy(
-                reqwest::Proxy::all(url)
-                    .map_err(|e| EstError::Config(format!("proxy {}: {e}", redact(url))))?,
+            ProxyChoice::Url(address) => reqwest::Client::builder().proxy(
+                reqwest::Proxy::all(address.url().expose_secret())
+                    .map_err(|e| EstError::Config(format!("proxy {address}: {e}")))?,
             ),
         };
         let http = builder
@@ -309,16 +302,6 @@ impl EstClient {
                 self.timeout.as_secs_f32()
             ))),
         }
-    }
-}
-
-/// A proxy URL without its password, for messages and logs.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}<redacted>{}", &url[..scheme + 3], &url[at..])
-        }
-        _ => url.to_owned(),
     }
 }
 

@@ -6,11 +6,15 @@
 //! CONNECT tunnel, pinned to the bank's CA; TLS to the proxy itself (`https://`) and
 //! SOCKS are not supported. The port is required (a corporate proxy is rarely on 80,
 //! and guessing one hides a mistake). A user and password, percent-encoded, answer a
-//! proxy that asks for one (407); [`ProxyAddress`]'s `Debug` and
-//! [`ProxyAddress::redacted`] never show them.
+//! proxy that asks for one (407). The password is a [`SecretString`] from the
+//! moment it is read to reqwest ([`ProxyAddress::url`]): [`ProxyAddress`]'s `Debug`,
+//! `Display` and [`ProxyAddress::redacted`] never show it (nor the user), and the
+//! address cannot be serialized.
 
 use std::fmt;
 use std::net::Ipv6Addr;
+
+use secrecy::{ExposeSecret, SecretString};
 
 /// Why a proxy address is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -40,15 +44,29 @@ pub enum ProxyUrlError {
     Trailing,
 }
 
-/// A checked proxy address.
-#[derive(Clone, PartialEq, Eq)]
+/// A checked proxy address. Not `Serialize`: it may hold a password.
+#[derive(Clone)]
 pub struct ProxyAddress {
-    /// `user[:password]`, percent-encoded as written.
-    userinfo: Option<String>,
+    /// The user, percent-encoded as written.
+    user: Option<String>,
+    /// The user's password, percent-encoded as written.
+    password: Option<SecretString>,
     /// As in a URL: an IPv6 address in brackets.
     host: String,
     port: u16,
 }
+
+impl PartialEq for ProxyAddress {
+    fn eq(&self, other: &Self) -> bool {
+        let password = |a: &Self| a.password.as_ref().map(|p| p.expose_secret().to_owned());
+        self.user == other.user
+            && self.host == other.host
+            && self.port == other.port
+            && password(self) == password(other)
+    }
+}
+
+impl Eq for ProxyAddress {}
 
 impl ProxyAddress {
     /// `http://[user[:password]@]host:port[/]`, nothing else.
@@ -66,13 +84,14 @@ impl ProxyAddress {
         if !tail.is_empty() && tail != "/" {
             return Err(ProxyUrlError::Trailing);
         }
-        let (userinfo, host_port) = match authority.rsplit_once('@') {
-            Some((userinfo, host_port)) => (Some(check_userinfo(userinfo)?), host_port),
-            None => (None, authority),
+        let ((user, password), host_port) = match authority.rsplit_once('@') {
+            Some((userinfo, host_port)) => (check_userinfo(userinfo)?, host_port),
+            None => ((None, None), authority),
         };
         let (host, port) = split_host_port(host_port)?;
         Ok(ProxyAddress {
-            userinfo,
+            user,
+            password,
             host: check_host(host)?,
             port: parse_port(port)?,
         })
@@ -86,7 +105,8 @@ impl ProxyAddress {
             .filter(|p| *p != 0)
             .ok_or(ProxyUrlError::BadPort)?;
         Ok(ProxyAddress {
-            userinfo: None,
+            user: None,
+            password: None,
             host: check_host(host)?,
             port,
         })
@@ -94,12 +114,9 @@ impl ProxyAddress {
 
     /// The same proxy, answering a 407 with this user and password (any characters:
     /// they are percent-encoded here).
-    pub fn with_credentials(mut self, user: &str, password: &str) -> ProxyAddress {
-        self.userinfo = Some(format!(
-            "{}:{}",
-            percent_encode(user),
-            percent_encode(password)
-        ));
+    pub fn with_credentials(mut self, user: &str, password: &SecretString) -> ProxyAddress {
+        self.user = Some(percent_encode(user));
+        self.password = Some(SecretString::from(percent_encode(password.expose_secret())));
         self
     }
 
@@ -114,21 +131,41 @@ impl ProxyAddress {
 
     /// Whether a user (and maybe a password) is part of the address.
     pub fn has_credentials(&self) -> bool {
-        self.userinfo.is_some()
+        self.user.is_some()
     }
 
-    /// The full URL, credentials included: for reqwest only, never for a log.
-    pub fn url(&self) -> String {
-        match &self.userinfo {
-            Some(userinfo) => format!("http://{userinfo}@{}:{}", self.host, self.port),
-            None => self.redacted(),
+    /// The full URL, credentials included, still a secret: for reqwest only.
+    pub fn url(&self) -> SecretString {
+        let Some(user) = &self.user else {
+            return SecretString::from(self.redacted());
+        };
+        let password = self.password.as_ref().map(ExposeSecret::expose_secret);
+        let port = self.port.to_string();
+        // Sized once, so no copy of the password is left behind by a reallocation.
+        let mut url = String::with_capacity(
+            "http://:@:".len()
+                + user.len()
+                + password.map_or(0, str::len)
+                + self.host.len()
+                + port.len(),
+        );
+        url.push_str("http://");
+        url.push_str(user);
+        if let Some(password) = password {
+            url.push(':');
+            url.push_str(password);
         }
+        url.push('@');
+        url.push_str(&self.host);
+        url.push(':');
+        url.push_str(&port);
+        SecretString::from(url)
     }
 
     /// The URL for messages and logs: `http://<redacted>@host:port` when it holds
     /// credentials.
     pub fn redacted(&self) -> String {
-        let who = if self.userinfo.is_some() {
+        let who = if self.user.is_some() {
             "<redacted>@"
         } else {
             ""
@@ -219,8 +256,11 @@ fn parse_port(port: &str) -> Result<u16, ProxyUrlError> {
     }
 }
 
-/// RFC 3986 userinfo: unreserved, sub-delims, `:` and `%HH`.
-fn check_userinfo(userinfo: &str) -> Result<String, ProxyUrlError> {
+/// The user and the password in it.
+type Userinfo = (Option<String>, Option<SecretString>);
+
+/// RFC 3986 userinfo: unreserved, sub-delims, `:` and `%HH`; split at the first `:`.
+fn check_userinfo(userinfo: &str) -> Result<Userinfo, ProxyUrlError> {
     let bytes = userinfo.as_bytes();
     let user_empty = userinfo.split(':').next().is_none_or(str::is_empty);
     if user_empty {
@@ -242,7 +282,13 @@ fn check_userinfo(userinfo: &str) -> Result<String, ProxyUrlError> {
         }
         i += 1;
     }
-    Ok(userinfo.to_owned())
+    Ok(match userinfo.split_once(':') {
+        Some((user, password)) => (
+            Some(user.to_owned()),
+            Some(SecretString::from(password.to_owned())),
+        ),
+        None => (Some(userinfo.to_owned()), None),
+    })
 }
 
 /// Percent-encode everything but RFC 3986's unreserved characters.
@@ -281,7 +327,7 @@ mod tests {
             let a = ProxyAddress::parse_url(url).unwrap_or_else(|e| panic!("{url}: {e}"));
             assert_eq!((a.host(), a.port()), (host, port), "{url}");
             assert!(!a.has_credentials());
-            assert_eq!(a.url(), format!("http://{host}:{port}"));
+            assert_eq!(a.url().expose_secret(), format!("http://{host}:{port}"));
         }
     }
 
@@ -336,7 +382,10 @@ mod tests {
     fn credentials_are_kept_for_reqwest_and_never_shown() {
         let a = ProxyAddress::parse_url("http://shomei:s3cret%40pw@proxy:8080").unwrap();
         assert!(a.has_credentials());
-        assert_eq!(a.url(), "http://shomei:s3cret%40pw@proxy:8080");
+        assert_eq!(
+            a.url().expose_secret(),
+            "http://shomei:s3cret%40pw@proxy:8080"
+        );
         for shown in [a.redacted(), format!("{a}"), format!("{a:?}")] {
             assert!(
                 !shown.contains("s3cret") && !shown.contains("shomei"),
@@ -344,6 +393,11 @@ mod tests {
             );
             assert!(shown.contains("<redacted>@proxy:8080"), "{shown}");
         }
+        // A user without a password is kept as it is.
+        let user = ProxyAddress::parse_url("http://shomei@proxy:8080").unwrap();
+        assert_eq!(user.url().expose_secret(), "http://shomei@proxy:8080");
+        assert_eq!(user.redacted(), "http://<redacted>@proxy:8080");
+        assert_ne!(user, a);
         // The last @ separates the host: an @ in the password must be encoded.
         assert_eq!(
             ProxyAddress::parse_url("http://u:p@w@proxy:8080"),
@@ -354,7 +408,7 @@ mod tests {
     #[test]
     fn host_and_port_given_apart() {
         let a = ProxyAddress::from_host_port("::1", 3128).unwrap();
-        assert_eq!(a.url(), "http://[::1]:3128");
+        assert_eq!(a.url().expose_secret(), "http://[::1]:3128");
         assert_eq!(
             ProxyAddress::from_host_port("[::1]", 3128).unwrap().host(),
             "[::1]"
@@ -373,9 +427,9 @@ mod tests {
         );
         let with = ProxyAddress::from_host_port("proxy", 8080)
             .unwrap()
-            .with_credentials("田中 a@b", "p:w/%");
+            .with_credentials("田中 a@b", &SecretString::from("p:w/%".to_owned()));
         assert_eq!(
-            with.url(),
+            with.url().expose_secret(),
             "http://%E7%94%B0%E4%B8%AD%20a%40b:p%3Aw%2F%25@proxy:8080"
         );
         assert_eq!(with.redacted(), "http://<redacted>@proxy:8080");

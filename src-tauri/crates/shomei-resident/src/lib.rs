@@ -35,12 +35,22 @@ pub fn main_entry() -> i32 {
     resident::run(options)
 }
 
-/// tracing to stderr, filtered by `SHOMEI_LOG` (default `info`).
+/// The log (`shomei_engine::logging`): daily files in the data folder, set by
+/// [`log_to`] once it is known; the console too in debug builds, never for a
+/// subcommand (the command line's own words are its output).
 pub fn init_logging() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_env("SHOMEI_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    use shomei_engine::logging::{init, Config};
+    let cli =
+        options::parse(std::env::args().skip(1)).map_or(true, |o| o.help || !o.command.is_empty());
+    init(if cli { Config::cli() } else { Config::app() });
+}
+
+/// From now on the log goes to `<data_dir>/logs/`.
+pub fn log_to(data_dir: &std::path::Path) {
+    if let Err(e) = shomei_engine::logging::set_directory(data_dir) {
+        eprintln!(
+            "shomei: cannot write the log in {}: {e}",
+            data_dir.display()
+        );
+    }
 }

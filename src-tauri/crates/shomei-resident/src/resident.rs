@@ -65,6 +65,7 @@ mod linux {
                 return 1;
             }
         };
+        crate::log_to(&banks::data_dir(demo_dir.as_deref()));
         let scope = Scope {
             demo_dir: demo_dir.clone(),
             profile: options.profile.clone(),

@@ -46,7 +46,8 @@ pub(crate) fn read(ctx: &mut Ctx, s: &mut Section, out: &mut NetworkSection) {
 /// `"system"`, `"direct"` or `"http://[user:password@]host:port"`. A password is
 /// never repeated in a message.
 fn proxy(ctx: &mut Ctx, f: &Field) -> Option<ProxyChoice> {
-    let text = ctx.str(f)?;
+    // The text may hold the proxy's password: zeroed once read.
+    let text = secrecy::zeroize::Zeroizing::new(ctx.str(f)?);
     match text.as_str() {
         "system" => return Some(ProxyChoice::System),
         "direct" => return Some(ProxyChoice::Direct),
@@ -55,7 +56,7 @@ fn proxy(ctx: &mut Ctx, f: &Field) -> Option<ProxyChoice> {
     let shown = redact(&text);
     let why = if text.contains("://") {
         match ProxyAddress::parse_url(&text) {
-            Ok(_) => return Some(ProxyChoice::Url(text)),
+            Ok(address) => return Some(ProxyChoice::Url(address)),
             Err(e) => e,
         }
     } else {

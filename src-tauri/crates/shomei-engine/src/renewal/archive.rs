@@ -32,6 +32,14 @@ impl Engine {
         self.journal_write(token, record)?;
         let archived = steps.run(RenewalStep::Archive, || self.remove_replaced(token, record));
         let archive_error = self.settle_archive(token, record, archived);
+        tracing::info!(
+            renewal = %record.renewal_id,
+            bank = %self.bank.id,
+            fingerprint = %steps.fingerprint,
+            new_fingerprint = %installed.certificate.fingerprint,
+            replaced_removed = archive_error.is_none(),
+            "renewal installed"
+        );
         Ok(RenewalOutcome {
             renewal_id: record.renewal_id.clone(),
             installed: views::details(&installed.certificate),

@@ -27,11 +27,13 @@ impl Engine {
             },
             _claim,
         ) = self.take_awaiting(renewal_id)?;
-        let steps = Steps {
-            id: renewal_id.to_owned(),
-            sink: &progress,
-            bank_password: None,
-        };
+        let steps = Steps::new(
+            renewal_id.to_owned(),
+            &progress,
+            None,
+            &self.bank.id,
+            &record.old_fingerprint,
+        );
         let result = self.install(&steps, &stores, &mut record);
         self.log_out_all(&stores);
         result

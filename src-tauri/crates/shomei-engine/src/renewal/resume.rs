@@ -48,11 +48,13 @@ impl Engine {
     ) -> Result<Resumed> {
         let (record, claim) = self.claim_record(renewal_id)?;
         let mut claim = Some(claim);
-        let steps = Steps {
-            id: renewal_id.to_owned(),
-            sink: &progress,
-            bank_password: None,
-        };
+        let steps = Steps::new(
+            renewal_id.to_owned(),
+            &progress,
+            None,
+            &self.bank.id,
+            &record.old_fingerprint,
+        );
         let stores = steps.run(RenewalStep::Check, || {
             let stores = self.stores_of(&record)?;
             for token in stores.each() {

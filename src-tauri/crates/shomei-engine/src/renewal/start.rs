@@ -73,11 +73,13 @@ impl Engine {
             bank_password,
         } = options;
         let mut claim = Some(self.claim(fingerprint)?);
-        let mut steps = Steps {
-            id: new_renewal_id(),
-            sink: &progress,
-            bank_password: bank_password.as_ref(),
-        };
+        let mut steps = Steps::new(
+            new_renewal_id(),
+            &progress,
+            bank_password.as_ref(),
+            &self.bank.id,
+            fingerprint,
+        );
         steps.started(RenewalStep::Check);
         let checked = self.check(fingerprint, into, confirm_final_try);
         if let Ok(Checked {

@@ -1,6 +1,8 @@
 //! Progress events around each step, and the small things every step shares.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
 
 use secrecy::SecretString;
 use shomei_store::{StoreError, Token};
@@ -9,13 +11,41 @@ use super::ProgressSink;
 use crate::error::{EngineError, Result};
 use crate::model::{ProgressEvent, RenewalStep, StepPhase};
 
-/// Emits started/finished/failed around each step.
+/// Emits started/finished/failed around each step, and logs one line per step:
+/// the renewal, the bank, the identity's fingerprint, the step, how long it took,
+/// and for a failure its code, the store's native code (CKR_*, HRESULT, OSStatus)
+/// and the error's text. Never the PIN or the bank's password (not even their length).
 pub(super) struct Steps<'a> {
     pub id: String,
     pub sink: &'a ProgressSink,
     /// The password the bank gave for the renewal (HTTP authentication, the
     /// challengePassword), for this call only, like the PIN.
     pub bank_password: Option<&'a SecretString>,
+    /// The bank's id (its profile's).
+    pub bank: &'a str,
+    /// The fingerprint of the identity being renewed (the old one).
+    pub fingerprint: String,
+    /// When the running step started.
+    started_at: Mutex<Option<Instant>>,
+}
+
+impl<'a> Steps<'a> {
+    pub fn new(
+        id: String,
+        sink: &'a ProgressSink,
+        bank_password: Option<&'a SecretString>,
+        bank: &'a str,
+        fingerprint: &str,
+    ) -> Self {
+        Steps {
+            id,
+            sink,
+            bank_password,
+            bank,
+            fingerprint: fingerprint.to_ascii_lowercase(),
+            started_at: Mutex::new(None),
+        }
+    }
 }
 
 impl Steps<'_> {
@@ -29,14 +59,42 @@ impl Steps<'_> {
     }
 
     pub fn started(&self, step: RenewalStep) {
+        *self.started_at.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
         self.emit(step, StepPhase::Started, None);
     }
 
     pub fn finish<T>(&self, step: RenewalStep, result: Result<T>) -> Result<T> {
+        let ms = self
+            .started_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .map_or(0, |t| t.elapsed().as_millis());
         match &result {
-            Ok(_) => self.emit(step, StepPhase::Finished, None),
+            Ok(_) => {
+                tracing::info!(
+                    renewal = %self.id,
+                    bank = %self.bank,
+                    fingerprint = %self.fingerprint,
+                    step = %wire_name(&step),
+                    ms,
+                    "renewal step done"
+                );
+                self.emit(step, StepPhase::Finished, None);
+            }
             Err(e) => {
-                tracing::warn!(renewal = %self.id, ?step, error = %e, "renewal step failed");
+                let view = e.view();
+                tracing::warn!(
+                    renewal = %self.id,
+                    bank = %self.bank,
+                    fingerprint = %self.fingerprint,
+                    step = %wire_name(&step),
+                    ms,
+                    code = %wire_name(&view.code),
+                    native = view.native_code.as_deref().unwrap_or("-"),
+                    error = ?e.to_string(),
+                    "renewal step failed"
+                );
                 self.emit(step, StepPhase::Failed, Some(e));
             }
         }
@@ -46,6 +104,15 @@ impl Steps<'_> {
     pub fn run<T>(&self, step: RenewalStep, f: impl FnOnce() -> Result<T>) -> Result<T> {
         self.started(step);
         self.finish(step, f())
+    }
+}
+
+/// A step or an error code as the UI and the CLI's JSON name it (`generateKey`,
+/// `pinIncorrect`).
+fn wire_name(value: &(impl serde::Serialize + std::fmt::Debug)) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => format!("{value:?}"),
     }
 }
 

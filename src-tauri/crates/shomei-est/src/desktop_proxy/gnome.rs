@@ -57,7 +57,7 @@ pub(crate) fn gnome_setting(listing: &str) -> Setting {
             Some(Ok(a)) if keys.get(&("http", "use-authentication")) == Some(&"true") => {
                 let user = string("http", "authentication-user").unwrap_or_default();
                 let password = string("http", "authentication-password").unwrap_or_default();
-                Ok(a.with_credentials(&user, &password))
+                Ok(a.with_credentials(&user, &SecretString::from(password)))
             }
             Some(found) => found,
             None if string("socks", "host").is_some_and(|h| !h.is_empty()) => {

@@ -33,6 +33,8 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::time::Duration;
 
+use secrecy::{ExposeSecret, SecretString};
+
 use crate::proxy_url::ProxyAddress;
 
 mod gnome;
@@ -216,7 +218,7 @@ fn to_reqwest(
         found.no_proxy.extend(no_proxy_list(list.split(',')));
     }
     let no_proxy = found.no_proxy.join(",");
-    match reqwest::Proxy::https(found.address.url()) {
+    match reqwest::Proxy::https(found.address.url().expose_secret()) {
         Ok(proxy) => {
             tracing::info!(
                 "using the {desktop} desktop's proxy {} (not for: {no_proxy})",

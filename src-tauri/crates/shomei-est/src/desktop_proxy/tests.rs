@@ -132,7 +132,10 @@ fn gnome_manual_https_proxy_and_ignore_hosts() {
         ),
     ]);
     let p = manual(gnome_setting(&listing));
-    assert_eq!(p.address.url(), "http://proxy.corp.example:3128");
+    assert_eq!(
+        p.address.url().expose_secret(),
+        "http://proxy.corp.example:3128"
+    );
     assert_eq!(
         p.no_proxy,
         [
@@ -163,7 +166,7 @@ fn gnome_falls_back_to_the_http_proxy_with_its_password() {
     ]);
     let p = manual(gnome_setting(&listing));
     assert_eq!(
-        p.address.url(),
+        p.address.url().expose_secret(),
         "http://%E7%94%B0%E4%B8%AD:p%40ss%20word%27s@10.1.2.3:8080"
     );
     assert!(!format!("{p:?}").contains("word"));
@@ -171,7 +174,10 @@ fn gnome_falls_back_to_the_http_proxy_with_its_password() {
     // Without use-authentication the user and password are not used.
     let listing = listing.replace("use-authentication true", "use-authentication false");
     assert_eq!(
-        manual(gnome_setting(&listing)).address.url(),
+        manual(gnome_setting(&listing))
+            .address
+            .url()
+            .expose_secret(),
         "http://10.1.2.3:8080"
     );
 }
@@ -208,7 +214,10 @@ fn gnome_hostile_values_are_unusable_not_guessed() {
             ("org.gnome.system.proxy.https port", "3128"),
         ]);
         assert_eq!(
-            manual(gnome_setting(&listing)).address.url(),
+            manual(gnome_setting(&listing))
+                .address
+                .url()
+                .expose_secret(),
             "http://[::1]:3128"
         );
     }
@@ -274,7 +283,10 @@ fn kde_manual_proxy_and_no_proxy_for() {
               ProxyType=1\nhttpsProxy=http://proxy.corp.example 3128\n\
               httpProxy=http://other 80\n";
     let p = manual(kde_setting(&[rc]));
-    assert_eq!(p.address.url(), "http://proxy.corp.example:3128");
+    assert_eq!(
+        p.address.url().expose_secret(),
+        "http://proxy.corp.example:3128"
+    );
     assert_eq!(
         p.no_proxy,
         ["localhost", ".intra.example", ".corp", "10.0.0.0/8"]
@@ -311,7 +323,7 @@ fn kde_types_and_exceptions() {
     let system = rc(&format!("ProxyType=1\n{with}\nNoProxyFor=a.example"));
     let user = rc("httpsProxy=http://mine:8080");
     let p = manual(kde_setting(&[&system, &user]));
-    assert_eq!(p.address.url(), "http://mine:8080");
+    assert_eq!(p.address.url().expose_secret(), "http://mine:8080");
     assert_eq!(p.no_proxy, ["a.example"]);
     let off = rc("ProxyType=0");
     assert_eq!(kde_setting(&[&system, &off]), Setting::Direct);
@@ -328,7 +340,11 @@ fn kde_proxy_values() {
         ("http://[::1] 3128", "http://[::1]:3128"),
         ("http://u:p@proxy 3128", "http://u:p@proxy:3128"),
     ] {
-        assert_eq!(kde_proxy_address(value).unwrap().url(), url, "{value}");
+        assert_eq!(
+            kde_proxy_address(value).unwrap().url().expose_secret(),
+            url,
+            "{value}"
+        );
     }
     for value in [
         "http://proxy",

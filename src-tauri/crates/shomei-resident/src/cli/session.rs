@@ -36,6 +36,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             return Err(exit::for_error(e.code()));
         }
     }
+    crate::log_to(&crate::banks::data_dir(demo_dir.as_deref()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

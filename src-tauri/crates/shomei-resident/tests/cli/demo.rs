@@ -81,6 +81,23 @@ fn demo_renewal_with_the_pin_from_the_environment() {
         !text(&out.stderr).contains("zq-wrong-pin"),
         "the PIN was echoed"
     );
+    // The terminal gets the command line's words; the log file gets the log.
+    let log = log_text(&demo);
+    assert!(
+        !text(&out.stderr).contains("WARN") && !text(&out.stderr).contains("renewal step"),
+        "log lines on the terminal: {}",
+        text(&out.stderr)
+    );
+    assert!(
+        log.contains("renewal step failed")
+            && log.contains(&format!("fingerprint={fp}"))
+            && log.contains("CKR_PIN_INCORRECT"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("zq-wrong-pin") && !log.contains('\u{1b}'),
+        "{log}"
+    );
     assert_eq!(
         only_identity(&status_json(&demo))["fingerprint"],
         fp.as_str()
@@ -88,8 +105,18 @@ fn demo_renewal_with_the_pin_from_the_environment() {
 
     // A bank that issues at once: --wait changes nothing but is accepted.
     let waiting = [&renew[..], &["--wait", "10m"]].concat();
-    let out = shomei(&waiting, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
+    let out = shomei(
+        &waiting,
+        &[("SHOMEI_TEST_PIN", DEMO_PIN), ("SHOMEI_LOG", "info")],
+        None,
+    );
     assert_eq!(code(&out), 0, "renew: {}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("INFO"), "{}", text(&out.stderr));
+    let log = log_text(&demo);
+    assert!(
+        log.contains("step=archive") && log.contains("renewal installed"),
+        "{log}"
+    );
     let after = only_identity(&status_json(&demo));
     assert_ne!(after["fingerprint"], fp.as_str());
     let days = after["daysLeft"].as_i64().unwrap();
@@ -99,4 +126,17 @@ fn demo_renewal_with_the_pin_from_the_environment() {
     // The old fingerprint is gone: renewing it again finds nothing.
     let out = shomei(&renew, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
     assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+}
+
+/// Every log file of the demo directory, oldest first.
+fn log_text(demo: &std::path::Path) -> String {
+    let mut files: Vec<_> = std::fs::read_dir(demo.join("logs"))
+        .expect("the log folder")
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
 }

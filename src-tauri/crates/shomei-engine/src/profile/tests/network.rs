@@ -3,6 +3,10 @@
 
 use super::*;
 
+fn url(text: &str) -> shomei_est::ProxyChoice {
+    shomei_est::ProxyChoice::Url(shomei_est::ProxyAddress::parse_url(text).unwrap())
+}
+
 fn network(lines: &str) -> String {
     format!("{BASE}[network]\n{lines}\n")
 }
@@ -21,15 +25,12 @@ fn proxy_choices_and_time_limits_are_read() {
         ("direct", shomei_est::ProxyChoice::Direct),
         (
             "http://proxy.corp.example:8080",
-            shomei_est::ProxyChoice::Url("http://proxy.corp.example:8080".into()),
+            url("http://proxy.corp.example:8080"),
         ),
-        (
-            "http://[fd00::1]:3128/",
-            shomei_est::ProxyChoice::Url("http://[fd00::1]:3128/".into()),
-        ),
+        ("http://[fd00::1]:3128/", url("http://[fd00::1]:3128/")),
         (
             "http://shomei:p%40ss@10.0.0.1:8080",
-            shomei_est::ProxyChoice::Url("http://shomei:p%40ss@10.0.0.1:8080".into()),
+            url("http://shomei:p%40ss@10.0.0.1:8080"),
         ),
     ] {
         let text = network(&format!("proxy = \"{value}\""));
@@ -207,4 +208,59 @@ fn a_refused_proxy_url_never_repeats_its_password() {
     let p = parse(&text, Path::new("bank.toml")).unwrap();
     let shown = format!("{p:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+/// Whether a type implements `serde::Serialize`, decided by the compiler: the
+/// inherent constant exists only when it does, and is then chosen over the
+/// trait's.
+struct Serializable<T: ?Sized>(std::marker::PhantomData<T>);
+
+trait NotSerializable {
+    const IS: bool = false;
+}
+
+impl<T: ?Sized> NotSerializable for Serializable<T> {}
+
+impl<T: ?Sized + serde::Serialize> Serializable<T> {
+    const IS: bool = true;
+}
+
+/// Checked when the tests compile: a `Serialize` added to any of these fails the build.
+const _: () = {
+    // The probe can tell (a String is serializable, a SecretString is not)...
+    assert!(Serializable::<String>::IS);
+    assert!(Serializable::<crate::model::ErrorView>::IS);
+    assert!(!Serializable::<secrecy::SecretString>::IS);
+    // ...and nothing that holds a proxy password is.
+    assert!(!Serializable::<shomei_est::ProxyAddress>::IS);
+    assert!(!Serializable::<shomei_est::ProxyChoice>::IS);
+    assert!(!Serializable::<shomei_est::EstOptions>::IS);
+    assert!(!Serializable::<NetworkSection>::IS);
+    assert!(!Serializable::<BankProfile>::IS);
+};
+
+#[test]
+fn a_proxy_password_is_a_secret_from_the_profile_to_the_client() {
+    let text = network("proxy = \"http://shomei:hunter2%21@proxy:8080\"");
+    let p = parse(&text, Path::new("bank.toml")).unwrap();
+    let shomei_est::ProxyChoice::Url(address) = &p.network.proxy else {
+        panic!("{:?}", p.network.proxy);
+    };
+    // Only what reqwest is handed holds it.
+    use secrecy::ExposeSecret;
+    assert_eq!(
+        address.url().expose_secret(),
+        "http://shomei:hunter2%21@proxy:8080"
+    );
+    let options = crate::network::est_options(&p);
+    for shown in [
+        format!("{address:?}"),
+        format!("{address}"),
+        format!("{:?}", p.network),
+        format!("{options:?}"),
+        format!("{p:?}"),
+    ] {
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("<redacted>@proxy:8080"), "{shown}");
+    }
 }
