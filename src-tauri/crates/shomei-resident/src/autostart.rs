@@ -44,14 +44,13 @@ pub fn apply(exe: &Path, wanted: bool) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
 
     /// Under a private HOME: on writes the desktop entry starting the resident with
     /// `--tray`, off removes it, and both are idempotent.
     #[test]
-    #[cfg(target_os = "linux")]
     fn writes_and_removes_the_login_entry() {
         let home = tempfile::tempdir().unwrap();
         let config = home.path().join(".config");

@@ -10,7 +10,9 @@
 //! Elsewhere (and on Linux without a session bus) the window binary is still the
 //! tray process: `shomei` starts it with its own arguments and exits.
 
-use crate::launcher::{self, Scope};
+use crate::launcher;
+#[cfg(target_os = "linux")]
+use crate::launcher::Scope;
 use crate::options::Options;
 
 pub fn run(options: Options) -> i32 {

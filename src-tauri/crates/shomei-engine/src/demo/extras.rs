@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+#[cfg(target_os = "linux")]
 use secrecy::SecretString;
 use shomei_store::{KeySpec, Token};
 use shomei_testca::TestCa;

@@ -7,17 +7,22 @@
 //!   `dbus` crate that tao already links), with a "default" action; one thread per
 //!   shown notification waits for `ActionInvoked(id, "default")` or
 //!   `NotificationClosed(id, _)`.
-//! - Windows and macOS: not shown yet (see `other.rs`), only logged.
-//!   tauri-plugin-notification has no click actions on desktop; the crates that
-//!   do are tauri-winrt-notification (a toast's `on_activated`) on Windows and
-//!   mac-notification-sys (`wait_for_click`) on macOS, both behind notify-rust.
+//! - Windows: a toast through tauri-winrt-notification, its `on_activated` the click
+//!   (`windows.rs`); macOS: mac-notification-sys with `wait_for_click` (`macos.rs`).
+//!   Both are compiled in CI (check-windows, check-macos), not run: no Windows or
+//!   macOS desktop here. tauri-plugin-notification has no click actions on desktop.
+//! - Elsewhere: only logged (`other.rs`).
 //!
 //! Owns: showing and logging. Must never: block the scheduler's thread.
 
 #[cfg(target_os = "linux")]
 mod linux;
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
 mod other;
+#[cfg(windows)]
+mod windows;
 
 use shomei_engine::reminders::Notice;
 use shomei_engine::words::{self, Locale};
@@ -55,7 +60,11 @@ pub fn show(notice: &Notice, lang: Locale, on_click: &OnClick) {
     };
     #[cfg(target_os = "linux")]
     linux::show(on_click.clone(), shown);
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(windows)]
+    windows::show(on_click.clone(), shown);
+    #[cfg(target_os = "macos")]
+    macos::show(on_click.clone(), shown);
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
         let _ = on_click;
         other::show(shown);
