@@ -41,10 +41,7 @@ pub fn load(dir: &Path) -> Settings {
             return Settings::default();
         }
     };
-    match toml::from_str::<Settings>(&text)
-        .map_err(|e| e.to_string())
-        .and_then(|s| check(s).map_err(|e| e.en))
-    {
+    match parse(&text) {
         Ok(settings) => settings,
         Err(e) => {
             tracing::warn!(file = %path.display(), error = %e, "settings invalid; using the defaults");
@@ -53,11 +50,24 @@ pub fn load(dir: &Path) -> Settings {
     }
 }
 
+/// The settings in `text` (settings.toml), checked as [`save`] checks them; the
+/// English reason when they are not valid.
+pub fn parse(text: &str) -> Result<Settings, String> {
+    toml::from_str::<Settings>(text)
+        .map_err(|e| e.to_string())
+        .and_then(|s| check(s).map_err(|e| e.en))
+}
+
+/// The text [`save`] writes for `settings` (already checked).
+pub fn to_text(settings: &Settings) -> Result<String, String> {
+    toml::to_string(settings).map_err(|e| e.to_string())
+}
+
 /// Checks `settings` and writes them to `dir` (created if needed), replacing the
 /// old file in one step. Returns what was written (reminder days sorted).
 pub fn save(dir: &Path, settings: Settings) -> Result<Settings, SaveError> {
     let settings = check(settings).map_err(SaveError::Invalid)?;
-    let text = toml::to_string(&settings).map_err(|e| SaveError::Io(std::io::Error::other(e)))?;
+    let text = to_text(&settings).map_err(|e| SaveError::Io(std::io::Error::other(e)))?;
     std::fs::create_dir_all(dir).map_err(SaveError::Io)?;
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(SaveError::Io)?;
     file.write_all(text.as_bytes()).map_err(SaveError::Io)?;

@@ -66,23 +66,34 @@ pub fn load(dir: &Path) -> State {
             return State::default();
         }
     };
-    match serde_json::from_slice::<State>(&bytes) {
-        Ok(state) if state.format == FORMAT => state,
-        Ok(state) => {
-            tracing::warn!(file = %path.display(), format = state.format, "reminder state of an unknown format; starting afresh");
-            State::default()
-        }
+    match parse(&bytes) {
+        Ok(state) => state,
         Err(e) => {
-            tracing::warn!(file = %path.display(), error = %e, "reminder state corrupt; starting afresh");
+            tracing::warn!(file = %path.display(), error = %e, "reminder state not usable; starting afresh");
             State::default()
         }
     }
 }
 
+/// The state in `bytes` (reminders.json); why not, when it is corrupt or of
+/// another format.
+pub fn parse(bytes: &[u8]) -> Result<State, String> {
+    match serde_json::from_slice::<State>(bytes) {
+        Ok(state) if state.format == FORMAT => Ok(state),
+        Ok(state) => Err(format!("unknown format {}", state.format)),
+        Err(e) => Err(format!("corrupt: {e}")),
+    }
+}
+
+/// The bytes [`save`] writes for `state`.
+pub fn to_bytes(state: &State) -> std::io::Result<Vec<u8>> {
+    serde_json::to_vec_pretty(state).map_err(std::io::Error::other)
+}
+
 /// Writes `state` to `dir` (created if needed), replacing the old file in one
 /// step: a crash leaves either the old file or the new one, never half of one.
 pub fn save(dir: &Path, state: &State) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    let json = to_bytes(state)?;
     std::fs::create_dir_all(dir)?;
     let mut file = tempfile::Builder::new()
         .prefix(".reminders.")
