@@ -6,15 +6,18 @@ something could not be measured.
 
     python3 bench/footprint.py [--runs 10] [--no-build] [--keep]
 
-Needs: bash .ci/setup bench (Xvfb, dbus-daemon, pkcs11-tool, SoftHSM). Uses
+Needs: bash .ci/setup bench (Xvfb, dbus-daemon, pkcs11-tool, SoftHSM, python3-dbus/gi). Uses
 CARGO_TARGET_DIR (default ~/.cache/shomei/target, as .ci/lib.sh).
 
 What it does:
 1. Builds: `npm --prefix ui run build`, `cargo build --release -p shomei --bins`, and the
    peer, `cargo build --release --manifest-path bench/bare-tauri/Cargo.toml`, into the
    same target dir (the peer's lock pins our versions, so dependencies are shared).
-2. Starts its own Xvfb (-displayfd; no window manager) and its own session bus
-   (dbus-daemon --session); every launch gets a fresh HOME/XDG directories.
+2. Starts its own Xvfb (-displayfd; no window manager), its own session bus
+   (dbus-daemon --session) with a StatusNotifierWatcher on it (bench/sni-watcher.py: the
+   tray registers as on a desktop with a tray, and the table says whether it did); every
+   launch gets a fresh HOME/XDG directories. No notification server: the demo's 30-day
+   reminder fails to show and is logged.
 3. Layout: if the package has a `shomei-window` binary, the split layout (`shomei`
    is the resident and starts `shomei-window` for the window); else the single binary.
    Either way `shomei --demo-dir D` is what is launched.
@@ -47,6 +50,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -109,6 +113,21 @@ class Session:
         self.bus_address = self.bus.stdout.readline().strip()
         if not self.bus_address:
             raise RuntimeError("dbus-daemon did not start (see dbus.log)")
+        # A tray host on the bus, as on a desktop with a tray: the tray registers there.
+        self.watcher = subprocess.Popen(
+            ["/usr/bin/python3", os.path.join(HERE, "sni-watcher.py")],
+            env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": self.bus_address},
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        if self.watcher.stdout.readline().strip() != "ready":
+            raise RuntimeError("the StatusNotifierWatcher did not start (python3-dbus, python3-gi?)")
+        self.trays = 0
+        threading.Thread(target=self._count_trays, daemon=True).start()
+
+    def _count_trays(self):
+        for line in self.watcher.stdout:
+            if line.startswith("registered "):
+                self.trays += 1
 
     def env(self, home):
         dirs = {
@@ -129,7 +148,8 @@ class Session:
         return env
 
     def close(self):
-        for p in (self.bus, self.xvfb):
+        self.watcher.stdin.close()
+        for p in (self.watcher, self.bus, self.xvfb):
             p.terminate()
             try:
                 p.wait(timeout=10)
@@ -157,11 +177,13 @@ def run_ours(args, session, bins, work, n, window_binary):
                           env=env, capture_output=True, text=True)
     if not os.path.exists(os.path.join(demo, "bank.toml")):
         raise RuntimeError(f"the demo directory was not made: {made.stderr.strip()}")
+    trays = session.trays
     app = Launched([bins["shomei"], "--demo-dir", demo], env, os.path.join(work, f"ours-{n}.log"))
     try:
         shown = app.wait_line(LIST_SHOWN, args.timeout)
         time.sleep(args.settle)
         open_kib, open_parts = tree_pss(app.proc.pid)
+        tray = session.trays > trays
         asked = close_windows_of(session.display, set(tree(app.proc.pid)))
         if asked == 0:
             raise RuntimeError("no window of the app found on the display")
@@ -172,7 +194,7 @@ def run_ours(args, session, bins, work, n, window_binary):
         resident_kib, resident_parts = tree_pss(app.proc.pid)
     finally:
         app.stop()
-    return {"shown": shown, "open": open_kib, "open_parts": open_parts,
+    return {"shown": shown, "open": open_kib, "open_parts": open_parts, "tray": tray,
             "resident": resident_kib, "resident_parts": resident_parts}
 
 

@@ -56,6 +56,8 @@ def print_report(runs, window_binary, ours, bare, times, peaks, counts, binaries
           f"{_verdict(peaks['status'] <= CLI_PEAK_GOAL_KIB)}")
     print(f"{'shomei --help':34} {times['help'] * 1000:>7.1f} ms {peaks['help'] / MIB:>6.1f} MiB peak")
     print()
+    trays = sum(1 for r in ours if r["tray"])
+    print(f"tray registered with the StatusNotifierWatcher in {trays}/{len(ours)} runs")
     print(f"token: {counts['certificates']} certificates, {counts['keys']} keys, "
           f"{counts['data objects']} data objects (SoftHSM)")
     print("ldd | wc -l: " + ", ".join(f"{name} {_libraries(path)}" for name, path in binaries.items()))
