@@ -4,7 +4,7 @@ Tauri 2 app built in the same run (bench/bare-tauri), and the command line again
 pkcs11-tool. Not a test: it prints medians and the goals beside them; it fails only when
 something could not be measured.
 
-    python3 bench/footprint.py [--runs 10] [--no-build] [--keep]
+    python3 bench/footprint.py [--runs 10] [--warmup 1] [--no-build] [--keep]
 
 Needs: bash .ci/setup bench (Xvfb, dbus-daemon, pkcs11-tool, SoftHSM, python3-dbus/gi). Uses
 CARGO_TARGET_DIR (default ~/.cache/shomei/target, as .ci/lib.sh).
@@ -21,7 +21,7 @@ What it does:
 3. Layout: if the package has a `shomei-window` binary, the split layout (`shomei`
    is the resident and starts `shomei-window` for the window); else the single binary.
    Either way `shomei --demo-dir D` is what is launched.
-4. Each run, ours and the peer alternate in order:
+4. After --warmup uncounted runs (default 1), each run, ours and the peer alternate in order:
    - ours: a fresh demo directory D, made untimed beforehand (`shomei --demo-dir D
      status --json`: the token, its RSA key and the CA exist before the clock starts);
    - first list: launch to the stderr line `ui: list shown`, which the window logs
@@ -214,6 +214,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=10, help="runs per figure (median; default 10)")
     p.add_argument("--no-build", action="store_true", help="use the release binaries as built")
+    p.add_argument("--warmup", type=int, default=1, help="uncounted runs first (default 1)")
     p.add_argument("--keep", action="store_true", help="keep the logs and scratch directories")
     p.add_argument("--settle", type=float, default=3.0,
                    help="seconds after the list is shown before PSS is read (default 3)")
@@ -245,11 +246,17 @@ def main():
     ok = False
     try:
         ours, bare = [], []
-        for n in range(args.runs):
+        # Warm-up runs first (page cache, fontconfig's cache), not counted.
+        for n in range(-args.warmup, args.runs):
             order = [("ours", lambda: ours.append(run_ours(args, session, bins, work, n, window_binary))),
                      ("bare", lambda: bare.append(run_bare(args, session, bins, work, n)))]
             for _, step in (order if n % 2 == 0 else order[::-1]):
                 step()
+            if n < 0:
+                ours.pop()
+                bare.pop()
+                print(f"  warm-up {n + args.warmup + 1}/{args.warmup} done", flush=True)
+                continue
             print(f"  run {n + 1}/{args.runs}: list {ours[-1]['shown'] * 1000:.0f} ms / "
                   f"bare {bare[-1]['shown'] * 1000:.0f} ms; open {ours[-1]['open'] / 1024:.1f} / "
                   f"{bare[-1]['open'] / 1024:.1f} MiB; resident {ours[-1]['resident'] / 1024:.1f} MiB",
