@@ -21,6 +21,7 @@ fn main() {
             "cancel_renewal",
             "discard_renewal",
             "take_open_request",
+            "ui_shown",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

@@ -158,6 +158,7 @@ pub fn run() -> i32 {
             commands::cancel_renewal,
             commands::discard_renewal,
             lifecycle::take_open_request,
+            lifecycle::ui_shown,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -77,6 +77,27 @@ pub fn take_open_request(request: State<'_, OpenRequest>) -> Option<String> {
     request.0.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
+/// The screens the window reports as shown ([`ui_shown`]).
+const SHOWN_SCREENS: &[&str] = &["list"];
+
+/// The window reports that a screen is on it: `list`, once per page load, when the
+/// certificate list with the stores' identities is in the DOM and painted. Logged as
+/// one info line (`ui: list shown`), which bench/footprint.py times from launch. Only
+/// the names in [`SHOWN_SCREENS`]; anything else is refused and not logged.
+#[tauri::command]
+pub fn ui_shown(what: String) -> Result<(), String> {
+    match SHOWN_SCREENS.iter().find(|s| **s == what) {
+        Some(screen) => {
+            tracing::info!("ui: {screen} shown");
+            Ok(())
+        }
+        None => Err(format!(
+            "ui_shown: unknown screen {:?}",
+            what.chars().take(32).collect::<String>()
+        )),
+    }
+}
+
 /// 終了: the only way out (closing the window leaves Shomei in the tray).
 pub fn quit(app: &AppHandle) {
     tracing::info!("quit from the tray");
@@ -169,5 +190,16 @@ pub fn start_timer(app: &AppHandle) {
         });
     if let Err(e) = spawned {
         tracing::error!(error = %e, "could not start the periodic check");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ui_shown_takes_only_the_known_screens() {
+        assert!(super::ui_shown("list".into()).is_ok());
+        for other in ["", "List", "list\nshomei: forged", "settings"] {
+            assert!(super::ui_shown(other.into()).is_err(), "{other:?}");
+        }
     }
 }

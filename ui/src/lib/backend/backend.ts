@@ -81,4 +81,9 @@ export interface Backend extends SetupBackend {
   takeOpenRequest(): Promise<string | null>;
   /** Called when a renewal is asked for from outside; the window then takes it. */
   onOpenRequest(cb: () => void): Promise<Unsubscribe>;
+  /**
+   * The screen is painted (once per page load; today only the list with identities). The
+   * shell logs one line for it, which the footprint benchmark (bench/footprint.py) times.
+   */
+  shown(screen: 'list'): Promise<void>;
 }

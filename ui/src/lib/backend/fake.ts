@@ -343,6 +343,8 @@ export class FakeBackend implements Backend {
     this.openListeners.add(cb);
     return () => this.openListeners.delete(cb);
   }
+  /** Nothing logs in a plain browser. */
+  async shown(): Promise<void> {}
 
   /** Like the real back end, the final try is refused unconfirmed before the PIN is even compared. */
   private async login(renewalId: string, pin: string, confirmFinalTry: boolean): Promise<void> {

@@ -75,6 +75,9 @@ export class TauriBackend implements Backend {
   async onOpenRequest(cb: () => void): Promise<Unsubscribe> {
     return listen<string>(OPEN_RENEWAL_EVENT, () => cb());
   }
+  async shown(screen: 'list'): Promise<void> {
+    await call<null>('ui_shown', { what: screen });
+  }
   reloadProfiles(): Promise<AppInfo> {
     return call('reload_profiles');
   }
