@@ -10,7 +10,7 @@ Needs: bash .ci/setup bench (Xvfb, dbus-daemon, pkcs11-tool, SoftHSM, python3-db
 CARGO_TARGET_DIR (default ~/.cache/shomei/target, as .ci/lib.sh).
 
 What it does:
-1. Builds: `npm --prefix ui run build`, `cargo build --release -p shomei --bins`, and the
+1. Builds: `npm --prefix ui run build`, `cargo build --release -p shomei -p shomei-resident --bins`, and the
    peer, `cargo build --release --manifest-path bench/bare-tauri/Cargo.toml`, into the
    same target dir (the peer's lock pins our versions, so dependencies are shared).
 2. Starts its own Xvfb (-displayfd; no window manager), its own session bus
@@ -70,7 +70,7 @@ def build(target):
     env = {**os.environ, "CARGO_TARGET_DIR": target}
     steps = [
         ["npm", "--prefix", "ui", "run", "build"],
-        ["cargo", "build", "--release", "-p", "shomei", "--bins"],
+        ["cargo", "build", "--release", "-p", "shomei", "-p", "shomei-resident", "--bins"],
         ["cargo", "build", "--release", "--manifest-path", "bench/bare-tauri/Cargo.toml"],
     ]
     for argv in steps:
@@ -84,10 +84,13 @@ def our_bins():
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
     import json
+    names = set()
     for package in json.loads(meta)["packages"]:
-        if package["name"] == "shomei":
-            return {t["name"] for t in package["targets"] if "bin" in t["kind"]}
-    raise RuntimeError("no package shomei in cargo metadata")
+        if package["name"] in ("shomei", "shomei-resident"):
+            names |= {t["name"] for t in package["targets"] if "bin" in t["kind"]}
+    if "shomei" not in names:
+        raise RuntimeError("no binary shomei in cargo metadata")
+    return names
 
 
 class Session:

@@ -141,3 +141,12 @@ def close_windows_of(display, pids):
         return asked
     finally:
         x.XCloseDisplay(dpy)
+
+
+if __name__ == "__main__":
+    # `python3 bench/fp_x11.py :N PID...`: closes those processes' windows (the e2e tests too).
+    import sys
+
+    if len(sys.argv) < 3:
+        sys.exit("usage: fp_x11.py DISPLAY PID...")
+    print(close_windows_of(sys.argv[1], {int(p) for p in sys.argv[2:]}))

@@ -14,8 +14,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { T, freshHome, startDriver } from './lib/harness.mjs';
 import { startNotificationServer, startTrayHost } from './lib/notifications.mjs';
 import { stop } from './lib/processes.mjs';
@@ -26,7 +28,18 @@ import { waitUntil } from './webdriver.mjs';
 const USB = '株式会社デモ商事';
 const BANK = 'デモ信用金庫';
 
-let driver, server, tray, app, resident;
+let driver, server, tray, app, resident, demoDir;
+
+const CLOSE_WINDOWS = fileURLToPath(new URL('../../bench/fp_x11.py', import.meta.url));
+
+/** The pids `pgrep ARGS` finds (none: []). */
+function pgrep(...args) {
+  try {
+    return execFileSync('pgrep', args, { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
 
 before(async () => {
   driver = await startDriver('notifications');
@@ -36,7 +49,7 @@ before(async () => {
   const config = path.join(home.env.XDG_CONFIG_HOME, 'shomei');
   await mkdir(config, { recursive: true });
   await writeFile(path.join(config, 'settings.toml'), 'reminderDays = [30, 12, 10]\n');
-  const demoDir = path.join(driver.scratch, 'demo');
+  demoDir = path.join(driver.scratch, 'demo');
   app = await driver.launch({ name: 'notifications', args: ['--demo-dir', demoDir, '--window-only'], home });
   await app.ready(rowOf(USB));
   resident = driver.resident('resident', ['--demo-dir', demoDir, '--tray'], { home });
@@ -114,4 +127,31 @@ test("終了 in the tray's menu ends the resident", (t) =>
       new Promise((resolve) => setTimeout(() => resolve(null), T.step)),
     ]);
     assert.deepEqual(ended, { code: 0, signal: null }, 'the resident did not end with 0 after 終了');
+  }));
+
+// Closed for real: WM_DELETE_WINDOW, what a window manager's close button sends
+// (bench/fp_x11.py; a WebDriver "close window" would end the process in any mode). The
+// same close leaves a window binary without --window-only running in its tray
+// (bench/footprint.py checks that in every run).
+test('closing the --window-only window ends its process and its WebKit processes', (t) =>
+  app.guard(t, async () => {
+    const windows = pgrep('-f', `shomei-window --demo-dir ${demoDir} --window-only`);
+    assert.equal(windows.length, 1, `window processes on this demo: ${windows}`);
+    const webkit = pgrep('-P', String(windows[0]));
+    t.diagnostic(`window ${windows[0]}, its children ${webkit}`);
+    assert.ok(webkit.length >= 1, 'the window process has no WebKit child processes');
+    const asked = execFileSync('/usr/bin/python3', [CLOSE_WINDOWS, driver.display, String(windows[0])], {
+      encoding: 'utf8',
+    }).trim();
+    assert.equal(asked, '1', 'the window was not found on the display');
+    await waitUntil('the window process and its WebKit processes to end', T.step, async () =>
+      [windows[0], ...webkit].every((pid) => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      }),
+    );
   }));
