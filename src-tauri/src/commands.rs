@@ -17,6 +17,7 @@ use tauri::{AppHandle, Emitter, State};
 pub const PROGRESS_EVENT: &str = "renewal-progress";
 
 use crate::lifecycle;
+use crate::prefetch::Prefetch;
 pub use crate::state::AppState;
 
 fn progress_to(app: AppHandle) -> ProgressSink {
@@ -31,12 +32,16 @@ fn progress_to(app: AppHandle) -> ProgressSink {
 pub async fn list_identities(
     app: AppHandle,
     state: State<'_, AppState>,
+    prefetch: State<'_, Prefetch>,
 ) -> Result<IdentityListing, ErrorView> {
     let engine = state.banks();
-    // PKCS#11 calls block; keep them off the IPC thread.
-    let listing = tauri::async_runtime::spawn_blocking(move || engine.list())
-        .await
-        .map_err(|e| internal(&e))?;
+    let listing = match prefetch.take(&engine).await {
+        Some(listing) => listing,
+        // PKCS#11 calls block; keep them off the IPC thread.
+        None => tauri::async_runtime::spawn_blocking(move || engine.list())
+            .await
+            .map_err(|e| internal(&e))?,
+    };
     // The window's list is as fresh as it gets: the tray shows the same.
     lifecycle::on_listing(&app, &listing);
     Ok(listing)

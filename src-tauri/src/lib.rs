@@ -8,6 +8,7 @@
 
 mod commands;
 mod lifecycle;
+mod prefetch;
 mod setup;
 mod state;
 mod tray;
@@ -130,8 +131,14 @@ pub fn run() -> i32 {
         .manage(DemoGuard(demo))
         .manage(lifecycle::OpenRequest::default())
         .manage(lifecycle::Mode { window_only })
+        .manage(prefetch::Prefetch::default())
         .setup(move |app| {
             let handle = app.handle();
+            if !start_in_tray {
+                // The window's first list, read while the webview starts.
+                let banks = handle.state::<AppState>().banks();
+                handle.state::<prefetch::Prefetch>().start(banks);
+            }
             if !window_only {
                 start_resident_part(handle, data_dir, follows_settings)?;
             }
