@@ -45,3 +45,22 @@ impl Prefetch {
         started.listing.await.ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn once_and_only_for_the_same_banks() {
+        tauri::async_runtime::block_on(async {
+            let prefetch = Prefetch::default();
+            let ours = Arc::new(Banks::of(Vec::new(), Vec::new()));
+            let swapped = Arc::new(Banks::of(Vec::new(), Vec::new()));
+            prefetch.start(ours.clone());
+            assert!(prefetch.take(&swapped).await.is_none(), "other banks");
+            prefetch.start(ours.clone());
+            assert!(prefetch.take(&ours).await.is_some());
+            assert!(prefetch.take(&ours).await.is_none(), "taken twice");
+        });
+    }
+}
