@@ -249,11 +249,15 @@ test('the profile and settings commands refuse hostile input on a first start', 
   try {
     await app.ready(sel('welcome'));
     await app.guard(t, async (s) => {
-      // Paths: only absolute ones without `..`, bounded; then only plain files of a profile's size.
-      for (const p of ['', '../../etc/passwd', 'bank.toml', '/tmp/../etc/passwd', '/tmp/a\u0000.toml', {
-        $repeat: ['/a', MIB],
-      }]) {
+      // Paths: bounded, no NUL (invalidRequest); then, in words beside the field (a person
+      // may type one): only absolute ones without `..`, only plain files of a profile's size.
+      for (const p of ['', '  ', '/tmp/a\u0000.toml', { $repeat: ['/a', MIB] }]) {
         await refusedWith(s, 'invalidRequest', 'add_profile', { path: p });
+      }
+      for (const p of ['../../etc/passwd.toml', 'bank.toml', '/tmp/../etc/passwd.toml']) {
+        const r = await invoke(s, 'add_profile', { path: p });
+        assert.ok(r.ok && r.value.state === 'unreadable', show(r));
+        assert.match(r.value.issues[0].en, /full location/);
       }
       await rejectedBy(s, /invalid args/, 'add_profile', { path: null });
       const notToml = await invoke(s, 'add_profile', { path: '/etc/passwd' });

@@ -44,6 +44,16 @@ pub fn add(
             "Choose a bank profile (a file ending in .toml).".into(),
         ));
     }
+    // A place typed in is taken only in full: a relative path would be read from
+    // wherever Shomei happens to run, and `..` is never needed.
+    if !source.is_absolute() || source.components().any(|c| c == Component::ParentDir) {
+        return Err(refuse(
+            ProfileState::Unreadable,
+            "ファイルの場所を、フォルダーを省略せずに入力してください（「..」は使えません）。"
+                .into(),
+            "Type the file's full location, with every folder (no \"..\").".into(),
+        ));
+    }
     // Only a plain file of a profile's size is read: not a FIFO or a device that
     // would never end, not a directory that happens to end in .toml.
     match std::fs::metadata(source) {

@@ -149,6 +149,13 @@ fn reads_only_a_plain_file_of_a_profiles_size() {
     file.set_len(crate::profile::install::MAX_PROFILE_BYTES + 1)
         .unwrap();
     let mut refused = vec![folder, huge];
+    for typed in ["bank.toml", "../bank.toml"] {
+        let view = add(std::path::Path::new(typed), user.path(), &[]).unwrap_err();
+        assert!(view.issues[0].en.contains("full location"), "{view:?}");
+    }
+    let climbing = from.path().join("x").join("..").join("bank.toml");
+    let view = add(&climbing, user.path(), &[]).unwrap_err();
+    assert!(view.issues[0].en.contains("full location"), "{view:?}");
     #[cfg(unix)]
     {
         // A FIFO would block the read for ever.
