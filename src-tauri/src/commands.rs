@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use shomei_engine::model::{
     ErrorView, IdentityListing, IssuedCertificate, PrecheckItem, PrecheckReport, ProgressEvent,
     RenewalOutcome, StorageKind,
@@ -19,6 +19,7 @@ pub const PROGRESS_EVENT: &str = "renewal-progress";
 use crate::lifecycle;
 use crate::prefetch::Prefetch;
 pub use crate::state::AppState;
+use crate::validate::{self, MAX_PASSWORD, MAX_PIN};
 
 fn progress_to(app: AppHandle) -> ProgressSink {
     Arc::new(move |event: ProgressEvent| {
@@ -56,6 +57,7 @@ pub async fn precheck_renewal(
     fingerprint: String,
     on_check: Channel<PrecheckItem>,
 ) -> Result<PrecheckReport, ErrorView> {
+    let fingerprint = validate::fingerprint(&fingerprint)?;
     let sink: PrecheckSink = Arc::new(move |item: PrecheckItem| {
         if let Err(e) = on_check.send(item) {
             tracing::warn!(error = %e, "could not deliver a pre-renewal check");
@@ -78,11 +80,19 @@ pub async fn start_renewal(
     into: Option<StorageKind>,
     bank_password: Option<String>,
 ) -> Result<IssuedCertificate, ErrorView> {
+    // Checked before anything else, and the PIN and password become secrets at
+    // once whatever the answer.
     let pin = SecretString::from(pin);
+    let bank_password = bank_password.map(SecretString::from);
+    let fingerprint = validate::fingerprint(&fingerprint)?;
+    validate::secret("pin", pin.expose_secret(), MAX_PIN)?;
+    if let Some(password) = &bank_password {
+        validate::secret("bankPassword", password.expose_secret(), MAX_PASSWORD)?;
+    }
     let options = RenewalOptions {
         into,
         confirm_final_try,
-        bank_password: bank_password.map(SecretString::from),
+        bank_password,
     };
     let result = state
         .banks()
@@ -101,6 +111,7 @@ pub async fn install_renewal(
     state: State<'_, AppState>,
     renewal_id: String,
 ) -> Result<RenewalOutcome, ErrorView> {
+    validate::renewal_id(&renewal_id)?;
     let result = state
         .banks()
         .install_renewal(&renewal_id, progress_to(app.clone()))
@@ -131,6 +142,7 @@ fn log_renewal<T: serde::Serialize>(event: &str, of: &str, result: &Result<T, Er
 
 #[tauri::command]
 pub fn cancel_renewal(state: State<'_, AppState>, renewal_id: String) -> Result<(), ErrorView> {
+    validate::renewal_id(&renewal_id)?;
     state
         .banks()
         .cancel_renewal(&renewal_id)
@@ -148,6 +160,8 @@ pub async fn discard_renewal(
     confirm_final_try: bool,
 ) -> Result<(), ErrorView> {
     let pin = SecretString::from(pin);
+    validate::renewal_id(&renewal_id)?;
+    validate::secret("pin", pin.expose_secret(), MAX_PIN)?;
     let engine = state.banks();
     // PKCS#11 calls block; keep them off the IPC thread.
     let result = tauri::async_runtime::spawn_blocking(move || {

@@ -7,11 +7,14 @@
 //! session bus), this process also keeps the tray and the reminders.
 
 mod commands;
+#[cfg(test)]
+mod hardening_tests;
 mod lifecycle;
 mod prefetch;
 mod setup;
 mod state;
 mod tray;
+mod validate;
 
 use shomei_resident::{autostart, banks, instance, launcher, options, oslog, reminder_loop};
 

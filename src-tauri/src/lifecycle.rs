@@ -49,7 +49,21 @@ pub fn show_window(app: &AppHandle) {
         tracing::error!("no window {MAIN} in tauri.conf.json");
         return;
     };
-    match WebviewWindowBuilder::from_config(app, config).and_then(|b| b.build()) {
+    let built = WebviewWindowBuilder::from_config(app, config).and_then(|b| {
+        b.on_navigation(|url| {
+            let ours = is_ours(url);
+            if !ours {
+                tracing::warn!(%url, "refused to navigate away from the app's own pages");
+            }
+            ours
+        })
+        .on_new_window(|url, _| {
+            tracing::warn!(%url, "refused to open a window");
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .build()
+    });
+    match built {
         Ok(window) => {
             let _ = window.set_focus();
         }
@@ -57,8 +71,26 @@ pub fn show_window(app: &AppHandle) {
     }
 }
 
+/// The window shows the app's own pages (ui/dist, served by Tauri: `tauri://localhost`
+/// on Linux and macOS, `http://tauri.localhost` on Windows) and nothing else.
+pub fn is_ours(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
 /// Opens the renewal of `fingerprint`: kept for the window, which is shown and told.
+/// A malformed fingerprint (from `--open` or a notification) only shows the window.
 pub fn open_renewal(app: &AppHandle, fingerprint: String) {
+    let fingerprint = match crate::validate::fingerprint(&fingerprint) {
+        Ok(fp) => fp,
+        Err(e) => {
+            tracing::warn!(detail = ?e.detail, "a renewal asked for with a malformed fingerprint");
+            return show_window(app);
+        }
+    };
     tracing::info!(%fingerprint, "renewal asked for");
     *app.state::<OpenRequest>()
         .0

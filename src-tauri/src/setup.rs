@@ -9,7 +9,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::state::AppState;
-use crate::{autostart, banks, launcher, lifecycle};
+use crate::{autostart, banks, launcher, lifecycle, validate};
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
@@ -27,7 +27,8 @@ pub fn reload_profiles(state: State<'_, AppState>) -> Result<AppInfo, ErrorView>
 /// The OS's file chooser, for a bank profile; `None` when the user cancels. The
 /// webview itself is given no dialog permission.
 #[tauri::command]
-pub async fn pick_profile_file(app: AppHandle, title: String) -> Option<String> {
+pub async fn pick_profile_file(app: AppHandle, title: String) -> Result<Option<String>, ErrorView> {
+    let title = validate::text("title", &title, validate::MAX_TITLE)?.to_owned();
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
@@ -36,7 +37,7 @@ pub async fn pick_profile_file(app: AppHandle, title: String) -> Option<String> 
         .pick_file(move |file| {
             let _ = tx.send(file.and_then(|f| f.into_path().ok()));
         });
-    rx.await.ok().flatten().map(|p| p.display().to_string())
+    Ok(rx.await.ok().flatten().map(|p| p.display().to_string()))
 }
 
 /// Checks the profile at `path` and, when it loads, copies it to the user's
@@ -44,6 +45,7 @@ pub async fn pick_profile_file(app: AppHandle, title: String) -> Option<String> 
 /// `loaded`, or the profile as found with every problem by line and column.
 #[tauri::command]
 pub fn add_profile(state: State<'_, AppState>, path: String) -> Result<ProfileView, ErrorView> {
+    let path = validate::profile_path(&path)?;
     let user_dir = user_dir(&state)?;
     let administrator: Vec<ProfileView> = state
         .banks()
@@ -52,7 +54,7 @@ pub fn add_profile(state: State<'_, AppState>, path: String) -> Result<ProfileVi
         .filter(|p| p.origin == ProfileOrigin::Administrator)
         .cloned()
         .collect();
-    match install::add(&PathBuf::from(path.trim()), &user_dir, &administrator) {
+    match install::add(&path, &user_dir, &administrator) {
         Ok(view) => {
             state.reload()?;
             Ok(view)
@@ -64,6 +66,7 @@ pub fn add_profile(state: State<'_, AppState>, path: String) -> Result<ProfileVi
 /// Removes one of the user's own profiles (never an administrator's).
 #[tauri::command]
 pub fn remove_profile(state: State<'_, AppState>, id: String) -> Result<AppInfo, ErrorView> {
+    let id = validate::profile_id(&id)?;
     let user_dir = user_dir(&state)?;
     let ours = state.banks().profiles().iter().any(|p| {
         p.id == id
@@ -72,14 +75,14 @@ pub fn remove_profile(state: State<'_, AppState>, id: String) -> Result<AppInfo,
     });
     if !ours {
         return Err(ErrorView::of(
-            ErrorCode::NotSaved,
-            Some(format!("not a profile of yours: {id}")),
+            ErrorCode::InvalidRequest,
+            Some("id: not one of the user's own profiles".into()),
         ));
     }
     if !state.banks().is_idle() {
         return Err(ErrorView::of(ErrorCode::RenewalInProgress, None));
     }
-    install::remove(&id, &user_dir)
+    install::remove(id, &user_dir)
         .map_err(|e| ErrorView::of(ErrorCode::NotSaved, Some(e.to_string())))?;
     state.reload()?;
     Ok(state.info())

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
   'issuedNotLonger',
   'issuedNotYetValid',
   'notSaved',
+  'invalidRequest',
   'internal',
 ] as const satisfies readonly ErrorCode[];
 

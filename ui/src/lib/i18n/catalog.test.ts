@@ -44,7 +44,7 @@ describe('catalogs', () => {
     const ui = Object.values(sources).join('\n');
     const rust = Object.values(rustSources).join('\n');
     expect(Object.keys(sources).length).toBeGreaterThan(5);
-    expect(Object.keys(rustSources).some((path) => path.endsWith('src-tauri/src/cli/status.rs'))).toBe(true);
+    expect(Object.keys(rustSources).some((path) => path.endsWith('src-tauri/crates/shomei-resident/src/cli/status.rs'))).toBe(true);
     const unused = Object.keys(reference).filter((key) => !ui.includes(`'${key}'`) && !rust.includes(`"${key}"`));
     expect(unused).toEqual([]);
   });

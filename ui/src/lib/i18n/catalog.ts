@@ -78,6 +78,7 @@ export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   issuedNotLonger: 'errors.issuedNotLonger',
   issuedNotYetValid: 'errors.issuedNotYetValid',
   notSaved: 'errors.notSaved',
+  invalidRequest: 'errors.invalidRequest',
   internal: 'errors.internal',
 };
 

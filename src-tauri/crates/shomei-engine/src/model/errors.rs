@@ -61,6 +61,10 @@ pub enum ErrorCode {
     IssuedNotYetValid,
     /// The settings or a bank profile could not be written (detail: why).
     NotSaved,
+    /// The window asked for something no screen of it asks for: a fingerprint,
+    /// renewal id, path or text that is malformed or far too long (detail: which).
+    /// Nothing was done.
+    InvalidRequest,
     Internal,
 }
 

@@ -19,6 +19,9 @@ use super::catalog::{id_of, whole_file};
 use super::Catalog;
 use crate::model::{ProfileOrigin, ProfileState, ProfileView};
 
+/// A bank profile is a few kilobytes; a file larger than this is not read.
+pub const MAX_PROFILE_BYTES: u64 = 1024 * 1024;
+
 /// Checks the profile at `source` and copies it into `user_dir`. `Ok`: the copy,
 /// loaded. `Err`: the profile as found, with every problem (nothing copied).
 pub fn add(
@@ -40,6 +43,28 @@ pub fn add(
             "銀行プロファイル（拡張子 .toml のファイル）を選んでください。".into(),
             "Choose a bank profile (a file ending in .toml).".into(),
         ));
+    }
+    // A place typed in is taken only in full: a relative path would be read from
+    // wherever Shomei happens to run, and `..` is never needed.
+    if !source.is_absolute() || source.components().any(|c| c == Component::ParentDir) {
+        return Err(refuse(
+            ProfileState::Unreadable,
+            "ファイルの場所を、フォルダーを省略せずに入力してください（「..」は使えません）。"
+                .into(),
+            "Type the file's full location, with every folder (no \"..\").".into(),
+        ));
+    }
+    // Only a plain file of a profile's size is read: not a FIFO or a device that
+    // would never end, not a directory that happens to end in .toml.
+    match std::fs::metadata(source) {
+        Ok(m) if !m.is_file() || m.len() > MAX_PROFILE_BYTES => {
+            return Err(refuse(
+                ProfileState::Unreadable,
+                "銀行プロファイルのファイルではありません（フォルダーや特殊なファイル、または大きすぎるファイルです）。".into(),
+                "This is not a bank profile file (a folder, a special file, or far too large).".into(),
+            ));
+        }
+        _ => {}
     }
     let mut found = Catalog::single(source);
     let Some(bank) = found.banks.pop() else {

@@ -43,7 +43,7 @@ pub fn for_error(code: ErrorCode) -> i32 {
         // An interrupted renewal of this identity was just finished: it is renewed.
         AlreadyRenewed => OK,
         NoBankProfile => PROFILE,
-        RenewalUnknown | NotSaved | Internal => FAILURE,
+        RenewalUnknown | NotSaved | InvalidRequest | Internal => FAILURE,
     }
 }
 
@@ -108,6 +108,7 @@ fn worded(code: ErrorCode, lang: Lang) -> String {
         IssuedNotLonger => words::text(lang, "errors.issuedNotLonger", &[]),
         IssuedNotYetValid => words::text(lang, "errors.issuedNotYetValid", &[]),
         NotSaved => words::text(lang, "errors.notSaved", &[]),
+        InvalidRequest => words::text(lang, "errors.invalidRequest", &[]),
         Internal => words::text(lang, "errors.internal", &[]),
     }
 }
@@ -175,6 +176,7 @@ mod tests {
             IssuedNotLonger,
             IssuedNotYetValid,
             NotSaved,
+            InvalidRequest,
             Internal,
         ];
         let mut listed: Vec<String> = codes

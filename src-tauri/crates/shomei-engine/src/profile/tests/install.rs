@@ -137,3 +137,43 @@ fn adding_again_replaces_and_remove_takes_only_that_profile() {
     assert!(user_catalog(user.path()).profiles.is_empty());
     assert!(remove("bank", user.path()).is_err(), "already gone");
 }
+
+#[test]
+fn reads_only_a_plain_file_of_a_profiles_size() {
+    let from = tempfile::tempdir().unwrap();
+    let user = tempfile::tempdir().unwrap();
+    let folder = from.path().join("folder.toml");
+    std::fs::create_dir(&folder).unwrap();
+    let huge = from.path().join("huge.toml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(crate::profile::install::MAX_PROFILE_BYTES + 1)
+        .unwrap();
+    let mut refused = vec![folder, huge];
+    for typed in ["bank.toml", "../bank.toml"] {
+        let view = add(std::path::Path::new(typed), user.path(), &[]).unwrap_err();
+        assert!(view.issues[0].en.contains("full location"), "{view:?}");
+    }
+    let climbing = from.path().join("x").join("..").join("bank.toml");
+    let view = add(&climbing, user.path(), &[]).unwrap_err();
+    assert!(view.issues[0].en.contains("full location"), "{view:?}");
+    #[cfg(unix)]
+    {
+        // A FIFO would block the read for ever.
+        let fifo = from.path().join("fifo.toml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        refused.push(fifo);
+    }
+    for path in refused {
+        let view = add(&path, user.path(), &[]).unwrap_err();
+        assert_eq!(view.state, ProfileState::Unreadable, "{path:?}");
+        assert!(
+            view.issues[0].en.contains("not a bank profile file"),
+            "{view:?}"
+        );
+    }
+    assert_eq!(std::fs::read_dir(user.path()).unwrap().count(), 0);
+}
