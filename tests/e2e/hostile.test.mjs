@@ -115,6 +115,13 @@ test('the renewal commands refuse hostile input, the ACL refuses the rest, the C
           bankPassword: null,
         });
       }
+      // The benchmark's marker takes only the names it knows and never echoes more than a little.
+      for (const what of [{ $repeat: ['a', MIB] }, '../list', 'list\u0000', 'LIST', 42, null]) {
+        const r = await invoke(s, 'ui_shown', { what });
+        assert.equal(r.ok, false, `ui_shown(${show(what, 60)}) was accepted`);
+        assert.ok(show(r.refusal, 1000).length < 300, `ui_shown(${show(what, 60)}): the refusal echoes the input`);
+      }
+
       // Well formed, not there: the engine's own clear code (and no PIN is ever tried).
       const unknown = await invoke(s, 'precheck_renewal', { fingerprint: BOGUS_FP, onCheck: { $channel: true } });
       assert.ok(unknown.ok && unknown.value.passed === false, show(unknown, 300));
