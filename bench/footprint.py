@@ -40,7 +40,7 @@ What it does:
 5. The command line (bench/fp_cli.py): a demo token filled to 3 certificates, 4 keys and
    200 data objects; `shomei --profile P status --json` against `pkcs11-tool
    --list-objects` (both without login), and `shomei --help`: median wall time and
-   peak RSS (wait4's ru_maxrss), after one warm-up each.
+   peak RSS (GNU time's %M, see fp_proc.run_measured), after one warm-up each.
 """
 
 import argparse
@@ -174,7 +174,8 @@ def wait_closed(root, window_binary, timeout=30):
 
 def run_ours(args, session, bins, work, n, window_binary):
     home = tempfile.mkdtemp(prefix=f"ours-{n}-", dir=work)
-    env = session.env(home)
+    # A release build logs to its files only; the marker is read from stderr.
+    env = {**session.env(home), "SHOMEI_LOG_CONSOLE": "1"}
     demo = os.path.join(home, "demo")
     made = subprocess.run([bins["shomei"], "--demo-dir", demo, "status", "--json"],
                           env=env, capture_output=True, text=True)

@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import threading
+import tempfile
 import time
 
 
@@ -149,12 +150,20 @@ class Launched:
 
 
 def run_measured(argv, env, stdout=subprocess.DEVNULL):
-    """Runs `argv` to its end: (exit code, wall seconds, peak RSS KiB from wait4)."""
-    t0 = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=stdout,
-                            stderr=subprocess.PIPE)
-    err = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, wall, usage.ru_maxrss, err.decode("utf-8", "replace")
+    """Runs `argv` to its end: (exit code, wall seconds, peak RSS KiB, stderr).
+
+    The peak comes from GNU time (`/usr/bin/time -f %M`), not from this process's wait4:
+    a child forked from Python starts as a copy of Python's memory, and the kernel counts
+    that copy in the child's ru_maxrss when it execs (every command then "peaks" at
+    Python's RSS). time's own child is forked from time, a couple of MiB."""
+    with tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as rss:
+        t0 = time.monotonic()
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss.name, *argv], env=env,
+                                stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE)
+        err = proc.stderr.read()
+        proc.wait()
+        wall = time.monotonic() - t0
+        lines = [line for line in rss.read().splitlines() if line.strip()]
+    # time writes "Command exited with non-zero status N" before the figure on failure.
+    peak = int(lines[-1]) if lines and lines[-1].strip().isdigit() else 0
+    return proc.returncode, wall, peak, err.decode("utf-8", "replace")
