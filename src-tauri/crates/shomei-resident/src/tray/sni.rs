@@ -71,16 +71,16 @@ impl ksni::Tray for Item {
     }
 
     fn menu(&self) -> Vec<MenuItem<Self>> {
-        let text = |key: &str| words::text(self.locale, key, &[]);
+        let locale = self.locale;
         vec![
             StandardItem {
-                label: text("tray.open"),
+                label: words::text(locale, "tray.open", &[]),
                 activate: Box::new(|item: &mut Item| item.actions.open()),
                 ..Default::default()
             }
             .into(),
             StandardItem {
-                label: text("tray.renew"),
+                label: words::text(locale, "tray.renew", &[]),
                 // Nothing to renew (all fine, or only an expired certificate: 再取得 at
                 // the bank): greyed rather than opening something else.
                 enabled: self.state.renew.is_some(),
@@ -92,7 +92,7 @@ impl ksni::Tray for Item {
             }
             .into(),
             StandardItem {
-                label: text("tray.quit"),
+                label: words::text(locale, "tray.quit", &[]),
                 activate: Box::new(|item: &mut Item| item.actions.quit()),
                 ..Default::default()
             }
