@@ -25,10 +25,11 @@ pub enum Level {
     Warning,
 }
 
-/// Writes `shomei: {event} {json}` to the OS log.
+/// Writes `shomei: {event} {json}` to the OS log, and the same line to our own log
+/// (its files, so the helpdesk sees reminders, renewals and failures there too).
 pub fn write(level: Level, event: &str, json: &str) {
     let line = format!("{event} {json}");
-    tracing::debug!(?level, %line, "OS log");
+    tracing::info!(?level, %line, "OS log");
     #[cfg(unix)]
     unix::write(level, &line);
     #[cfg(windows)]
