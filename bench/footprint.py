@@ -14,7 +14,7 @@ What it does:
    peer, `cargo build --release --manifest-path bench/bare-tauri/Cargo.toml`, into the
    same target dir (the peer's lock pins our versions, so dependencies are shared).
 2. Starts its own Xvfb (-displayfd; no window manager), its own session bus
-   (dbus-daemon --session) with a StatusNotifierWatcher on it (bench/sni-watcher.py: the
+   (dbus-daemon --session) with a StatusNotifierWatcher on it (tests/e2e/lib/tray-host.py: the
    tray registers as on a desktop with a tray, and the table says whether it did); every
    launch gets a fresh HOME/XDG directories. No notification server: the demo's 30-day
    reminder fails to show and is logged.
@@ -44,6 +44,7 @@ What it does:
 """
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -54,6 +55,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The e2e tests' tray host (org.kde.StatusNotifierWatcher with a host; JSON lines on stdout).
+TRAY_HOST = os.path.join(HERE, "..", "tests", "e2e", "lib", "tray-host.py")
 sys.path.insert(0, HERE)
 import fp_cli  # noqa: E402
 import fp_report  # noqa: E402
@@ -83,7 +86,6 @@ def our_bins():
         ["cargo", "metadata", "--no-deps", "--format-version", "1"],
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
-    import json
     names = set()
     for package in json.loads(meta)["packages"]:
         if package["name"] in ("shomei", "shomei-resident"):
@@ -118,18 +120,18 @@ class Session:
             raise RuntimeError("dbus-daemon did not start (see dbus.log)")
         # A tray host on the bus, as on a desktop with a tray: the tray registers there.
         self.watcher = subprocess.Popen(
-            ["/usr/bin/python3", os.path.join(HERE, "sni-watcher.py")],
+            ["/usr/bin/python3", TRAY_HOST],
             env={**os.environ, "DBUS_SESSION_BUS_ADDRESS": self.bus_address},
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
-        if self.watcher.stdout.readline().strip() != "ready":
+        if json.loads(self.watcher.stdout.readline() or "{}").get("event") != "ready":
             raise RuntimeError("the StatusNotifierWatcher did not start (python3-dbus, python3-gi?)")
         self.trays = 0
         threading.Thread(target=self._count_trays, daemon=True).start()
 
     def _count_trays(self):
         for line in self.watcher.stdout:
-            if line.startswith("registered "):
+            if line.startswith('{"event": "registered"'):
                 self.trays += 1
 
     def env(self, home):

@@ -19,8 +19,6 @@ mod validate;
 use shomei_resident::{autostart, banks, instance, launcher, options, oslog, reminder_loop};
 
 use shomei_engine::demo::{self, Demo};
-use shomei_engine::model::ProfileState;
-use shomei_engine::words;
 
 use state::{AppState, Source};
 use tauri::Manager;
@@ -79,21 +77,7 @@ pub fn run() -> i32 {
         let catalog = banks::catalog(options.profile.as_deref());
         // With no bank profile the window opens on the welcome screen, which adds
         // one or starts the demo; stderr says the same for whoever started us there.
-        for p in catalog
-            .profiles
-            .iter()
-            .filter(|p| p.state != ProfileState::Loaded)
-        {
-            for i in &p.issues {
-                eprintln!(
-                    "shomei: {}:{}:{} {} / {}",
-                    p.path, i.line, i.column, i.ja, i.en
-                );
-            }
-        }
-        if catalog.banks.is_empty() {
-            eprintln!("shomei: {}", banks::none_found(words::os_locale()));
-        }
+        banks::report_problems(&catalog);
         banks::open(catalog, None).map(|b| (b, None))
     };
     let (engine, demo) = match started {

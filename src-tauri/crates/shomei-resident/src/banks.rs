@@ -58,6 +58,27 @@ pub fn none_found(lang: Locale) -> String {
     )
 }
 
+/// Says on stderr what is wrong with the profiles of `catalog` (each issue by line
+/// and column, ja and en), and where profiles go when there is none: for whoever
+/// started the app from a terminal (the window shows the same).
+pub fn report_problems(catalog: &Catalog) {
+    for p in catalog
+        .profiles
+        .iter()
+        .filter(|p| p.state != ProfileState::Loaded)
+    {
+        for i in &p.issues {
+            eprintln!(
+                "shomei: {}:{}:{} {} / {}",
+                p.path, i.line, i.column, i.ja, i.en
+            );
+        }
+    }
+    if catalog.banks.is_empty() {
+        eprintln!("shomei: {}", none_found(words::os_locale()));
+    }
+}
+
 /// Every loaded bank of `catalog`, journaled in the user's journal directory.
 pub fn open(catalog: Catalog, demo_dir: Option<&Path>) -> Result<Banks, EngineError> {
     Banks::open(catalog, &journal_dir(demo_dir))

@@ -48,7 +48,7 @@ mod linux {
     use std::sync::{Arc, Mutex};
 
     use shomei_engine::demo::{self, Demo};
-    use shomei_engine::model::{ProfileState, Settings};
+    use shomei_engine::model::Settings;
     use shomei_engine::tray_state::tray_state;
     use shomei_engine::words::{self, Locale};
     use shomei_engine::{settings, Banks};
@@ -198,21 +198,7 @@ mod linux {
             return Ok((None, Some(Arc::new(banks))));
         }
         let catalog = banks::catalog(None);
-        for p in catalog
-            .profiles
-            .iter()
-            .filter(|p| p.state != ProfileState::Loaded)
-        {
-            for i in &p.issues {
-                eprintln!(
-                    "shomei: {}:{}:{} {} / {}",
-                    p.path, i.line, i.column, i.ja, i.en
-                );
-            }
-        }
-        if catalog.banks.is_empty() {
-            eprintln!("shomei: {}", banks::none_found(words::os_locale()));
-        }
+        banks::report_problems(&catalog);
         Ok((None, None))
     }
 
