@@ -154,7 +154,7 @@ pub fn run() -> i32 {
             lifecycle::take_open_request,
             lifecycle::ui_shown,
         ])
-        .build(tauri::generate_context!());
+        .build(context());
     match app {
         Ok(app) => {
             app.run(lifecycle::on_run_event);
@@ -165,6 +165,17 @@ pub fn run() -> i32 {
             1
         }
     }
+}
+
+/// tauri.conf.json's context; a debug build takes its own identifier (the webview's
+/// data, the macOS bundle's) as it takes its own directories ([`banks::DIR_NAME`]).
+fn context() -> tauri::Context<tauri::Wry> {
+    let mut context = tauri::generate_context!();
+    if cfg!(debug_assertions) {
+        let config = context.config_mut();
+        config.identifier = format!("{}.dev", config.identifier);
+    }
+    context
 }
 
 /// Without a resident: this process also keeps the tray, the reminder loop, the
