@@ -81,7 +81,19 @@ export async function freshHome(parent) {
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   // The app starts in the OS's language (words::os_locale); the walks are in Japanese, the
   // default, whatever the developer's own LANG says (C names no language).
-  return { root, env: { ...dirs, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' } };
+  return { root, env: { ...dirs, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...logEnv() } };
+}
+
+/**
+ * The log's level and CI's leak-sweep copy (`SHOMEI_LOG`, `SHOMEI_LOG_COPY_DIR`), handed on
+ * to every app and command line started (tauri-driver passes no environment of its own).
+ */
+function logEnv() {
+  const env = {};
+  for (const name of ['SHOMEI_LOG', 'SHOMEI_LOG_COPY_DIR']) {
+    if (process.env[name]) env[name] = process.env[name];
+  }
+  return env;
 }
 
 /** Starts Xvfb and tauri-driver for one test file; its logs go to artifacts/<group>/. */
