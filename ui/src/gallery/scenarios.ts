@@ -332,4 +332,12 @@ export const SCENARIOS: Scenario[] = [
     shows: tid('settings'),
     primary: [tid('settings-close')],
   },
+  {
+    id: 'support-bundle',
+    title: '設定 → サポート情報を保存: saved, one part missing, where the zip is',
+    fake: { supportBundle: 'partial' },
+    walk: [click('open-settings'), wait('settings'), click('support-bundle-save'), { wait: `${tid('support-bundle-result')} .success` }],
+    shows: tid('support-bundle'),
+    primary: [tid('support-bundle-save')],
+  },
 ];
