@@ -1,5 +1,6 @@
 //! `support-bundle --out FILE`: the zip for the bank's helpdesk. It is written
-//! even when the banks cannot be opened (that part is then an error inside).
+//! even when the banks cannot be opened: then with the profiles as found (each
+//! broken one with its problems), or that part as an error inside.
 
 use std::path::Path;
 
@@ -16,9 +17,19 @@ pub fn run(options: &Options, out: &Path, lang: Lang) -> i32 {
         Ok(s) => s.data_dir.clone(),
         Err(_) => crate::banks::data_dir(demo_dir),
     };
-    let banks = match &opened {
-        Ok(s) => Ok(&s.engine),
-        Err(code) => Err(format!(
+    // No bank loads (every profile broken, or none): the profiles as found still
+    // tell the helpdesk why.
+    let found = match (&opened, options.demo) {
+        (Err(_), false) => Some(shomei_engine::Banks::of(
+            Vec::new(),
+            crate::banks::catalog(options.profile.as_deref()).profiles,
+        )),
+        _ => None,
+    };
+    let banks = match (&opened, &found) {
+        (Ok(s), _) => Ok(&s.engine),
+        (Err(_), Some(found)) => Ok(found),
+        (Err(code), None) => Err(format!(
             "the bank profiles could not be opened (exit {code})"
         )),
     };

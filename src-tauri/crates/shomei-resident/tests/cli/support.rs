@@ -97,6 +97,63 @@ fn support_bundle_of_the_demo() {
     assert!(!nowhere.exists());
 }
 
+#[test]
+fn support_bundle_when_no_profile_loads() {
+    let tmp = TempDir::new("support-broken");
+    let broken = tmp.0.join("broken.toml");
+    std::fs::write(
+        &broken,
+        "name = \"壊れた信用金庫\"\n[est]\nbase_url = \"http://insecure.example\"\n",
+    )
+    .unwrap();
+    let zip = tmp.0.join("support.zip");
+    let home = tmp.0.to_str().unwrap();
+    let env = [
+        ("HOME", home),
+        ("USER", USER),
+        ("XDG_CONFIG_HOME", home),
+        ("XDG_DATA_HOME", home),
+    ];
+    let args = [
+        "--profile",
+        broken.to_str().unwrap(),
+        "--lang",
+        "en",
+        "support-bundle",
+        "--out",
+        zip.to_str().unwrap(),
+    ];
+    let out = shomei(&args, &env, None);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let files = unzip(&zip);
+    assert!(
+        files["profiles.json"].contains("\"state\": \"invalid\""),
+        "{}",
+        files["profiles.json"]
+    );
+    assert!(
+        files["profiles.json"].contains("~/broken.toml"),
+        "{}",
+        files["profiles.json"]
+    );
+    assert!(files["profiles/broken.toml"].contains("壊れた信用金庫"));
+    assert!(
+        files["errors.txt"].contains("# Profiles not in use (1)"),
+        "{}",
+        files["errors.txt"]
+    );
+    assert!(
+        files["errors.txt"].contains("base_url"),
+        "{}",
+        files["errors.txt"]
+    );
+    assert!(
+        files["README.txt"].contains("Parts (0 could not be collected)"),
+        "{}",
+        files["README.txt"]
+    );
+}
+
 /// Every entry of the zip as text.
 fn unzip(path: &Path) -> BTreeMap<String, String> {
     let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
