@@ -14,6 +14,7 @@ fn main() {
             "get_settings",
             "save_settings",
             "start_demo",
+            "save_support_bundle",
             "list_identities",
             "precheck_renewal",
             "start_renewal",

@@ -13,6 +13,7 @@ mod lifecycle;
 mod prefetch;
 mod setup;
 mod state;
+mod support;
 mod tray;
 mod validate;
 
@@ -114,7 +115,7 @@ pub fn run() -> i32 {
                 .build(),
         )
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState::new(engine, source, demo_pin))
+        .manage(AppState::new(engine, source, demo_pin).with_data_dir(data_dir.clone()))
         .manage(DemoGuard(demo))
         .manage(lifecycle::OpenRequest::default())
         .manage(lifecycle::Mode { window_only })
@@ -145,6 +146,7 @@ pub fn run() -> i32 {
             setup::get_settings,
             setup::save_settings,
             setup::start_demo,
+            support::save_support_bundle,
             commands::list_identities,
             commands::precheck_renewal,
             commands::start_renewal,

@@ -25,6 +25,8 @@ pub struct AppState {
     /// Shomei's configuration directory (settings.toml); `None` when the OS has none.
     config_dir: Option<PathBuf>,
     settings: Mutex<Settings>,
+    /// The data folder (journal, reminders, logs): the support bundle reads it.
+    data_dir: PathBuf,
 }
 
 impl AppState {
@@ -40,7 +42,18 @@ impl AppState {
             demo_pin,
             config_dir,
             settings: Mutex::new(settings),
+            data_dir: crate::banks::data_dir(None),
         }
+    }
+
+    /// The data folder when it is not the user's (the demo's).
+    pub fn with_data_dir(mut self, data_dir: PathBuf) -> AppState {
+        self.data_dir = data_dir;
+        self
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
     }
 
     /// The banks now in use (a renewal keeps the set it started with).

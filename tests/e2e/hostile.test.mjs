@@ -284,6 +284,12 @@ test('the profile and settings commands refuse hostile input on a first start', 
       await refusedWith(s, 'invalidRequest', 'pick_profile_file', { title: { $repeat: ['字', MIB] } });
       await refusedWith(s, 'invalidRequest', 'pick_profile_file', { title: 'a\nb' });
       await rejectedBy(s, /invalid args/, 'pick_profile_file', { title: null });
+      // The support bundle's save dialog: the same title rules, refused before any dialog.
+      await refusedWith(s, 'invalidRequest', 'save_support_bundle', { title: { $repeat: ['字', MIB] } });
+      await refusedWith(s, 'invalidRequest', 'save_support_bundle', { title: 'a\u0000b' });
+      await refusedWith(s, 'invalidRequest', 'save_support_bundle', { title: 'a\nb' });
+      await rejectedBy(s, /invalid args/, 'save_support_bundle', { title: 42 });
+      await rejectedBy(s, /invalid args/, 'save_support_bundle', {});
 
       // Settings: out of range is the settings' own notSaved with words; the wrong shape
       // is refused by Tauri.

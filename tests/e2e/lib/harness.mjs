@@ -13,7 +13,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +84,19 @@ export async function freshHome(parent) {
   for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
   // The app starts in the OS's language (words::os_locale); the walks are in Japanese, the
   // default, whatever the developer's own LANG says (C names no language).
-  return { root, env: { ...dirs, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' } };
+  return { root, env: { ...dirs, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8', ...logEnv() } };
+}
+
+/**
+ * The log's level and CI's leak-sweep copy (`SHOMEI_LOG`, `SHOMEI_LOG_COPY_DIR`), handed on
+ * to every app and command line started (tauri-driver passes no environment of its own).
+ */
+function logEnv() {
+  const env = {};
+  for (const name of ['SHOMEI_LOG', 'SHOMEI_LOG_COPY_DIR']) {
+    if (process.env[name]) env[name] = process.env[name];
+  }
+  return env;
 }
 
 /** Starts Xvfb and tauri-driver for one test file; its logs go to artifacts/<group>/. */
@@ -167,6 +179,25 @@ export class Driver {
   }
 }
 
+// Wraps every callback Tauri keeps for the page (results, events, channels), present and
+// future, so each payload is also pushed, as JSON, onto window.__shomeiIpc.
+const IPC_CAPTURE = `
+  const w = window;
+  const callbacks = w.__TAURI_INTERNALS__ && w.__TAURI_INTERNALS__.callbacks;
+  if (!callbacks || typeof callbacks.set !== 'function') return false;
+  if (callbacks.__shomeiCapture) return true;
+  w.__shomeiIpc = w.__shomeiIpc || [];
+  const wrap = (fn) => typeof fn !== 'function' || fn.__captured ? fn : Object.assign((data) => {
+    try { w.__shomeiIpc.push(JSON.stringify(data)); } catch (e) { w.__shomeiIpc.push('unserializable: ' + e); }
+    return fn(data);
+  }, { __captured: true });
+  const set = Map.prototype.set;
+  callbacks.set = function (id, fn) { return set.call(this, id, wrap(fn)); };
+  for (const [id, fn] of callbacks) set.call(callbacks, id, wrap(fn));
+  callbacks.__shomeiCapture = true;
+  return true;`;
+const IPC_TAKE = `const taken = window.__shomeiIpc || []; window.__shomeiIpc = []; return taken;`;
+
 export class App {
   constructor(driver, name, session, home) {
     this.driver = driver;
@@ -186,12 +217,40 @@ export class App {
    */
   async guard(t, fn) {
     try {
+      await this.captureIpc();
       await fn(this.session);
     } catch (e) {
       const shot = await this.failed(t.name);
       t.diagnostic(`screenshot ${shot}; logs in ${this.driver.artifacts}; kept ${this.driver.scratch}`);
       throw e;
+    } finally {
+      await this.saveIpc(t.name);
     }
+  }
+
+  /**
+   * Records everything the app sends the page from now on (command results and refusals,
+   * events, channel messages: every callback Tauri runs) for CI's leak sweep, which reads
+   * artifacts/<group>/ipc-capture.jsonl. What the page sends is not recorded: a PIN typed
+   * by the test goes that way by design. A reload drops the recorder (toList installs it
+   * again).
+   */
+  async captureIpc() {
+    const installed = await this.session.cmd('POST', '/execute/sync', { script: IPC_CAPTURE, args: [] });
+    assert.ok(installed, 'the IPC capture could not be installed (no __TAURI_INTERNALS__.callbacks?)');
+  }
+
+  /** Appends what the capture holds to artifacts/<group>/ipc-capture.jsonl. */
+  async saveIpc(test) {
+    let payloads = [];
+    try {
+      payloads = await this.session.cmd('POST', '/execute/sync', { script: IPC_TAKE, args: [] });
+    } catch {
+      return; // the app is gone (a test that closes it); what it sent before was taken
+    }
+    if (!payloads?.length) return;
+    const lines = payloads.map((p) => JSON.stringify({ test, payload: p })).join('\n');
+    await appendFile(path.join(this.driver.artifacts, 'ipc-capture.jsonl'), `${lines}\n`);
   }
 
   /** Waits for the first screen to show `query`; a screenshot if it never does. */
@@ -225,6 +284,7 @@ export class App {
     if (await onList()) return;
     await s.refresh();
     await waitUntil('the list after a reload', T.firstScreen, onList);
+    await this.captureIpc();
   }
 
   async close() {

@@ -332,4 +332,24 @@ export const SCENARIOS: Scenario[] = [
     shows: tid('settings'),
     primary: [tid('settings-close')],
   },
+  {
+    id: 'list-profile-broken',
+    title: 'list: a bank profile that does not load, said until fixed',
+    fake: {
+      extraProfiles: [
+        { id: 'corp', name: '法人信用金庫', path: '/etc/shomei/banks.d/corp.toml', origin: 'administrator', state: 'invalid', issues: [] },
+      ],
+    },
+    walk: [],
+    shows: tid('profiles-broken'),
+    primary: ['.notice button.link'],
+  },
+  {
+    id: 'support-bundle',
+    title: '設定 → サポート情報を保存: saved, one part missing, where the zip is',
+    fake: { supportBundle: 'partial' },
+    walk: [click('open-settings'), wait('settings'), click('support-bundle-save'), { wait: `${tid('support-bundle-result')} .success` }],
+    shows: `${tid('support-bundle-result')} .success`,
+    primary: [tid('settings-close')],
+  },
 ];

@@ -34,6 +34,9 @@ pub use profile::BankProfile;
 pub use renewal::{Engine, PollPolicy, PrecheckSink, ProgressSink, RenewalOptions, Resumed};
 pub use stores::StoreSource;
 
+/// This crate's version (the support bundle and `--version` say it).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 #[cfg(test)]
 mod bindings {
     //! The committed TypeScript must equal what the Rust types generate.

@@ -3,12 +3,14 @@
 //! listing), so the shell only draws it and the tests need no token.
 //!
 //! Urgency, highest first: a renewal stuck or failed (it needs the user, and nothing
-//! else will tell them) > an expired certificate > a renewal due (fewest days left
+//! else will tell them) > a bank profile that does not load (its bank's certificates
+//! are not even listed) > an expired certificate > a renewal due (fewest days left
 //! first) > all fine. Certificates Shomei will never renew (no bank claims them,
 //! superseded by a newer one, no private key) never raise the state.
 
 use crate::model::{
-    CertStatus, IdentityListing, IdentityView, NotRenewable, UnfinishedRenewal, UnfinishedStage,
+    CertStatus, IdentityListing, IdentityView, NotRenewable, ProfileState, UnfinishedRenewal,
+    UnfinishedStage,
 };
 use crate::words::{self, Locale};
 
@@ -21,6 +23,8 @@ pub enum TrayLevel {
     RenewalDue,
     /// A certificate of a bank has expired.
     Expired,
+    /// A bank profile is invalid or unreadable: its bank is not served until fixed.
+    ProfileBroken,
     /// A renewal stopped half-way, is stuck at the bank, or left the old identity
     /// behind (archive failed): it needs the user.
     Failed,
@@ -30,7 +34,8 @@ pub enum TrayLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrayState {
     pub level: TrayLevel,
-    /// The certificate's subject name (CN) or the renewal's label; `None` when fine.
+    /// The certificate's subject name (CN), the renewal's label or the broken
+    /// profile's name; `None` when fine.
     pub subject: Option<String>,
     /// Calendar days left (negative after expiry) for `RenewalDue` and `Expired`.
     pub days_left: Option<i32>,
@@ -59,6 +64,9 @@ impl TrayState {
                 &[("name", name), ("n", &days.to_string())],
             ),
             TrayLevel::Expired => words::text(locale, "tray.expired", &[("name", name)]),
+            TrayLevel::ProfileBroken => {
+                words::text(locale, "tray.profileBroken", &[("name", name)])
+            }
             TrayLevel::Failed => words::text(locale, "tray.failed", &[("name", name)]),
         }
     }
@@ -78,6 +86,19 @@ pub fn tray_state(listing: &IdentityListing) -> TrayState {
             renew: Some(u.fingerprint.clone()),
         });
     if let Some(state) = failed {
+        return state;
+    }
+    let broken = listing
+        .profiles
+        .iter()
+        .find(|p| matches!(p.state, ProfileState::Invalid | ProfileState::Unreadable))
+        .map(|p| TrayState {
+            level: TrayLevel::ProfileBroken,
+            subject: Some(p.name.clone().unwrap_or_else(|| p.id.clone())),
+            days_left: None,
+            renew: None,
+        });
+    if let Some(state) = broken {
         return state;
     }
     let ours = || listing.identities.iter().filter(|i| counts(i));

@@ -210,3 +210,40 @@ fn the_tooltip_is_in_the_users_language() {
     };
     assert!(failed.tooltip(Locale::En).contains("not finished"));
 }
+
+#[test]
+fn a_broken_profile_beats_expired_until_fixed_and_a_failed_renewal_beats_it() {
+    use crate::model::{ProfileOrigin, ProfileView};
+    let profile = |id: &str, state| ProfileView {
+        id: id.into(),
+        name: Some(format!("{id} 信用金庫")),
+        path: format!("/etc/shomei/banks.d/{id}.toml"),
+        origin: ProfileOrigin::Administrator,
+        state,
+        issues: vec![],
+    };
+    let expired = identity("old", -2, CertStatus::Expired);
+    let mut l = listing(vec![expired.clone()], vec![]);
+    l.profiles = vec![
+        profile("fine", ProfileState::Loaded),
+        profile("shadowed", ProfileState::OverriddenByAdministrator),
+    ];
+    assert_eq!(tray_state(&l).level, TrayLevel::Expired);
+    l.profiles.push(profile("broken", ProfileState::Invalid));
+    let s = tray_state(&l);
+    assert_eq!(s.level, TrayLevel::ProfileBroken);
+    assert_eq!(s.subject.as_deref(), Some("broken 信用金庫"));
+    assert_eq!(s.renew, None);
+    assert_eq!(
+        s.tooltip(Locale::Ja),
+        "銀行プロファイルに問題があります（broken 信用金庫）"
+    );
+    l.profiles[2].state = ProfileState::Unreadable;
+    assert_eq!(tray_state(&l).level, TrayLevel::ProfileBroken);
+    l.unfinished = vec![unfinished(
+        "old",
+        UnfinishedStage::Interrupted,
+        "2026-01-01T00:00:00Z",
+    )];
+    assert_eq!(tray_state(&l).level, TrayLevel::Failed);
+}

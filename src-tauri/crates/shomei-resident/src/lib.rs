@@ -16,6 +16,7 @@ pub mod options;
 pub mod oslog;
 pub mod reminder_loop;
 mod resident;
+pub mod support;
 pub mod tray;
 
 /// `shomei [OPTIONS] [COMMAND]`: a subcommand or `--help` runs the command line;

@@ -11,6 +11,7 @@ import type {
   RenewalOutcome,
   Settings,
   StorageKind,
+  SupportBundleSaved,
 } from './bindings';
 
 export type Unsubscribe = () => void;
@@ -30,6 +31,11 @@ export interface SetupBackend {
   removeProfile(id: string): Promise<AppInfo>;
   getSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
+  /**
+   * 「サポート情報を保存」: the OS's save dialog (titled `title`), then the support bundle
+   * written there; null when the user cancels.
+   */
+  saveSupportBundle(title: string): Promise<SupportBundleSaved | null>;
   /** Starts Shomei again on its embedded demo; this window closes. */
   startDemo(): Promise<void>;
   /** Files dropped on the window, by path. */

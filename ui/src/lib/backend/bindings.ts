@@ -280,3 +280,13 @@ passed: boolean,
  * Renewing it carries an unfinished renewal on rather than starting afresh.
  */
 carriesOn: boolean, };
+
+export type SupportBundleSaved = { 
+/**
+ * Where the zip is, as the user would find it.
+ */
+path: string, 
+/**
+ * How many of its parts could not be collected (README.txt inside says why).
+ */
+failedParts: number, };

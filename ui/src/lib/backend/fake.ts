@@ -23,6 +23,7 @@ import type {
   RenewalStep,
   Settings,
   StorageKind,
+  SupportBundleSaved,
   SupportContactView,
   UnfinishedRenewal,
   UnfinishedStage,
@@ -79,6 +80,8 @@ export interface FakeOptions extends FakeSetupOptions {
    * tokenAbsent; window: outsideWindow, stillPending; bank: bankUnreachable, bankNotTrusted;
    * token: tokenAbsent, pinLocked). A locked PIN (pinTries 0) fails the token check by itself. */
   precheckFail?: { check: PrecheckKind; code: ErrorCode };
+  /** 「サポート情報を保存」: saved (default), saved with a part missing, cancelled, or not saved. */
+  supportBundle?: 'saved' | 'partial' | 'cancel' | 'fail';
 }
 
 export interface FakeUnfinished {
@@ -193,6 +196,12 @@ export class FakeBackend implements Backend {
 
   async pickProfileFile(): Promise<string | null> {
     return this.setup.picked();
+  }
+
+  async saveSupportBundle(): Promise<SupportBundleSaved | null> {
+    if (this.options.supportBundle === 'cancel') return null;
+    if (this.options.supportBundle === 'fail') throw { ...this.error('notSaved'), detail: 'No space left on device' };
+    return { path: '/home/demo/Downloads/shomei-support-20261130-091500.zip', failedParts: this.options.supportBundle === 'partial' ? 1 : 0 };
   }
 
   async addProfile(path: string): Promise<ProfileView> {

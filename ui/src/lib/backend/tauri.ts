@@ -16,6 +16,7 @@ import type {
   RenewalOutcome,
   Settings,
   StorageKind,
+  SupportBundleSaved,
 } from './bindings';
 import { toErrorView } from './errors';
 
@@ -83,6 +84,9 @@ export class TauriBackend implements Backend {
   }
   pickProfileFile(title: string): Promise<string | null> {
     return call('pick_profile_file', { title });
+  }
+  saveSupportBundle(title: string): Promise<SupportBundleSaved | null> {
+    return call('save_support_bundle', { title });
   }
   addProfile(path: string): Promise<ProfileView> {
     return call('add_profile', { path });

@@ -119,7 +119,7 @@ describe('settings', () => {
     expect(s.saved).toBe(false);
     expect(s.settings).toEqual(wanted);
     const { body } = render(SettingsScreen, {
-      props: { ...s, editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {} },
+      props: { ...s, editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {}, onSupportBundle: async () => null },
     });
     expect(body).toContain('保存できませんでした。');
   });
@@ -128,7 +128,7 @@ describe('settings', () => {
     const { flow } = await started();
     await flow.setup.openSettings();
     const { body } = render(SettingsScreen, {
-      props: { ...screen(flow, 'settings'), editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {} },
+      props: { ...screen(flow, 'settings'), editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {}, onSupportBundle: async () => null },
     });
     expect(body).toContain('aria-label="「デモ信用金庫」の銀行プロファイルを削除"');
     await flow.setup.removeProfile('demo');
@@ -142,7 +142,7 @@ describe('settings', () => {
     const { flow } = await started({ extraProfiles: [admin] });
     await flow.setup.openSettings();
     const { body } = render(SettingsScreen, {
-      props: { ...screen(flow, 'settings'), editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {} },
+      props: { ...screen(flow, 'settings'), editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {}, onSupportBundle: async () => null },
     });
     expect(body).toContain('管理者が配布');
     expect(body).not.toContain('「法人信用金庫」の銀行プロファイルを削除');
@@ -155,5 +155,21 @@ describe('settings', () => {
     expect(await flow.setup.keepLanguage('en')).toBeNull();
     expect((await backend.getSettings()).language).toBe('en');
     expect((await backend.appInfo()).locale).toBe('en');
+  });
+
+  it('the settings offer 「サポート情報を保存」, and the fake saves, cancels or refuses', async () => {
+    const { flow } = await started();
+    await flow.setup.openSettings();
+    const { body } = render(SettingsScreen, {
+      props: { ...screen(flow, 'settings'), editable: true, onAdd: () => {}, onPick: () => {}, onRemove: () => {}, onSave: () => {}, onClose: () => {}, onSupportBundle: async () => null },
+    });
+    expect(body).toContain('サポート情報を保存');
+    expect(body).toContain('PIN・パスワード・秘密鍵は含まれません');
+    expect(await new FakeBackend({ delayMs: 0 }).saveSupportBundle()).toEqual({
+      path: '/home/demo/Downloads/shomei-support-20261130-091500.zip',
+      failedParts: 0,
+    });
+    expect(await new FakeBackend({ delayMs: 0, supportBundle: 'cancel' }).saveSupportBundle()).toBeNull();
+    await expect(new FakeBackend({ delayMs: 0, supportBundle: 'fail' }).saveSupportBundle()).rejects.toMatchObject({ code: 'notSaved' });
   });
 });

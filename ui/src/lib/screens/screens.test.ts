@@ -56,6 +56,18 @@ describe('screens', () => {
     expect(body).toMatch(/<summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>C_GetSlotList: no token present<\/code><!--\]-->/);
   });
 
+  it('list: a bank profile that does not load is said until it is fixed', async () => {
+    const l = await listing();
+    const broken = { id: 'corp', name: '法人信用金庫', path: '/etc/shomei/banks.d/corp.toml', origin: 'administrator' as const, state: 'invalid' as const, issues: [] };
+    const fine = render(ListScreen, { props: { listing: l, onRenew: noop, onOpenUnfinished: noop, onReload: noop } }).body;
+    expect(fine).not.toContain('data-testid="profiles-broken"');
+    const { body } = render(ListScreen, {
+      props: { listing: { ...l, profiles: [...l.profiles, broken] }, onRenew: noop, onOpenUnfinished: noop, onReload: noop },
+    });
+    expect(body).toContain('data-testid="profiles-broken"');
+    expect(body).toContain('「法人信用金庫」の銀行プロファイルに問題があるため');
+  });
+
   it('list: an unfinished renewal is named, and 更新 opens it even outside the window', async () => {
     const l = await listing([]);
     const valid = { ...l.identities[0]!, status: 'valid' as const };

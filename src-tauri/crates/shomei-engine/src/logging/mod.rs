@@ -13,6 +13,9 @@
 //!   `SHOMEI_LOG_CONSOLE=1`), so no WARN line lands in the middle of its output.
 //! - `SHOMEI_LOG` sets the levels: `debug`, or per target `shomei_engine=debug,info`
 //!   (`tracing_subscriber::filter::Targets`); default `info`.
+//! - `SHOMEI_LOG_COPY_DIR=DIR` (CI's leak sweep) also appends every file line to
+//!   `DIR/<program>-<pid>.log`, from the first line on, whether or not the data
+//!   folder is ever set (tests that never set one are swept too).
 //!
 //! Owns: where log lines go. Must never: receive a PIN, a password, a private key
 //! or a request body (callers log codes, fingerprints and timings; secrets are
@@ -39,6 +42,8 @@ pub const LOG_DIR: &str = "logs";
 pub const CONSOLE_ENV: &str = "SHOMEI_LOG_CONSOLE";
 /// The levels (`tracing_subscriber::filter::Targets` syntax: `info`, `hyper=warn,debug`).
 pub const FILTER_ENV: &str = "SHOMEI_LOG";
+/// A folder that also gets every line of the log, one file per process (CI's leak sweep).
+pub const COPY_ENV: &str = "SHOMEI_LOG_COPY_DIR";
 /// The most bytes held before [`set_directory`]; later early lines are dropped.
 pub const EARLY_LIMIT: usize = 256 * 1024;
 
@@ -98,12 +103,39 @@ pub fn init(config: Config) {
             .with_ansi(config.console_ansi)
             .with_writer(io::stderr)
     });
-    let _ = tracing_subscriber::registry()
+    let installed = tracing_subscriber::registry()
         .with(filter)
         .with(file)
         .with(console)
-        .try_init();
+        .try_init()
+        .is_ok();
+    if let Some(dir) = std::env::var_os(COPY_ENV).filter(|_| installed) {
+        match open_copy(Path::new(&dir)) {
+            Ok(file) => *COPY.lock().unwrap_or_else(|p| p.into_inner()) = Some(file),
+            Err(e) => eprintln!("shomei: {COPY_ENV}: {e}"),
+        }
+    }
 }
+
+/// `<dir>/<program>-<pid>.log`, appended to, the owner's only.
+fn open_copy(dir: &Path) -> io::Result<std::fs::File> {
+    std::fs::create_dir_all(dir)?;
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "shomei".into());
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(dir.join(format!("{program}-{}.log", std::process::id())))
+}
+
+/// The copy of [`COPY_ENV`], when asked for.
+static COPY: Mutex<Option<std::fs::File>> = Mutex::new(None);
 
 /// Writes the log into `<data_dir>/logs/` from now on (pruning old files), with
 /// the lines held since [`init`]. Called again (a demo started from the window),
@@ -163,6 +195,9 @@ impl<'a> MakeWriter<'a> for FileSink {
 
 impl Write for FileSink {
     fn write(&mut self, line: &[u8]) -> io::Result<usize> {
+        if let Some(copy) = COPY.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            let _ = copy.write_all(line);
+        }
         let mut sink = lock();
         let Sink {
             files,

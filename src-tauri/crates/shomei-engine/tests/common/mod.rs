@@ -18,6 +18,7 @@ use shomei_store::softhsm;
 /// The demo in a fresh directory, or None after a loud skip when SoftHSM is
 /// missing and not required (CI requires it).
 pub async fn demo(test: &str) -> Option<(tempfile::TempDir, Demo)> {
+    sweep_log();
     if !std::path::Path::new(&softhsm::module_path()).exists() {
         assert!(
             !softhsm::required_by_environment(),
@@ -33,7 +34,17 @@ pub async fn demo(test: &str) -> Option<(tempfile::TempDir, Demo)> {
 }
 
 pub fn pin() -> secrecy::SecretString {
+    sweep_log();
     secrecy::SecretString::from(DEMO_PIN.to_owned())
+}
+
+/// Under CI's leak sweep (`SHOMEI_LOG_COPY_DIR` set), the test process logs like the
+/// binaries do (levels from `SHOMEI_LOG`), so what a renewal would log is swept too.
+/// Every renewal test passes here (it needs a demo or a PIN).
+pub fn sweep_log() {
+    if std::env::var_os(shomei_engine::logging::COPY_ENV).is_some() {
+        shomei_engine::logging::init(shomei_engine::logging::Config::cli());
+    }
 }
 
 /// A sink that records every progress event.

@@ -1,5 +1,5 @@
 //! The IT-staff command line on the same binary (SPEC §5): `status`, `renew`,
-//! `discard`, `profile check`, `export-ical`. It drives the engine exactly as the window
+//! `discard`, `profile check`, `export-ical`, `support-bundle`. It drives the engine exactly as the window
 //! does and never creates a window. Exit codes are in [`exit`] and `--help`.
 
 mod args;
@@ -14,6 +14,7 @@ mod profiles;
 mod renew;
 mod session;
 mod status;
+mod support_bundle;
 mod unfinished;
 
 use crate::options::Options;
@@ -41,6 +42,7 @@ pub fn run(options: Options) -> i32 {
         Command::Help => output::print(args::HELP).err().unwrap_or(exit::OK),
         Command::ProfileCheck(file) => profile_check::run(&file, lang),
         Command::Status { json } => with_session(&options, lang, |s| status::run(s, json, lang)),
+        Command::SupportBundle { out } => support_bundle::run(&options, &out, lang),
         Command::ExportIcal { out } => {
             with_session(&options, lang, |s| ical::run(s, out.as_deref(), lang))
         }

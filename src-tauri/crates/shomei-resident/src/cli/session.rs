@@ -11,6 +11,8 @@ use crate::options::Options;
 pub struct Session {
     /// Every bank's engine (one on the demo or with `--profile FILE`).
     pub engine: Banks,
+    /// The data folder: the journal, the reminders' memory, the log.
+    pub data_dir: std::path::PathBuf,
     _demo: Option<Demo>,
     pub runtime: tokio::runtime::Runtime,
 }
@@ -36,7 +38,8 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             return Err(exit::for_error(e.code()));
         }
     }
-    crate::log_to(&crate::banks::data_dir(demo_dir.as_deref()));
+    let data_dir = crate::banks::data_dir(demo_dir.as_deref());
+    crate::log_to(&data_dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -60,6 +63,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
         }
         return Ok(Session {
             engine: journaled(crate::banks::open(catalog, None))?,
+            data_dir,
             _demo: None,
             runtime,
         });
@@ -80,6 +84,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
             );
             Ok(Session {
                 engine: journaled(crate::banks::demo(&d, &dir))?,
+                data_dir,
                 _demo: Some(d),
                 runtime,
             })

@@ -1,7 +1,8 @@
 //! The IT-staff command line, run as the real binary (no window is created):
 //! `status --json`, `renew`, `discard`, `profile check`, `export-ical` and the exit
 //! codes (here); whole demo renewals (`demo`); unfinished renewals, two commands at
-//! once and discarding (`unfinished`); a closed pipe and the demo directory (`safety`).
+//! once and discarding (`unfinished`); a closed pipe and the demo directory (`safety`);
+//! the support bundle (`support`).
 //! The demo needs SoftHSM2; without it those tests skip loudly, unless
 //! SHOMEI_REQUIRE_SOFTHSM=1 makes them fail.
 
@@ -12,6 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 mod banks;
 mod demo;
 mod safety;
+mod support;
 mod unfinished;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shomei");

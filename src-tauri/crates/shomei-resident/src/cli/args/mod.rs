@@ -24,6 +24,8 @@ usage:
   shomei profile check FILE            validate a bank profile; every problem with line:column
   shomei [GLOBAL] export-ical [--out FILE]
                                        expiry and renewal-window dates as iCalendar (RFC 5545)
+  shomei [GLOBAL] support-bundle --out FILE
+                                       a zip for the bank's helpdesk (サポート情報)
 
 global options:
   --demo             the embedded demo bank (a SoftHSM token; never your own stores)
@@ -70,6 +72,15 @@ discard:
 export-ical:
   --out FILE         write the calendar to FILE (default: stdout)
 
+support-bundle:
+  --out FILE         write the zip to FILE: the recent logs (each file's last 1 MiB), the
+                     versions and the OS, the bank profiles without proxy passwords, what
+                     status --json shows, the journal's public records, the reminders' and
+                     settings' state and the last errors. Never a PIN, a password or a key;
+                     the home folder and the user name are redacted. A part that cannot be
+                     collected is noted in it (README.txt); exit 1 only when FILE cannot be
+                     written.
+
 exit codes:
   0  success
   1  failure not listed below (internal error)
@@ -103,6 +114,7 @@ pub enum Command {
     Discard(DiscardArgs),
     ProfileCheck(PathBuf),
     ExportIcal { out: Option<PathBuf> },
+    SupportBundle { out: PathBuf },
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -196,6 +208,10 @@ pub fn parse(lang: Option<String>, args: Vec<String>) -> Result<Parsed, String> 
                 out: Some(file.into()),
             },
             _ => return Err(unexpected("export-ical", args, lang)),
+        },
+        "support-bundle" => match args {
+            [out, file] if out == "--out" => Command::SupportBundle { out: file.into() },
+            _ => return Err(words::text(lang, "cli.usage.supportBundle", &[])),
         },
         other => {
             return Err(words::text(
