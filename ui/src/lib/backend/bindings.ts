@@ -285,7 +285,7 @@ export type UpdateStatus = { "state": "off" } | { "state": "upToDate", currentVe
 /**
  * The release notes, as published.
  */
-notes: string | null, } | { "state": "downloading", version: string, received: bigint, total: bigint | null, } | { "state": "installing", version: string, } | { "state": "installed", version: string, 
+notes: string | null, } | { "state": "downloading", version: string, received: number, total: number | null, } | { "state": "installing", version: string, } | { "state": "installed", version: string, 
 /**
  * Whether this window can restart Shomei itself (else: quit from the
  * tray and start it again).

@@ -26,7 +26,9 @@ pub enum UpdateStatus {
     #[serde(rename_all = "camelCase")]
     Downloading {
         version: String,
+        #[ts(type = "number")]
         received: u64,
+        #[ts(type = "number | null")]
         total: Option<u64>,
     },
     /// Its signature checked out: being installed.
