@@ -437,15 +437,24 @@ pub fn test_hook() -> Option<String> {
 
 #[cfg(debug_assertions)]
 pub fn run_test_hook(app: &AppHandle, what: String) {
+    use tauri::Listener;
+    // Every status on its way to the window, as the window would get it.
+    app.listen_any(STATUS_EVENT, |event| {
+        eprintln!("shomei-update: {}", event.payload());
+    });
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        if !app.state::<Updates>().enabled() {
+            report(&app.state::<Updates>().status(), true);
+            return app.exit(1);
+        }
         let mut status = check(&app).await;
-        report(&status);
+        report(&status, false);
         let mut ok = !matches!(status, UpdateStatus::Failed { .. } | UpdateStatus::Off);
         if what == "apply" {
             if let UpdateStatus::Available { version, .. } = &status {
                 status = apply(&app, &version.clone()).await;
-                report(&status);
+                report(&status, false);
             }
             ok = matches!(status, UpdateStatus::Installed { .. });
         }
@@ -453,11 +462,16 @@ pub fn run_test_hook(app: &AppHandle, what: String) {
     });
 }
 
+/// A refusal's words in both languages (and the status itself when no event carried it).
 #[cfg(debug_assertions)]
-fn report(status: &UpdateStatus) {
+fn report(status: &UpdateStatus, with_status: bool) {
     use shomei_engine::words::{text, Locale};
-    let json = serde_json::to_string(status).unwrap_or_default();
-    eprintln!("shomei-update: {json}");
+    if with_status {
+        eprintln!(
+            "shomei-update: {}",
+            serde_json::to_string(status).unwrap_or_default()
+        );
+    }
     if let UpdateStatus::Failed { problem, .. } = status {
         let key = format!(
             "update.problem.{}",
