@@ -66,7 +66,7 @@ describe('update banner', () => {
       const v = banner.view;
       if (v?.kind === 'downloading') percents.push(v.percent);
     });
-    await vi.waitFor(() => expect(percents.at(-1)).toBe(100));
+    await vi.waitFor(() => expect(percents[percents.length - 1]).toBe(100));
     expect(percents).toEqual([25, 50, 100]);
     expect(banner.view?.kind).toBe('downloading');
     expect(html(banner)).toContain('data-testid="update-progress"');
