@@ -107,7 +107,7 @@ pub fn run() -> i32 {
     let start_in_tray = options.tray && !window_only;
     let open = options.open.clone();
     let journal_dir = data_dir.join("journal");
-    let mut context = tauri::generate_context!();
+    let mut context = context();
     let update_setup = updates::prepare(context.config_mut());
     let updates = updates::Updates::new(update_setup, journal_dir, !window_only);
     let mut builder = tauri::Builder::default()
@@ -185,6 +185,17 @@ pub fn run() -> i32 {
             1
         }
     }
+}
+
+/// tauri.conf.json's context; a debug build takes its own identifier (the webview's
+/// data, the macOS bundle's) as it takes its own directories ([`banks::DIR_NAME`]).
+fn context() -> tauri::Context<tauri::Wry> {
+    let mut context = tauri::generate_context!();
+    if cfg!(debug_assertions) {
+        let config = context.config_mut();
+        config.identifier = format!("{}.dev", config.identifier);
+    }
+    context
 }
 
 /// Without a resident: this process also keeps the tray, the reminder loop, the

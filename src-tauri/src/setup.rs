@@ -117,6 +117,8 @@ pub fn save_settings(
 /// the user's is touched.
 #[tauri::command]
 pub fn start_demo(app: AppHandle) -> Result<(), ErrorView> {
+    // Said here, on screen: the demo process would only print it before it ends.
+    shomei_engine::demo::check_requirements().map_err(|e| e.view())?;
     std::process::Command::new(launcher::resident())
         .arg("--demo")
         .spawn()

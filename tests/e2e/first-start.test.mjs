@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { T, freshHome, startDriver } from './lib/harness.mjs';
+import { DIR_NAME, T, freshHome, startDriver } from './lib/harness.mjs';
 import { rowOf, sel } from './lib/screens.mjs';
 import { waitUntil } from './webdriver.mjs';
 
@@ -68,9 +68,9 @@ test('first start: the welcome screen, a broken profile refused by line, the dem
     await s.type(sel('profile-path'), path.join(demoDir, 'bank.toml'), T.step);
     await s.click(sel('profile-add'), T.step);
     await s.waitFor(rowOf(USB), T.renewal);
-    const copied = path.join(home.env.XDG_CONFIG_HOME, 'shomei', 'banks', 'bank.toml');
+    const copied = path.join(home.env.XDG_CONFIG_HOME, DIR_NAME, 'banks', 'bank.toml');
     assert.equal(await readFile(copied, 'utf8'), demo, 'the profile is copied as it was');
-    await readFile(path.join(home.env.XDG_CONFIG_HOME, 'shomei', 'banks', 'ca.pem'));
+    await readFile(path.join(home.env.XDG_CONFIG_HOME, DIR_NAME, 'banks', 'ca.pem'));
     assert.equal(await s.findDisplayed(sel('demo-banner')), null, 'this is not the demo');
     await app.shot('first-list.png');
     t.diagnostic(`added ${copied}`);

@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { T, freshHome, startDriver } from './lib/harness.mjs';
+import { DIR_NAME, T, freshHome, startDriver } from './lib/harness.mjs';
 import { startNotificationServer, startTrayHost } from './lib/notifications.mjs';
 import { stop } from './lib/processes.mjs';
 import { rowOf } from './lib/screens.mjs';
@@ -46,7 +46,7 @@ before(async () => {
   server = await startNotificationServer(path.join(driver.artifacts, 'notification-server.log'));
   tray = await startTrayHost(path.join(driver.artifacts, 'tray-host.log'));
   const home = await freshHome(driver.scratch);
-  const config = path.join(home.env.XDG_CONFIG_HOME, 'shomei');
+  const config = path.join(home.env.XDG_CONFIG_HOME, DIR_NAME);
   await mkdir(config, { recursive: true });
   await writeFile(path.join(config, 'settings.toml'), 'reminderDays = [30, 12, 10]\n');
   demoDir = path.join(driver.scratch, 'demo');

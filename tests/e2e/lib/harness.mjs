@@ -27,6 +27,9 @@ const TARGET_DIR = process.env.CARGO_TARGET_DIR || path.join(os.homedir(), '.cac
 // command line, the tray and the reminders; no webview), built side by side.
 export const APP = process.env.SHOMEI_APP || path.join(TARGET_DIR, 'debug/shomei-window');
 export const RESIDENT = process.env.SHOMEI_RESIDENT || path.join(path.dirname(APP), 'shomei');
+// A debug build's directories under XDG_CONFIG_HOME and XDG_DATA_HOME
+// (shomei_resident::banks::DIR_NAME; a release build's are `shomei`).
+export const DIR_NAME = process.env.SHOMEI_DIR_NAME || 'shomei-dev';
 const NATIVE_DRIVER = '/usr/bin/WebKitWebDriver';
 const ENV = '/usr/bin/env';
 export const DEMO_PIN = '123456';

@@ -55,9 +55,21 @@ pub fn fresh_directory() -> Result<PathBuf> {
         .map_err(|e| internal("create directory")(e.to_string()))
 }
 
+/// Whether the demo can run here: SoftHSM2's module is installed (the .deb only
+/// recommends it). The window asks before it restarts on the demo.
+pub fn check_requirements() -> Result<()> {
+    let module = shomei_store::softhsm::module_path();
+    if module.is_file() {
+        Ok(())
+    } else {
+        Err(EngineError::DemoNeedsSoftHsm(module.display().to_string()))
+    }
+}
+
 /// Point SoftHSM at the demo's private token directory. Call it while the process
 /// has one thread: it sets `SOFTHSM2_CONF`. [`start`] does it too if not done.
 pub fn prepare_token_directory(dir: &Path) -> Result<()> {
+    check_requirements()?;
     crate::private_dir::create(dir).map_err(|e| internal("create directory")(e.to_string()))?;
     SoftHsm::create(&dir.join("softhsm"))?;
     Ok(())

@@ -64,6 +64,9 @@ pub enum EngineError {
     /// No bank profile is loaded (none deployed, or every one broken).
     #[error("no bank profile is loaded")]
     NoBank,
+    /// The demo cannot start: SoftHSM2's module is not at `0` (not installed).
+    #[error("the demo needs SoftHSM2 (apt install softhsm2): no module at {0}")]
+    DemoNeedsSoftHsm(String),
     #[error("not supported: {0}")]
     Unsupported(String),
     #[error("{0}")]
@@ -95,6 +98,7 @@ impl EngineError {
             }
             EngineError::NotRenewable(_) => ErrorCode::NotRenewable,
             EngineError::NoBank => ErrorCode::NoBankProfile,
+            EngineError::DemoNeedsSoftHsm(_) => ErrorCode::DemoNeedsSoftHsm,
             EngineError::StoreNotOffered(_) => ErrorCode::StoreNotOffered,
             EngineError::UnfinishedElsewhere { .. } => ErrorCode::UnfinishedElsewhere,
             EngineError::Unsupported(_) => ErrorCode::Internal,

@@ -35,10 +35,20 @@ pub fn places() -> Places {
     }
 }
 
-/// Shomei's configuration directory for this user (`…/shomei`): the user's bank
-/// profiles and settings.toml.
+/// The name of Shomei's own directories under the user's configuration and data
+/// directories. Debug builds (development, the README's demo) use their own, so they
+/// never share settings, profiles, the journal or the single-instance names with an
+/// installed release; the window gives them their own Tauri identifier too.
+pub const DIR_NAME: &str = if cfg!(debug_assertions) {
+    "shomei-dev"
+} else {
+    "shomei"
+};
+
+/// Shomei's configuration directory for this user (`…/shomei`, or `…/shomei-dev` in
+/// a debug build): the user's bank profiles and settings.toml.
 pub fn config_dir() -> Option<PathBuf> {
-    dirs::config_dir().map(|d| d.join("shomei"))
+    dirs::config_dir().map(|d| d.join(DIR_NAME))
 }
 
 /// What to say when no profile was found at all: where profiles go.
@@ -113,6 +123,6 @@ pub fn data_dir(demo_dir: Option<&Path>) -> PathBuf {
         Some(dir) => dir.to_path_buf(),
         None => dirs::data_local_dir()
             .unwrap_or_else(|| PathBuf::from("."))
-            .join("shomei"),
+            .join(DIR_NAME),
     }
 }

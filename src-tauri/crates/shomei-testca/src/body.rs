@@ -4,9 +4,12 @@
 
 use std::convert::Infallible;
 use std::pin::Pin;
+#[cfg(feature = "misbehave")]
 use std::sync::atomic::{AtomicU64, Ordering};
+#[cfg(feature = "misbehave")]
 use std::sync::Arc;
 use std::task::{Context, Poll};
+#[cfg(feature = "misbehave")]
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -19,6 +22,8 @@ pub(crate) enum AnswerBody {
     /// The whole body; `None` once sent.
     Full(Option<Bytes>),
     /// Chunks produced by a task; the body ends when the task drops its sender.
+    /// Only the misbehaviours stream.
+    #[cfg_attr(not(feature = "misbehave"), allow(dead_code))]
     Stream(mpsc::Receiver<Bytes>),
 }
 
@@ -27,6 +32,7 @@ impl AnswerBody {
         AnswerBody::Full(Some(bytes.into()))
     }
 
+    #[cfg(feature = "misbehave")]
     /// `total` bytes of `fill`, in 64 KiB chunks, produced only as fast as the client reads
     /// them. Every byte handed to the connection is added to `streamed`.
     pub(crate) fn repeated(fill: u8, total: u64, streamed: Arc<AtomicU64>) -> Self {
@@ -49,6 +55,7 @@ impl AnswerBody {
     }
 
     /// `bytes`, `per_tick` bytes at a time with `tick` between them.
+    #[cfg(feature = "misbehave")]
     pub(crate) fn drip(bytes: Bytes, per_tick: usize, tick: Duration) -> Self {
         let (tx, rx) = mpsc::channel(1);
         tokio::spawn(async move {

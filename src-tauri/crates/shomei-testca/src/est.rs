@@ -17,12 +17,14 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::body::AnswerBody;
 use crate::pkcs7::{base64_decode_lenient, base64_wrapped, pkcs7_certs_only};
-use crate::{auth, csr, csrattrs, misbehave, CsrAttrs, HttpAuth, TestCa};
+use crate::{auth, csr, csrattrs, CsrAttrs, HttpAuth, TestCa};
 
 /// Largest request body accepted; a base64 RSA 4096 CSR is under 3 KiB.
 const MAX_BODY: usize = 64 * 1024;
 
-/// How the server answers enrollments that are otherwise valid.
+/// How the server answers enrollments that are otherwise valid. Everything but `Normal`
+/// and `Pending` (what the demo uses) exists only with the `misbehave` feature, which
+/// tests turn on and release builds never have.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Behaviour {
@@ -33,39 +35,53 @@ pub enum Behaviour {
     /// enrollments, then issue (RFC 7030 §4.2.3 "pending").
     Pending { times: u32, retry_after_secs: u32 },
     /// Issue a valid certificate for ANOTHER key (same subject): a hostile or buggy CA.
+    #[cfg(feature = "misbehave")]
     WrongKey,
     /// Issue a certificate for the request's key under ANOTHER subject.
+    #[cfg(feature = "misbehave")]
     WrongSubject,
     /// Answer every enrollment with this HTTP status.
+    #[cfg(feature = "misbehave")]
     Fail { status: u16 },
     /// Issue the requested certificate, but signed by ANOTHER CA (same name, other key).
+    #[cfg(feature = "misbehave")]
     OtherIssuer,
     /// Issue the requested certificate already expired (valid from 30 days ago to
     /// yesterday).
+    #[cfg(feature = "misbehave")]
     Expired,
     /// Issue the requested certificate valid only from two days from now.
+    #[cfg(feature = "misbehave")]
     NotYetValid,
     /// Issue the requested certificate valid from `seconds` from now (a bank whose
     /// clock is a little ahead of the client's).
+    #[cfg(feature = "misbehave")]
     NotBeforeIn { seconds: u32 },
     /// Issue the requested certificate valid for `days` only (shorter than the one
     /// it renews, when that has more left).
+    #[cfg(feature = "misbehave")]
     ValidFor { days: u32 },
     /// Issue the requested certificate with every PrintableString of its subject
     /// re-encoded as a UTF8String: the same name (RFC 5280 §7.1), other bytes.
+    #[cfg(feature = "misbehave")]
     ReencodedSubject,
     /// Answer 200 with `bytes` bytes of base64-looking text, streamed in chunks as fast as
     /// the client reads (the server never holds it whole); with `declare_length` the
     /// answer carries a `Content-Length`, otherwise it is chunked.
+    #[cfg(feature = "misbehave")]
     HugeBody { bytes: u64, declare_length: bool },
     /// Issue normally, but send the answer `bytes_per_second` bytes per second.
+    #[cfg(feature = "misbehave")]
     SlowDrip { bytes_per_second: u32 },
     /// Answer `302 Found` pointing at `location` (plain http, another host…).
+    #[cfg(feature = "misbehave")]
     Redirect { location: String },
     /// Answer 200 with a PKCS#7 content type and a body that is not base64.
+    #[cfg(feature = "misbehave")]
     GarbageBase64,
     /// Answer a valid certs-only PKCS#7 holding `count` certificates from this CA for
     /// other keys and subjects, and not the requested one (0: an empty PKCS#7).
+    #[cfg(feature = "misbehave")]
     UnrelatedCertificates { count: usize },
 }
 
@@ -259,8 +275,18 @@ async fn simplereenroll(
                 .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
             answer
         }
-        Decision::Answer(behaviour) => misbehave::answer(shared, request, behaviour, style),
+        Decision::Answer(behaviour) => answer(shared, request, behaviour, style),
     }
+}
+
+#[cfg(feature = "misbehave")]
+use crate::misbehave::answer;
+
+/// Without the `misbehave` feature there is one way to answer (`Pending` is decided
+/// before): issue.
+#[cfg(not(feature = "misbehave"))]
+fn answer(shared: &Shared, request: csr::VerifiedCsr, _: Behaviour, style: Base64Style) -> Answer {
+    crate::issue::normal(shared, request, style)
 }
 
 /// `application/pkcs10`, parameters and case ignored.

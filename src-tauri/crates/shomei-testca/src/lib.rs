@@ -19,6 +19,8 @@ mod csr;
 mod csrattrs;
 mod error;
 mod est;
+mod issue;
+#[cfg(feature = "misbehave")]
 mod misbehave;
 mod pkcs7;
 mod server;

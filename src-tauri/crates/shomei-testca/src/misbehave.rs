@@ -1,9 +1,8 @@
-//! How an enrollment that passed every check is answered, per [`Behaviour`]: normally, or
-//! in one of the hostile ways the client must refuse (a certificate for another key,
+//! Only with the `misbehave` feature (tests; never a release build): how an enrollment
+//! that passed every check is answered, per [`Behaviour`], in one of the hostile ways the client must refuse (a certificate for another key,
 //! subject or issuer, outside its validity, a huge or dripping body, a redirect, garbage,
 //! too few or unrelated certificates, an HTTP error).
 
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
@@ -12,10 +11,9 @@ use time::{Duration, OffsetDateTime};
 
 use crate::body::AnswerBody;
 use crate::est::{pkcs7_answer, text, Answer, Base64Style, Behaviour, Shared};
+use crate::issue::{self, CERTS_ONLY};
 use crate::pkcs7::pkcs7_certs_only;
 use crate::{csr, TestCa, TestCaError};
-
-const CERTS_ONLY: &str = "application/pkcs7-mime; smime-type=certs-only";
 
 /// The answer to a verified enrollment `request` under `behaviour` (never `Pending`).
 pub(crate) fn answer(
@@ -67,11 +65,11 @@ pub(crate) fn answer(
                 Ok(certs) => {
                     pkcs7_answer(StatusCode::OK, CERTS_ONLY, &pkcs7_certs_only(&certs), style)
                 }
-                Err(e) => failed(&e),
+                Err(e) => issue::failed(&e),
             }
         }
         Behaviour::SlowDrip { bytes_per_second } => {
-            let mut answer = issue(shared, request, &Behaviour::Normal, style);
+            let mut answer = issue::normal(shared, request, style);
             if answer.status() == StatusCode::OK {
                 if let AnswerBody::Full(Some(bytes)) = answer.body_mut() {
                     let bytes = std::mem::take(bytes);
@@ -83,34 +81,30 @@ pub(crate) fn answer(
             }
             answer
         }
-        other => issue(shared, request, &other, style),
+        other => certify(shared, request, &other, style),
     }
 }
 
-/// Issues for `request`, possibly misbehaving (wrong key, subject, issuer, validity).
-fn issue(
+/// Issues for `request`, misbehaving in what it certifies (key, subject, issuer, validity).
+fn certify(
     shared: &Shared,
     request: csr::VerifiedCsr,
     behaviour: &Behaviour,
     style: Base64Style,
 ) -> Answer {
     let now = OffsetDateTime::now_utc();
-    let validity = Duration::days(i64::from(shared.validity_days));
     let (not_before, not_after) = match behaviour {
         Behaviour::Expired => (now - Duration::days(30), now - Duration::days(1)),
         Behaviour::NotYetValid => (now + Duration::days(2), now + Duration::days(365)),
-        Behaviour::NotBeforeIn { seconds } => (
-            now + Duration::seconds(i64::from(*seconds)),
-            later_than_the_last(shared, now + validity),
-        ),
+        Behaviour::NotBeforeIn { seconds } => {
+            let (_, not_after) = issue::normal_validity(shared, now);
+            (now + Duration::seconds(i64::from(*seconds)), not_after)
+        }
         Behaviour::ValidFor { days } => (
             now - Duration::minutes(1),
             now + Duration::days(i64::from(*days)),
         ),
-        _ => (
-            now - Duration::minutes(1),
-            later_than_the_last(shared, now + validity),
-        ),
+        _ => issue::normal_validity(shared, now),
     };
     let request = match behaviour {
         Behaviour::WrongKey => throwaway_request(request.subject.clone()),
@@ -147,29 +141,7 @@ fn issue(
         }
         _ => shared.issuing_ca().issue_verified(r, not_before, not_after),
     });
-    match issued {
-        Ok(cert) => {
-            shared.issued.fetch_add(1, Ordering::SeqCst);
-            pkcs7_answer(
-                StatusCode::OK,
-                CERTS_ONLY,
-                &pkcs7_certs_only(&[cert]),
-                style,
-            )
-        }
-        Err(e) => failed(&e),
-    }
-}
-
-/// `at`, or a second after the last notAfter this server gave, whichever is later.
-fn later_than_the_last(shared: &Shared, at: OffsetDateTime) -> OffsetDateTime {
-    let mut last = shared
-        .last_not_after
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    let at = at.unix_timestamp().max(*last + 1);
-    *last = at;
-    OffsetDateTime::from_unix_timestamp(at).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    issue::signed(shared, issued, style)
 }
 
 /// The same name in other string types: PrintableStrings as UTF8Strings, and
@@ -190,18 +162,6 @@ fn reencoded(subject: &rcgen::DistinguishedName) -> rcgen::DistinguishedName {
         out.push(kind.clone(), value);
     }
     out
-}
-
-fn failed(e: &TestCaError) -> Answer {
-    match e {
-        TestCaError::UnsupportedKey(_) | TestCaError::UnsupportedSubject(_) => {
-            text(StatusCode::BAD_REQUEST, &e.to_string())
-        }
-        _ => {
-            tracing::error!("test CA failed to issue: {e}");
-            text(StatusCode::INTERNAL_SERVER_ERROR, "issuance failed")
-        }
-    }
 }
 
 /// A certificate from `ca` for a fresh key and a made-up subject.

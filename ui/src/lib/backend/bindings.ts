@@ -89,7 +89,7 @@ status: CertStatus,
  */
 renewalOpens: string | null, storage: StorageKind, storeLabel: string, };
 
-export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "unfinishedElsewhere" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "notSaved" | "invalidRequest" | "internal";
+export type ErrorCode = "bankAuthRequired" | "bankRequirementUnsupported" | "unfinishedElsewhere" | "noBankProfile" | "storeNotOffered" | "tokenAbsent" | "moduleMissing" | "demoNeedsSoftHsm" | "tokenRemoved" | "pinIncorrect" | "pinFinalTry" | "pinLocked" | "cancelled" | "notFound" | "bankUnreachable" | "bankNotTrusted" | "bankRejected" | "certificateMismatch" | "stillPending" | "outsideWindow" | "renewalUnknown" | "alreadyRenewed" | "renewalInProgress" | "notRenewable" | "issuedNotLonger" | "issuedNotYetValid" | "notSaved" | "invalidRequest" | "internal";
 
 export type ErrorView = { code: ErrorCode, retriesLeft: number | null, 
 /**

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'bankRequirementUnsupported',
   'tokenAbsent',
   'moduleMissing',
+  'demoNeedsSoftHsm',
   'tokenRemoved',
   'pinIncorrect',
   'pinFinalTry',

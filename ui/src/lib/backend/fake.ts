@@ -47,7 +47,7 @@ import {
 
 export type { FakeIdentity } from './fakeData';
 
-export type FakeStage = 'list' | 'start' | 'install' | 'cancel' | 'discard';
+export type FakeStage = 'list' | 'start' | 'install' | 'cancel' | 'discard' | 'demo';
 
 export interface FakeOptions extends FakeSetupOptions, FakeUpdateOptions {
   /** Pause before each progress event, so a human can watch the demo. 0 in tests. */
@@ -238,6 +238,8 @@ export class FakeBackend implements Backend {
   }
 
   async startDemo(): Promise<void> {
+    const f = this.options.failWith;
+    if (f?.stage === 'demo') throw this.error(f.code, null, f.into);
     this.setup.demoStarted = true;
   }
 

@@ -84,6 +84,13 @@ describe('first start', () => {
     await flow.setup.startDemo();
     expect(backend.setup.demoStarted).toBe(true);
   });
+
+  it('try the demo without SoftHSM2 shows why, on screen, and starts nothing', async () => {
+    const { flow, backend } = await started({ noProfile: true, failWith: { stage: 'demo', code: 'demoNeedsSoftHsm' } });
+    await flow.setup.startDemo();
+    expect(screen(flow, 'error').error.code).toBe('demoNeedsSoftHsm');
+    expect(backend.setup.demoStarted).toBe(false);
+  });
 });
 
 describe('settings', () => {

@@ -55,6 +55,7 @@ export function toLocale(tag: string | null | undefined): Locale {
 export const ERROR_KEYS: Record<ErrorCode, MessageKey> = {
   tokenAbsent: 'errors.tokenAbsent',
   moduleMissing: 'errors.moduleMissing',
+  demoNeedsSoftHsm: 'errors.demoNeedsSoftHsm',
   tokenRemoved: 'errors.tokenRemoved',
   pinIncorrect: 'errors.pinIncorrect',
   noBankProfile: 'errors.noBankProfile',

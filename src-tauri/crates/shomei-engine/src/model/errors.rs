@@ -26,6 +26,9 @@ pub enum ErrorCode {
     StoreNotOffered,
     TokenAbsent,
     ModuleMissing,
+    /// The demo needs SoftHSM2 (its stand-in for the bank's USB token), and its
+    /// module is not installed: nothing was made.
+    DemoNeedsSoftHsm,
     TokenRemoved,
     PinIncorrect,
     /// The token is at its final PIN try and the user has not confirmed spending it;

@@ -25,7 +25,8 @@ pub fn for_error(code: ErrorCode) -> i32 {
     match code {
         PinIncorrect | PinLocked => PIN,
         PinFinalTry => PIN_FINAL_TRY,
-        TokenAbsent | ModuleMissing | TokenRemoved | NotFound | StoreNotOffered => STORE,
+        TokenAbsent | ModuleMissing | DemoNeedsSoftHsm | TokenRemoved | NotFound
+        | StoreNotOffered => STORE,
         UnfinishedElsewhere => IN_PROGRESS,
         BankUnreachable
         | BankNotTrusted
@@ -89,6 +90,7 @@ fn worded(code: ErrorCode, lang: Lang) -> String {
         NoBankProfile => words::text(lang, "cli.errors.noBankProfile", &[]),
         TokenAbsent => words::text(lang, "errors.tokenAbsent", &[]),
         ModuleMissing => words::text(lang, "errors.moduleMissing", &[]),
+        DemoNeedsSoftHsm => words::text(lang, "errors.demoNeedsSoftHsm", &[]),
         TokenRemoved => words::text(lang, "errors.tokenRemoved", &[]),
         PinIncorrect => words::text(lang, "errors.pinIncorrect", &[]),
         PinFinalTry => words::text(lang, "cli.errors.pinFinalTry", &[]),
@@ -157,6 +159,7 @@ mod tests {
             StoreNotOffered,
             TokenAbsent,
             ModuleMissing,
+            DemoNeedsSoftHsm,
             TokenRemoved,
             PinIncorrect,
             PinFinalTry,

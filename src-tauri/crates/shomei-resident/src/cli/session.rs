@@ -32,7 +32,7 @@ pub fn open(options: &Options, lang: Lang) -> Result<Session, i32> {
     // still the only thread, before the runtime starts its workers.
     if let Some(dir) = &demo_dir {
         if let Err(e) = demo::prepare_token_directory(dir) {
-            eprintln!("shomei: demo: {e}");
+            eprintln!("shomei: {}", exit::message(&e.view(), lang));
             return Err(exit::for_error(e.code()));
         }
     }

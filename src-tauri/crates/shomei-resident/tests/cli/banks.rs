@@ -37,7 +37,7 @@ fn status_serves_the_profiles_of_both_directories_and_lists_a_broken_one() {
     std::fs::copy(demo.join("ca.pem"), admin.join("ca.pem")).unwrap();
     // The user's own, broken at line 3.
     let config = tmp.0.join("config");
-    let user = config.join("shomei").join("banks");
+    let user = config.join(shomei_resident::banks::DIR_NAME).join("banks");
     std::fs::create_dir_all(&user).unwrap();
     std::fs::write(
         user.join("other.toml"),
@@ -150,7 +150,7 @@ fn status_json_lists_both_banks_an_identity_of_no_bank_and_a_broken_profile() {
         token.logout().unwrap();
     }
     let (admin, config) = (tmp.0.join("admin"), tmp.0.join("config"));
-    let user = config.join("shomei").join("banks");
+    let user = config.join(shomei_resident::banks::DIR_NAME).join("banks");
     let write = |dir: &Path, id: &str, name: &str, ca: &shomei_testca::TestCa, token: &str| {
         std::fs::create_dir_all(dir).unwrap();
         std::fs::write(dir.join(format!("{id}-ca.pem")), ca.cert_pem()).unwrap();

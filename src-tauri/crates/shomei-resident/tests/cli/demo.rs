@@ -140,3 +140,45 @@ fn log_text(demo: &std::path::Path) -> String {
         .map(|f| std::fs::read_to_string(f).unwrap())
         .collect()
 }
+
+/// Without SoftHSM2 (the .deb only recommends it) the demo says, in both languages, what
+/// is missing and how to install it, exits as a store error, and makes nothing.
+#[test]
+fn demo_without_softhsm_says_what_to_install() {
+    let tmp = TempDir::new("no-softhsm");
+    let demo = tmp.0.join("demo");
+    let missing = tmp.0.join("no/libsofthsm2.so");
+    let env = [("SHOMEI_SOFTHSM_MODULE", missing.to_str().unwrap())];
+    for (lang, words) in [
+        (
+            "en",
+            ["The demo needs SoftHSM2", "sudo apt install softhsm2"],
+        ),
+        (
+            "ja",
+            [
+                "SoftHSM2（専用USBの代わりになるソフトウェア）が必要",
+                "sudo apt install softhsm2",
+            ],
+        ),
+    ] {
+        let args = [
+            "--demo-dir",
+            demo.to_str().unwrap(),
+            "--lang",
+            lang,
+            "status",
+        ];
+        let out = shomei(&args, &env, None);
+        assert_eq!(code(&out), 5, "{}", text(&out.stderr));
+        let said = text(&out.stderr);
+        for word in words {
+            assert!(said.contains(word), "missing {word:?} in:\n{said}");
+        }
+        assert!(said.contains(missing.to_str().unwrap()), "{said}");
+    }
+    assert!(
+        !demo.exists(),
+        "the demo made its directory without SoftHSM2"
+    );
+}
