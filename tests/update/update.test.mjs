@@ -11,7 +11,8 @@
 //   app trusts the test CA through SSL_CERT_FILE, as rustls-native-certs reads it; no
 //   test-only TLS code is in the app;
 // - each refusal (tampered, stranger's key, downgrade, older release replayed under a
-//   newer number, http download, an unfinished renewal in the journal) leaves N installed,
+//   newer number, an http download, a build naming an http endpoint, an unfinished renewal
+//   in the journal) leaves N installed,
 //   and the next run of N proves it still works; at the end N installs N+1, and N+1 runs.
 //
 // Needs root (dpkg -i, and the updater's own `sudo dpkg -i`), sudo, minisign, openssl,
@@ -71,6 +72,11 @@ before(async () => {
   const endpoint = `${https.origin}/latest.json`;
   const out = path.join(work, 'debs');
   built = {};
+  // N as a build that names an http endpoint (refused before it asks anything).
+  built.http = await buildDeb({
+    work, out: path.join(work, 'debs-http'), version: N, key: ours, endpoint: `${plain.origin}/latest.json`,
+    log: path.join(logs, `build-${N}-http.log`),
+  });
   for (const version of [N, NEXT]) {
     const log = path.join(logs, `build-${version}.log`);
     built[version] = await buildDeb({ work, out, version, key: ours, endpoint, log });
@@ -113,8 +119,7 @@ function serve(name, bytes, server = https) {
 
 describe('every signature the build made', () => {
   test('verifies under our public key with minisign, for its own version', () => {
-    for (const version of [N, NEXT]) {
-      const { deb, signature } = built[version];
+    for (const [version, { deb, signature }] of [[N, built.http], [N, built[N]], [NEXT, built[NEXT]]]) {
       const comment = minisignVerify(work, deb, signature, ours.pub);
       assert.match(comment, new RegExp(`\\tversion:${version.replaceAll('.', '\\.')}(\\t|$)`), comment);
     }
@@ -173,8 +178,25 @@ describe('installed version N', { concurrency: false }, () => {
     assert.deepEqual(plain.requests, [], 'the http server was never asked');
   });
 
+  test('refuses a build whose update endpoint is http:// and asks nothing', async () => {
+    https.manifest = manifest(NEXT, serve('next.deb', built[NEXT].bytes), built[NEXT].signature);
+    const before = https.requests.length;
+    dpkg(['-i', built.http.deb]);
+    try {
+      const result = await installed('check');
+      assertRefused(result, 'insecureEndpoint');
+      assert.match(result.last.detail ?? '', /https/, result.log);
+      assert.deepEqual(plain.requests, [], 'the http endpoint was never asked');
+      assert.equal(https.requests.length, before, 'nor any other');
+    } finally {
+      dpkg(['-i', built[N].deb]);
+    }
+    assert.equal(installedVersion(), N);
+  });
+
   test('waits while the journal holds an unfinished renewal', async () => {
-    const journal = path.join(env.XDG_DATA_HOME, 'shomei/journal');
+    // A debug build's data directory is shomei-dev (shomei_resident::banks::DIR_NAME).
+    const journal = path.join(env.XDG_DATA_HOME, 'shomei-dev/journal');
     mkdirSync(journal, { recursive: true, mode: 0o700 });
     const record = path.join(journal, '187c5e0a9b3f2d10-0.json');
     writeFileSync(record, JSON.stringify({
