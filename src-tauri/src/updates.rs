@@ -188,6 +188,11 @@ pub async fn check(app: &AppHandle) -> UpdateStatus {
         return set(app, UpdateStatus::Off);
     }
     let _work = updates.work.lock().await;
+    // Installed: this process still runs the old version, and would be offered the
+    // installed one again until it restarts.
+    if let installed @ UpdateStatus::Installed { .. } = updates.status() {
+        return installed;
+    }
     *lock(&updates.offered) = None;
     let current = app.package_info().version.to_string();
     let found = match app.updater() {
