@@ -166,11 +166,16 @@ export function dpkg(args) {
 
 /**
  * The installed window binary: of the package's files in /usr/bin, the one the bundler
- * marked as installed from a .deb (the updater reads that mark).
+ * marked as installed from a .deb (the updater reads that mark). Every Tauri binary holds
+ * the marks' names (tauri-utils compares against them); an unmarked one also holds
+ * `__TAURI_BUNDLE_TYPE_VAR_UNK`, which the bundler overwrites with the bundle's type.
  */
 export function installedWindow() {
   const bins = sh('dpkg', ['-L', PACKAGE]).split('\n').filter((f) => f.startsWith('/usr/bin/'));
-  const marked = bins.filter((f) => readFileSync(f).includes('__TAURI_BUNDLE_TYPE_VAR_DEB'));
+  const marked = bins.filter((f) => {
+    const bytes = readFileSync(f);
+    return bytes.includes('__TAURI_BUNDLE_TYPE_VAR_DEB') && !bytes.includes('__TAURI_BUNDLE_TYPE_VAR_UNK');
+  });
   if (marked.length !== 1) throw new Error(`expected one marked window binary among ${bins}, got ${marked}`);
   return marked[0];
 }
