@@ -95,6 +95,8 @@ describe('update banner', () => {
       const { banner } = await started({ updateOffered: '0.2.0', updateFailsWith: problem });
       await banner.apply();
       expect(banner.view).toMatchObject({ kind: 'failed', problem, version: '0.2.0' });
+      const retry = problem === 'renewalRunning' || problem === 'unfinishedRenewal';
+      expect(html(banner).includes('data-testid="update-apply"')).toBe(retry);
       for (const locale of ['ja', 'en'] as const) {
         i18n.locale = locale;
         const body = html(banner);
@@ -104,6 +106,21 @@ describe('update banner', () => {
       }
     });
   }
+
+  it('after a refusal for a running or unfinished renewal, 更新する is offered again', async () => {
+    const { backend, banner } = await started({ updateOffered: '0.2.0', updateFailsWith: 'renewalRunning' });
+    await banner.apply();
+    expect(banner.view).toMatchObject({ kind: 'failed', problem: 'renewalRunning', retry: true });
+    expect(html(banner)).toContain('data-testid="update-apply"');
+    const applied: string[] = [];
+    const apply = backend.applyUpdate.bind(backend);
+    backend.applyUpdate = (v: string) => {
+      applied.push(v);
+      return apply(v);
+    };
+    await banner.apply();
+    expect(applied).toEqual(['0.2.0']);
+  });
 
   it('a downgrade offered at the check is refused and said', async () => {
     const { banner } = await started({ updateOffered: '0.0.9', updateFailsWith: 'downgrade' });

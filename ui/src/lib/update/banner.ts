@@ -12,7 +12,17 @@ export type BannerView =
   | { kind: 'downloading'; version: string; percent: number | null }
   | { kind: 'installing'; version: string }
   | { kind: 'installed'; version: string; canRestart: boolean }
-  | { kind: 'failed'; problem: UpdateProblem; version: string | null; detail: string | null };
+  | {
+      kind: 'failed';
+      problem: UpdateProblem;
+      version: string | null;
+      detail: string | null;
+      /** Refused only for now (a renewal runs or is unfinished): 更新する again later. */
+      retry: boolean;
+    };
+
+/** Refusals that pass once the renewal is over; the update is still offered. */
+const FOR_NOW: UpdateProblem[] = ['renewalRunning', 'unfinishedRenewal'];
 
 export class UpdateBanner {
   status: UpdateStatus = { state: 'off' };
@@ -71,7 +81,13 @@ export class UpdateBanner {
       case 'failed':
         // A quiet background check that found no server: nothing to say.
         if (s.problem === 'network' && s.version === null) return null;
-        return { kind: 'failed', problem: s.problem, version: s.version, detail: s.detail };
+        return {
+          kind: 'failed',
+          problem: s.problem,
+          version: s.version,
+          detail: s.detail,
+          retry: s.version !== null && FOR_NOW.includes(s.problem),
+        };
     }
   }
 
@@ -84,7 +100,8 @@ export class UpdateBanner {
   /** 更新する. */
   async apply(): Promise<void> {
     const s = this.status;
-    if (this.busy || s.state !== 'available') return;
+    const again = s.state === 'failed' && s.version !== null && FOR_NOW.includes(s.problem);
+    if (this.busy || !(s.state === 'available' || again) || s.version === null) return;
     this.busy = true;
     for (const cb of this.listeners) cb();
     try {
