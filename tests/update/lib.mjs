@@ -3,7 +3,7 @@
 // local HTTPS update server on 127.0.0.1, and the installed app run through its
 // debug-only SHOMEI_TEST_UPDATE hook.
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, copyFileSync, readdirSync, mkdirSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
@@ -181,16 +181,38 @@ export function installedWindow() {
 }
 
 /**
+ * Runs `cmd` to its end (all its output read: 'close', not only 'exit'), in its own
+ * process group, killed after `timeoutMs`; its output also goes to `log`.
+ */
+function runCaptured(cmd, args, env, log, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, timeoutMs);
+    child.once('error', (e) => (output += `spawn error: ${e.message}\n`));
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      writeFileSync(log, output);
+      resolve({ code, signal, output });
+    });
+  });
+}
+
+/**
  * Runs the installed app with SHOMEI_TEST_UPDATE=`what` (check or apply): the window's
  * own path from the check to the install, no window shown. Returns the exit code, every
- * status it printed (parsed) and the words of its last refusal.
+ * status it printed (parsed), the words of its last refusal, and its whole output.
  */
 export async function runInstalled({ what, env, log }) {
   const bin = installedWindow();
-  const { code, signal } = await run(bin, ['--window-only'], log, {
-    env: { ...env, SHOMEI_TEST_UPDATE: what },
-  }, 120_000);
-  const lines = readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('shomei-update: '));
+  const { code, signal, output } = await runCaptured(bin, ['--window-only'], { ...env, SHOMEI_TEST_UPDATE: what }, log, 120_000);
+  const lines = output.split('\n').filter((l) => l.startsWith('shomei-update: '));
   const statuses = [];
   const words = [];
   for (const l of lines) {
@@ -198,5 +220,5 @@ export async function runInstalled({ what, env, log }) {
     if (rest.startsWith('{')) statuses.push(JSON.parse(rest));
     else words.push(rest);
   }
-  return { code, signal, statuses, last: statuses.at(-1), words: words.at(-1) ?? '' };
+  return { code, signal, statuses, last: statuses.at(-1), words: words.at(-1) ?? '', log: output };
 }

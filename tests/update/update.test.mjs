@@ -20,7 +20,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startXvfb, stop, which } from '../e2e/lib/processes.mjs';
@@ -41,9 +41,7 @@ let ours, stranger, https, plain, xvfb, env, built, runs = 0;
 /** Runs the installed app; its log is kept under the work directory (printed on failure). */
 async function installed(what) {
   const log = path.join(logs, `run-${++runs}-${what}.log`);
-  const result = await runInstalled({ what, env, log });
-  result.log = readFileSync(log, 'utf8');
-  return result;
+  return runInstalled({ what, env, log });
 }
 
 function assertRefused(result, problem) {
