@@ -210,6 +210,24 @@ describe('installed version N', { concurrency: false }, () => {
     }
   });
 
+  test('looks for nothing when the settings turn checks off', async () => {
+    // A debug build's configuration directory is shomei-dev too.
+    const config = path.join(env.XDG_CONFIG_HOME, 'shomei-dev');
+    mkdirSync(config, { recursive: true });
+    const settings = path.join(config, 'settings.toml');
+    writeFileSync(settings, 'updateChecks = false\n');
+    const before = https.requests.length;
+    try {
+      const result = await installed('apply');
+      assert.equal(result.code, 1, result.log);
+      assert.deepEqual(result.statuses, [{ state: 'off' }], result.log);
+      assert.equal(https.requests.length, before, 'no request with checks off');
+      assert.equal(installedVersion(), N);
+    } finally {
+      rmSync(settings);
+    }
+  });
+
   test('finds N+1, verifies it and installs it; N+1 then runs and is up to date', async () => {
     https.manifest = manifest(NEXT, serve('next.deb', built[NEXT].bytes), built[NEXT].signature);
     const result = await installed('apply');
