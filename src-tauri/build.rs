@@ -23,6 +23,9 @@ fn main() {
             "discard_renewal",
             "take_open_request",
             "ui_shown",
+            "update_status",
+            "apply_update",
+            "restart_after_update",
         ]));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri-build failed: {error:#}");

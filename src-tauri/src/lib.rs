@@ -15,6 +15,7 @@ mod setup;
 mod state;
 mod support;
 mod tray;
+mod updates;
 mod validate;
 
 use shomei_resident::{autostart, banks, instance, launcher, options, oslog, reminder_loop};
@@ -106,7 +107,11 @@ pub fn run() -> i32 {
     let window_only = options.window_only;
     let start_in_tray = options.tray && !window_only;
     let open = options.open.clone();
-    let app = tauri::Builder::default()
+    let journal_dir = data_dir.join("journal");
+    let mut context = context();
+    let update_setup = updates::prepare(context.config_mut());
+    let updates = updates::Updates::new(update_setup, journal_dir, !window_only);
+    let mut builder = tauri::Builder::default()
         // First: a second launch must hand over its arguments before anything else starts.
         .plugin(
             tauri_plugin_single_instance::Builder::new()
@@ -114,7 +119,13 @@ pub fn run() -> i32 {
                 .callback(|app, argv, _cwd| lifecycle::on_second_instance(app, argv))
                 .build(),
         )
-        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_dialog::init());
+    // Only a build with an updater configuration (a release) has the plugin.
+    if updates.enabled() {
+        builder = builder.plugin(updates.plugin());
+    }
+    let app = builder
+        .manage(updates)
         .manage(AppState::new(engine, source, demo_pin).with_data_dir(data_dir.clone()))
         .manage(DemoGuard(demo))
         .manage(lifecycle::OpenRequest::default())
@@ -122,6 +133,12 @@ pub fn run() -> i32 {
         .manage(prefetch::Prefetch::default())
         .setup(move |app| {
             let handle = app.handle();
+            #[cfg(debug_assertions)]
+            if let Some(what) = updates::test_hook() {
+                updates::run_test_hook(handle, what);
+                return Ok(());
+            }
+            updates::start_timer(handle);
             if !start_in_tray {
                 // The window's first list, read while the webview starts.
                 let banks = handle.state::<AppState>().banks();
@@ -155,8 +172,11 @@ pub fn run() -> i32 {
             commands::discard_renewal,
             lifecycle::take_open_request,
             lifecycle::ui_shown,
+            updates::update_status,
+            updates::apply_update,
+            updates::restart_after_update,
         ])
-        .build(context());
+        .build(context);
     match app {
         Ok(app) => {
             app.run(lifecycle::on_run_event);

@@ -108,6 +108,7 @@ pub fn save_settings(
             .map_err(|e| ErrorView::of(ErrorCode::NotSaved, Some(e)))?;
     }
     lifecycle::check_now(&app);
+    crate::updates::settings_changed(&app);
     Ok(saved)
 }
 

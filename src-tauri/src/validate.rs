@@ -120,6 +120,21 @@ pub fn profile_id(value: &str) -> Result<&str, ErrorView> {
     }
 }
 
+/// A version the window shows (the update the user agreed to): semver's
+/// characters only, bounded, starting with a digit.
+pub fn version(value: &str) -> Result<&str, ErrorView> {
+    let well_formed = (1..=64).contains(&value.len())
+        && value.starts_with(|c: char| c.is_ascii_digit())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+    if well_formed {
+        Ok(value)
+    } else {
+        Err(refuse("version", "not a version number"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +257,19 @@ mod tests {
         let long = "a".repeat(MAX_PROFILE_ID + 1);
         for bad in ["", ".", "..", "../x", "a/b", "a\\b", "a\0", &long] {
             refused(profile_id(bad));
+        }
+    }
+
+    #[test]
+    fn versions_are_short_semver_strings() {
+        for good in ["0.1.1", "1.0.0-rc.1+build.5", "10.20.30"] {
+            assert_eq!(version(good).unwrap(), good);
+        }
+        let long = format!("1.{}", "0".repeat(64));
+        for bad in [
+            "", "v1.0.0", "1.0.0 ", "1.0.0\0", "../1", "1;rm", "１.0", &long,
+        ] {
+            assert!(refused(version(bad)).starts_with("version: "), "{bad:?}");
         }
     }
 }

@@ -197,9 +197,29 @@ test('the renewal commands refuse hostile input, the ACL refuses the rest, the C
       });
       await rejectedBy(s, denied, 'plugin:single-instance|anything', {});
 
+      // Shomei's own update: the version the user agreed to must look like one, and nothing
+      // is installed that was not found and offered (this build has no updater at all); no
+      // restart without an installed update; the updater plugin's own commands are not granted.
+      for (const version of ['', 'v1.0.0', '1.0.0; rm -rf /', '../../etc/passwd', '１.0.0', { $repeat: ['9', MIB] }]) {
+        const detail = await refusedWith(s, 'invalidRequest', 'apply_update', { version });
+        assert.match(detail, /^version: /, detail);
+      }
+      await rejectedBy(s, invalidArgs, 'apply_update', { version: 101 });
+      await rejectedBy(s, invalidArgs, 'apply_update', {});
+      const nothing = await invoke(s, 'apply_update', { version: '99.0.0' });
+      assert.ok(nothing.ok, show(nothing.refusal));
+      assert.deepEqual(
+        { state: nothing.value.state, problem: nothing.value.problem },
+        { state: 'failed', problem: 'nothingToApply' },
+        show(nothing.value),
+      );
+      await refusedWith(s, 'invalidRequest', 'restart_after_update', {});
+      await rejectedBy(s, denied, 'plugin:updater|check', {});
+      await rejectedBy(s, denied, 'plugin:updater|download_and_install', { rid: 1 });
+
       // The commands without arguments ignore what they are sent (start_demo, which restarts
       // the app, is left out).
-      for (const cmd of ['app_info', 'get_settings', 'take_open_request', 'reload_profiles']) {
+      for (const cmd of ['app_info', 'get_settings', 'take_open_request', 'reload_profiles', 'update_status']) {
         const r = await invoke(s, cmd, { junk: { $repeat: ['x', MIB] }, fingerprint: '../../etc/passwd' });
         assert.ok(r.ok, `${cmd}: ${show(r.refusal, 300)}`);
       }

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod settings;
 pub mod stores;
 pub mod tray_state;
+pub mod updates;
 pub mod views;
 pub mod words;
 

@@ -12,6 +12,7 @@ import type {
   Settings,
   StorageKind,
   SupportBundleSaved,
+  UpdateStatus,
 } from './bindings';
 
 export type Unsubscribe = () => void;
@@ -42,7 +43,22 @@ export interface SetupBackend {
   onFileDrop(cb: (paths: string[]) => void): Promise<Unsubscribe>;
 }
 
-export interface Backend extends SetupBackend {
+/** Shomei's own updates (the update banner). */
+export interface UpdateBackend {
+  /** Where the update stands now (the checks run by themselves, at start and daily). */
+  updateStatus(): Promise<UpdateStatus>;
+  /** Every change of the status (progress included). */
+  onUpdateStatus(cb: (status: UpdateStatus) => void): Promise<Unsubscribe>;
+  /**
+   * 更新する: the user agrees to install `version`. Resolves with the final status (installed,
+   * or failed with the reason; a renewal in progress refuses it).
+   */
+  applyUpdate(version: string): Promise<UpdateStatus>;
+  /** 再起動 after an install (only when the installed status says it can). */
+  restartAfterUpdate(): Promise<void>;
+}
+
+export interface Backend extends SetupBackend, UpdateBackend {
   appInfo(): Promise<AppInfo>;
   /** The window's title (the OS shows it in the title bar and the task bar). */
   setTitle(title: string): Promise<void>;

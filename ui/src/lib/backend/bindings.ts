@@ -290,3 +290,24 @@ path: string,
  * How many of its parts could not be collected (README.txt inside says why).
  */
 failedParts: number, };
+
+export type UpdateStatus = { "state": "off" } | { "state": "upToDate", currentVersion: string, } | { "state": "available", currentVersion: string, version: string, 
+/**
+ * The release notes, as published.
+ */
+notes: string | null, } | { "state": "downloading", version: string, received: number, total: number | null, } | { "state": "installing", version: string, } | { "state": "installed", version: string, 
+/**
+ * Whether this window can restart Shomei itself (else: quit from the
+ * tray and start it again).
+ */
+canRestart: boolean, } | { "state": "failed", problem: UpdateProblem, 
+/**
+ * The version offered, when one was.
+ */
+version: string | null, 
+/**
+ * For the helpdesk (English, technical); the UI words `problem`.
+ */
+detail: string | null, };
+
+export type UpdateProblem = "network" | "insecureEndpoint" | "badSignature" | "versionMismatch" | "downgrade" | "renewalRunning" | "unfinishedRenewal" | "notPackaged" | "nothingToApply" | "installFailed" | "internal";

@@ -27,9 +27,11 @@ import type {
   SupportContactView,
   UnfinishedRenewal,
   UnfinishedStage,
+  UpdateStatus,
 } from './bindings';
 import { FakeSetup, type FakeSetupOptions } from './fakeSetup';
 import { fakePrecheck } from './fakePrecheck';
+import { FakeUpdate, type FakeUpdateOptions } from './fakeUpdate';
 import {
   DAY_MS,
   FAKE_BANK,
@@ -48,7 +50,7 @@ export type { FakeIdentity } from './fakeData';
 
 export type FakeStage = 'list' | 'start' | 'install' | 'cancel' | 'discard' | 'demo';
 
-export interface FakeOptions extends FakeSetupOptions {
+export interface FakeOptions extends FakeSetupOptions, FakeUpdateOptions {
   /** Pause before each progress event, so a human can watch the demo. 0 in tests. */
   delayMs?: number;
   now?: Date;
@@ -120,6 +122,7 @@ export class FakeBackend implements Backend {
   constructor(private readonly options: FakeOptions = {}) {
     this.now = options.now ?? new Date();
     this.setup = new FakeSetup(options);
+    this.update = new FakeUpdate(options, options.delayMs ?? 0);
     this.pinTries = options.pinTries ?? PIN_TRIES;
     const grace = options.reacquireGraceDays ?? 90;
     const support = options.support === undefined ? DEFAULT_SUPPORT : options.support;
@@ -161,6 +164,25 @@ export class FakeBackend implements Backend {
 
   /** Bank profiles and settings (the welcome and settings screens). */
   readonly setup: FakeSetup;
+  /** Shomei's own update (the update banner). */
+  readonly update: FakeUpdate;
+
+  async updateStatus(): Promise<UpdateStatus> {
+    return this.update.status;
+  }
+
+  async onUpdateStatus(cb: (status: UpdateStatus) => void) {
+    this.update.listeners.add(cb);
+    return () => void this.update.listeners.delete(cb);
+  }
+
+  applyUpdate(version: string): Promise<UpdateStatus> {
+    return this.update.apply(version);
+  }
+
+  async restartAfterUpdate(): Promise<void> {
+    this.update.restart();
+  }
 
   async appInfo(): Promise<AppInfo> {
     const loaded = this.setup.loaded;

@@ -17,12 +17,15 @@ import type {
   Settings,
   StorageKind,
   SupportBundleSaved,
+  UpdateStatus,
 } from './bindings';
 import { toErrorView } from './errors';
 
 export const PROGRESS_EVENT = 'renewal-progress';
 /** src-tauri/src/lifecycle.rs OPEN_RENEWAL_EVENT. */
 export const OPEN_RENEWAL_EVENT = 'open-renewal';
+/** src-tauri/src/updates.rs STATUS_EVENT. */
+export const UPDATE_STATUS_EVENT = 'update-status';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -102,6 +105,18 @@ export class TauriBackend implements Backend {
   }
   async startDemo(): Promise<void> {
     await call<null>('start_demo');
+  }
+  updateStatus(): Promise<UpdateStatus> {
+    return call('update_status');
+  }
+  async onUpdateStatus(cb: (status: UpdateStatus) => void): Promise<Unsubscribe> {
+    return listen<UpdateStatus>(UPDATE_STATUS_EVENT, (e) => cb(e.payload));
+  }
+  applyUpdate(version: string): Promise<UpdateStatus> {
+    return call('apply_update', { version });
+  }
+  async restartAfterUpdate(): Promise<void> {
+    await call<null>('restart_after_update');
   }
   async onFileDrop(cb: (paths: string[]) => void): Promise<Unsubscribe> {
     return getCurrentWebview().onDragDropEvent((e) => {

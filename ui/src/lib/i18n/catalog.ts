@@ -9,6 +9,7 @@ import type {
   Role,
   StorageKind,
   UnfinishedStage,
+  UpdateProblem,
 } from '../backend/bindings';
 import { formatMoment } from '../format/dates';
 // The one catalog per locale (ui/locales/*.json) is shared: the UI imports it, the Rust side
@@ -134,6 +135,20 @@ export const NOT_RENEWABLE_KEYS: Record<NotRenewable['reason'], MessageKey> = {
   noPrivateKey: 'list.notRenewableNoPrivateKey',
   unknownIssuer: 'list.notRenewableUnknownIssuer',
   superseded: 'list.notRenewableSuperseded',
+};
+
+export const UPDATE_PROBLEM_KEYS: Record<UpdateProblem, MessageKey> = {
+  network: 'update.problem.network',
+  insecureEndpoint: 'update.problem.insecureEndpoint',
+  badSignature: 'update.problem.badSignature',
+  versionMismatch: 'update.problem.versionMismatch',
+  downgrade: 'update.problem.downgrade',
+  renewalRunning: 'update.problem.renewalRunning',
+  unfinishedRenewal: 'update.problem.unfinishedRenewal',
+  notPackaged: 'update.problem.notPackaged',
+  nothingToApply: 'update.problem.nothingToApply',
+  installFailed: 'update.problem.installFailed',
+  internal: 'update.problem.internal',
 };
 
 export const STORAGE_KEYS: Record<StorageKind, MessageKey> = {
