@@ -4,7 +4,7 @@
 // debug-only SHOMEI_TEST_UPDATE hook.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, copyFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, mkdirSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import os from 'node:os';
@@ -146,8 +146,14 @@ export async function buildDeb({ work, out, version, key, endpoint, log }) {
   if (!name) throw new Error(`no .deb of ${version} in ${dir}`);
   mkdirSync(out, { recursive: true });
   const deb = path.join(out, name);
-  copyFileSync(path.join(dir, name), deb);
-  copyFileSync(path.join(dir, `${name}.sig`), `${deb}.sig`);
+  // As a release ships it: Tauri's gzip .deb repacked with xz and signed again for its
+  // version (src-tauri/bundle/linux/xz-deb.sh); xz's fastest level, the package being a
+  // debug build's.
+  const repack = await run('bash', ['src-tauri/bundle/linux/xz-deb.sh', path.join(dir, name), deb], `${log}.xz.log`, {
+    cwd: ROOT,
+    env: { ...process.env, XZ_LEVEL: '0', TAURI_SIGNING_PRIVATE_KEY: readFileSync(key.file, 'utf8'), TAURI_SIGNING_PRIVATE_KEY_PASSWORD: '' },
+  }, 5 * 60_000);
+  if (repack.code !== 0) throw new Error(`xz-deb.sh ${version} failed (${repack.code ?? repack.signal}); see ${log}.xz.log`);
   return { deb, name, signature: readFileSync(`${deb}.sig`, 'utf8').trim(), bytes: readFileSync(deb) };
 }
 
