@@ -83,7 +83,10 @@ fn entries(data: &[u8]) -> Vec<(Kind, PathBuf, &[u8])> {
     };
     rest = &rest[start..];
     while let Some(header) = rest.strip_prefix(b"=== ") {
-        let line_end = header.iter().position(|&b| b == b'\n').unwrap_or(header.len());
+        let line_end = header
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(header.len());
         let line = &header[..line_end];
         let after = header.get(line_end + 1..).unwrap_or(&[]);
         let body_end = find(after, b"\n=== ").unwrap_or(after.len());
@@ -167,7 +170,11 @@ fn snapshot(dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
 fn check(catalog: &Catalog) {
     let mut ids = BTreeSet::new();
     for bank in &catalog.banks {
-        assert!(ids.insert(bank.id.clone()), "two banks with id {:?}", bank.id);
+        assert!(
+            ids.insert(bank.id.clone()),
+            "two banks with id {:?}",
+            bank.id
+        );
         assert!(!bank.pinned_roots.is_empty(), "{:?} pins nothing", bank.id);
         let view = catalog
             .profiles
@@ -180,7 +187,10 @@ fn check(catalog: &Catalog) {
         let parsed = profile::parse(&text, &bank.path).expect("a loaded profile parses");
         assert_eq!(format!("{parsed:?}"), format!("{:?}", bank.profile));
     }
-    let loaded = catalog.profiles.iter().filter(|p| p.state == ProfileState::Loaded);
+    let loaded = catalog
+        .profiles
+        .iter()
+        .filter(|p| p.state == ProfileState::Loaded);
     assert_eq!(loaded.count(), catalog.banks.len());
     let admin = |id: &str| {
         catalog
@@ -193,7 +203,11 @@ fn check(catalog: &Catalog) {
             ProfileState::Loaded => {
                 assert!(p.issues.is_empty());
                 if p.origin != ProfileOrigin::Administrator {
-                    assert!(!admin(&p.id), "a user's {:?} replaced the administrator's", p.id);
+                    assert!(
+                        !admin(&p.id),
+                        "a user's {:?} replaced the administrator's",
+                        p.id
+                    );
                 }
             }
             ProfileState::OverriddenByAdministrator => {
