@@ -20,3 +20,7 @@ esac
 
 # Which ziglang the macOS cross-check uses (PyPI). Pinned so CI is reproducible.
 SHOMEI_ZIGLANG_VERSION="${SHOMEI_ZIGLANG_VERSION:-0.15.2}"
+
+# Which cargo-deny the supply-chain stage uses (crates.io). Pinned so CI is reproducible;
+# .ci/setup test installs it.
+SHOMEI_CARGO_DENY_VERSION="${SHOMEI_CARGO_DENY_VERSION:-0.20.2}"

@@ -108,6 +108,20 @@ impl Catalog {
             state,
             issues,
         };
+        // The id is the file's name. One that is not Unicode would be shown and compared
+        // lossily (two such names would become one id, two banks with one id).
+        if path.file_stem().and_then(|s| s.to_str()).is_none() {
+            tracing::warn!(profile = %path.display(), "bank profile's file name is not Unicode");
+            self.profiles.push(view(
+                ProfileState::Unreadable,
+                None,
+                vec![whole_file(
+                    "ファイル名に使えない文字があります（Unicode ではありません）。ファイル名を変えてください。".into(),
+                    "The file name is not valid Unicode; rename the file.".into(),
+                )],
+            ));
+            return;
+        }
         let overridden = self
             .profiles
             .iter()
@@ -218,7 +232,7 @@ fn toml_files(dir: &Path, origin: ProfileOrigin, catalog: &mut Catalog) -> Vec<P
 
 /// The `name` of a profile that does not load, when the TOML is that readable.
 fn read_name(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = super::load::read_profile_text(path).ok()?;
     let table: toml::Table = text.parse().ok()?;
     table.get("name")?.as_str().map(str::to_owned)
 }

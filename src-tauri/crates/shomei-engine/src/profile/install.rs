@@ -117,6 +117,14 @@ pub fn add(
     let target = user_dir.join(source.file_name().unwrap_or_default());
     for (from, to) in &copies {
         let bytes = std::fs::read(from).map_err(io)?;
+        // Only a plain file is read back: a FIFO of that name would block the read.
+        if std::fs::metadata(to).is_ok_and(|m| !m.is_file()) {
+            return Err(refuse(
+                ProfileState::Invalid,
+                format!("{} はファイルではありません（フォルダーや特殊なファイルです）。上書きしません。", to.display()),
+                format!("{} is not a plain file (a folder or a special file); it is not overwritten.", to.display()),
+            ));
+        }
         match std::fs::read(to) {
             Ok(existing) if existing == bytes => continue,
             Ok(_) if !same_file(from, to) => {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
+use super::install::MAX_PROFILE_BYTES;
 use super::{schema, BankProfile, ProfileIssue};
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +49,7 @@ impl BankProfile {
     /// Read, validate and return the profile with its pinned CA certificates.
     /// Every problem (TOML, schema, values, CA files) is reported together.
     pub fn load(path: &Path) -> Result<(BankProfile, Vec<CertificateDer<'static>>), ProfileError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ProfileError::Io {
+        let text = read_profile_text(path).map_err(|source| ProfileError::Io {
             path: path.to_path_buf(),
             source,
         })?;
@@ -78,6 +79,27 @@ impl BankProfile {
     }
 }
 
+/// A profile's text, at most [`MAX_PROFILE_BYTES`]: a bigger file in a profile
+/// directory (or a link to one) is refused, never read whole.
+pub(super) fn read_profile_text(path: &Path) -> std::io::Result<String> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "1 MiB を超えています / larger than 1 MiB",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "UTF-8 ではありません / not UTF-8",
+        )
+    })
+}
+
 /// A CA file is a few certificates; anything bigger is not one (and never read whole).
 const CA_FILE_MAX: u64 = 1 << 20;
 
@@ -90,6 +112,20 @@ fn read_certificates(file: &Path) -> Result<Vec<CertificateDer<'static>>, (Strin
             format!("cannot read the CA certificate file {shown} ({e})."),
         )
     };
+    // Only a plain file is opened: a FIFO or a device (`/dev/tty`) named by a
+    // hostile profile would block the open or the read for ever.
+    match std::fs::metadata(file) {
+        Ok(m) if !m.is_file() => {
+            return Err((
+                format!(
+                    "{shown} は通常のファイルではありません（フォルダーや特殊なファイルです）。"
+                ),
+                format!("{shown} is not a plain file (a folder or a special file)."),
+            ))
+        }
+        Ok(_) => {}
+        Err(e) => return Err(cannot_read(e)),
+    }
     let mut pem = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| f.take(CA_FILE_MAX + 1).read_to_end(&mut pem))

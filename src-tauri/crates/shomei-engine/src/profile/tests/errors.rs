@@ -169,3 +169,109 @@ fn ca_file_problems_are_reported_with_the_others() {
     );
     assert!(shown.contains(&format!("{}:4:", path.display())), "{shown}");
 }
+
+/// A CA file that is a FIFO (or a device) would block the open for ever: it is
+/// refused as not a plain file, with the profile's other problems.
+#[cfg(unix)]
+#[test]
+fn a_ca_file_that_is_not_a_plain_file_is_refused_without_opening_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ca.pem");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let path = dir.path().join("bank.toml");
+    let text = BASE.replace(
+        "ca_file = \"ca.pem\"",
+        "ca_file = [\"ca.pem\", \"/dev/null\"]",
+    );
+    std::fs::write(&path, text).unwrap();
+    // Before the check this open() waited for a writer that never comes.
+    let err = BankProfile::load(&path).unwrap_err();
+    let ProfileError::Invalid { issues, .. } = &err else {
+        panic!("{err}")
+    };
+    assert_eq!(issues.len(), 2, "{issues:#?}");
+    for issue in issues {
+        assert_eq!((issue.field.as_str(), issue.line), ("est.ca_file", 4));
+        assert!(issue.en.contains("is not a plain file"), "{issue}");
+        assert!(issue.ja.contains("通常のファイルではありません"), "{issue}");
+    }
+}
+
+/// A profile (or a link to a file) bigger than a profile can be is refused
+/// unread, in a directory too, and the others still load.
+#[test]
+fn a_profile_over_one_mebibyte_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(crate::profile::install::MAX_PROFILE_BYTES + 1)
+        .unwrap();
+    let err = BankProfile::load(&big).unwrap_err();
+    let ProfileError::Io { source, .. } = &err else {
+        panic!("{err}")
+    };
+    assert!(source.to_string().contains("larger than 1 MiB"), "{source}");
+    assert!(
+        source.to_string().contains("1 MiB を超えています"),
+        "{source}"
+    );
+    let example = super::example_path();
+    for f in ["shinkin-example.toml", "shinkin-example-ca.pem"] {
+        std::fs::copy(example.with_file_name(f), dir.path().join(f)).unwrap();
+    }
+    let catalog = Catalog::load(&Places {
+        administrator: None,
+        user: Some(dir.path().to_path_buf()),
+        legacy_file: None,
+    });
+    assert_eq!(catalog.profiles.len(), 2, "{:#?}", catalog.profiles);
+    assert_eq!(
+        catalog.profiles[0].state,
+        crate::model::ProfileState::Unreadable
+    );
+    assert!(catalog.profiles[0].issues[0]
+        .en
+        .contains("larger than 1 MiB"));
+    assert_eq!(catalog.banks.len(), 1);
+    assert_eq!(catalog.banks[0].id, "shinkin-example");
+}
+
+/// Two file names that are not Unicode would both become the id "\u{FFFD}": two banks
+/// with one id. Such a file is listed as unreadable (rename it), the others load.
+#[cfg(unix)]
+#[test]
+fn a_profile_whose_file_name_is_not_unicode_is_not_loaded() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let example = super::example_path();
+    let text = std::fs::read(&example).unwrap();
+    for name in [&b"\xff.toml"[..], b"\xfe.toml", b"shinkin.toml"] {
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(name)), &text).unwrap();
+    }
+    let ca = "shinkin-example-ca.pem";
+    std::fs::copy(example.with_file_name(ca), dir.path().join(ca)).unwrap();
+    let catalog = Catalog::load(&Places {
+        administrator: Some(dir.path().to_path_buf()),
+        user: None,
+        legacy_file: None,
+    });
+    let ids: Vec<&str> = catalog.banks.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["shinkin"]);
+    let unreadable: Vec<_> = catalog
+        .profiles
+        .iter()
+        .filter(|p| p.state == crate::model::ProfileState::Unreadable)
+        .collect();
+    assert_eq!(unreadable.len(), 2, "{:#?}", catalog.profiles);
+    for p in unreadable {
+        assert!(p.issues[0].en.contains("not valid Unicode"), "{p:?}");
+        assert!(
+            p.issues[0].ja.contains("ファイル名を変えてください"),
+            "{p:?}"
+        );
+    }
+}

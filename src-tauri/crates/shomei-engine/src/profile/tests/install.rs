@@ -177,3 +177,33 @@ fn reads_only_a_plain_file_of_a_profiles_size() {
     }
     assert_eq!(std::fs::read_dir(user.path()).unwrap().count(), 0);
 }
+
+/// Where the CA file would go there is a FIFO: reading it back to compare would block
+/// for ever (found by the profile_dir fuzz target's kind of tree). It is refused, and
+/// neither it nor the profile is replaced.
+#[cfg(unix)]
+#[test]
+fn a_special_file_where_the_ca_copy_goes_is_refused_not_read() {
+    let from = tempfile::tempdir().unwrap();
+    let user = tempfile::tempdir().unwrap();
+    let source = bank_files(from.path(), "shinkin", "ca.pem");
+    let fifo = user.path().join("ca.pem");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let refused = add(&source, user.path(), &[]).unwrap_err();
+    assert_eq!(refused.state, ProfileState::Invalid);
+    assert!(
+        refused.issues[0].en.contains("is not a plain file"),
+        "{refused:?}"
+    );
+    assert!(
+        refused.issues[0].ja.contains("上書きしません"),
+        "{refused:?}"
+    );
+    let left: Vec<_> = std::fs::read_dir(user.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only the FIFO");
+    assert!(!std::fs::metadata(&fifo).unwrap().is_file());
+}
