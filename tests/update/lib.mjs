@@ -157,13 +157,26 @@ export async function buildDeb({ work, out, version, key, endpoint, log }) {
   return { deb, name, signature: readFileSync(`${deb}.sig`, 'utf8').trim(), bytes: readFileSync(deb) };
 }
 
-/** The installed version of Shomei's package, or null. */
-export function installedVersion() {
+/** dpkg's status of Shomei's package ('installed', 'config-files', …), or null. */
+function packageStatus() {
   try {
-    return sh('dpkg-query', ['-W', '-f=${Version}', PACKAGE]).trim() || null;
+    const [status, version] = sh('dpkg-query', ['-W', '-f=${db:Status-Status} ${Version}', PACKAGE]).trim().split(' ');
+    return { status, version };
   } catch {
     return null;
   }
+}
+
+/** The installed version of Shomei's package, or null (removed, only its configuration left, or unknown). */
+export function installedVersion() {
+  const p = packageStatus();
+  return p?.status === 'installed' ? p.version : null;
+}
+
+/** Whether dpkg knows the package at all (installed, or removed with its configuration left). */
+export function knownToDpkg() {
+  const p = packageStatus();
+  return p !== null && p.status !== 'not-installed';
 }
 
 export function dpkg(args) {
