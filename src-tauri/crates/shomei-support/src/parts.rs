@@ -2,9 +2,11 @@
 
 use std::cell::OnceCell;
 use std::fmt::Write as _;
+use std::path::Path;
 
 use shomei_engine::journal::Record;
 use shomei_engine::model::{IdentityListing, ProfileState};
+use shomei_engine::profile;
 
 use crate::logs::{self, Log};
 use crate::{redact, Files, Request, Summary};
@@ -182,29 +184,20 @@ fn profiles(request: &Request) -> Result<Files, String> {
     let mut files = vec![json(request, "profiles.json", &banks.profiles())?];
     for p in banks.profiles() {
         let name = format!("profiles/{}", safe(&p.id));
-        match std::fs::read(&p.path) {
-            Ok(bytes) if bytes.len() <= 1024 * 1024 => {
-                let text = String::from_utf8_lossy(&bytes);
-                files.push(text_of(
-                    &format!("{name}.toml"),
-                    redact::profile(&request.redactor, &text),
-                ));
-            }
-            Ok(bytes) => files.push(text_of(
-                &format!("{name}.error.txt"),
-                format!("{} bytes: too large to be a profile\n", bytes.len()),
+        // Read as the catalog reads it: at most 1 MiB, UTF-8, never a FIFO's endless wait
+        // for a whole file.
+        match profile::read_profile_text(Path::new(&p.path)) {
+            Ok(profile_text) => files.push(text(
+                &format!("{name}.toml"),
+                redact::profile(&request.redactor, &profile_text),
             )),
-            Err(e) => files.push(text_of(
+            Err(e) => files.push(text(
                 &format!("{name}.error.txt"),
                 request.redactor.text(&format!("{}: {e}\n", p.path)),
             )),
         }
     }
     Ok(files)
-}
-
-fn text_of(name: &str, text: String) -> (String, Vec<u8>) {
-    (name.to_owned(), text.into_bytes())
 }
 
 /// Each record of the journal, decoded and written again: only its public fields.
@@ -231,7 +224,7 @@ fn journal(request: &Request) -> Result<Files, String> {
                 &format!("journal/{}.json", safe(&record.renewal_id)),
                 &record,
             )?,
-            Err(e) => text_of(
+            Err(e) => text(
                 &format!("journal/{stem}.error.txt"),
                 request.redactor.text(&format!("{}: {e}\n", path.display())),
             ),

@@ -81,7 +81,7 @@ impl BankProfile {
 
 /// A profile's text, at most [`MAX_PROFILE_BYTES`]: a bigger file in a profile
 /// directory (or a link to one) is refused, never read whole.
-pub(super) fn read_profile_text(path: &Path) -> std::io::Result<String> {
+pub fn read_profile_text(path: &Path) -> std::io::Result<String> {
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
         .take(MAX_PROFILE_BYTES + 1)

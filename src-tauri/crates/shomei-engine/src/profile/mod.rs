@@ -27,7 +27,7 @@ use serde::Deserialize;
 
 pub use catalog::{system_directory, Catalog, LoadedBank, Places};
 pub use issue::ProfileIssue;
-pub use load::ProfileError;
+pub use load::{read_profile_text, ProfileError};
 pub use network::{CONNECT_TIMEOUT_SECONDS, TIMEOUT_SECONDS};
 
 /// Parse a profile's text. `origin` is the file it came from: `ca_file` paths are
