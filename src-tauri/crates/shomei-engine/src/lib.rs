@@ -5,6 +5,7 @@
 //! Must never: depend on tauri/wry/webkit, hold a PIN longer than the login step,
 //! or remove any identity other than the one a renewal replaced.
 
+mod atomic_file;
 pub mod banks;
 pub mod clock;
 pub mod demo;

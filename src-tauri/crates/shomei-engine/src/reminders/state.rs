@@ -7,7 +7,6 @@
 //! state: at worst the latest point of each identity is shown once more.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -93,26 +92,5 @@ pub fn to_bytes(state: &State) -> std::io::Result<Vec<u8>> {
 /// Writes `state` to `dir` (created if needed), replacing the old file in one
 /// step: a crash leaves either the old file or the new one, never half of one.
 pub fn save(dir: &Path, state: &State) -> std::io::Result<()> {
-    let json = to_bytes(state)?;
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".reminders.")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    file.write_all(&json)?;
-    file.as_file().sync_all()?;
-    file.persist(dir.join(FILE_NAME)).map_err(|e| e.error)?;
-    sync_dir(dir);
-    Ok(())
-}
-
-/// The rename is durable only once the directory entry is (best effort: some
-/// file systems cannot fsync a directory; Windows cannot open one).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
-        tracing::debug!(dir = %dir.display(), error = %e, "cannot fsync the directory");
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
+    crate::atomic_file::replace(dir, FILE_NAME, &to_bytes(state)?)
 }

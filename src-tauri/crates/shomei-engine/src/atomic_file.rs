@@ -1,0 +1,33 @@
+//! Small state files replaced in one step (temp file, fsync, rename, fsync of the
+//! directory): a crash leaves either the old file or the new one, never half of
+//! one. Used by the reminders' memory and the remembered failures; the journal
+//! has its own writer (unique temp names per writer, crash points).
+
+use std::io::Write;
+use std::path::Path;
+
+/// Writes `bytes` to `dir/name` (the directory is created if needed), replacing
+/// the old file in one step.
+pub(crate) fn replace(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(dir.join(name)).map_err(|e| e.error)?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// The rename is durable only once the directory entry is (best effort: some
+/// file systems cannot fsync a directory; Windows cannot open one).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::debug!(dir = %dir.display(), error = %e, "cannot fsync the directory");
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
