@@ -134,11 +134,24 @@ export const SCENARIOS: Scenario[] = [
       listErrors: [
         listError('tokenAbsent', 'C_GetSlotList: no token present'),
         listError('moduleMissing', 'libeTPkcs11.so: not found'),
-        listError('pinLocked', 'CKR_PIN_LOCKED'),
+        listError('internal', 'C_FindObjects: CKR_DEVICE_ERROR'),
       ],
     },
     shows: '[data-code="tokenAbsent"]',
     primary: ['.notice button.link'],
+  },
+  {
+    id: 'list-last-failure',
+    title: 'a renewal that failed after the window closed, and a token whose PIN is locked',
+    fake: {
+      identities: [
+        { cn: 'YAMADA TARO', days: 12, storage: 'usbToken', lastFailure: { code: 'bankRejected', at: '2026-11-20T05:30:00Z', nativeCode: null } },
+        { cn: 'SATO HANAKO', days: 25, storage: 'usbToken', lastFailure: { code: 'pinIncorrect', at: '2026-11-21T01:02:00Z', nativeCode: 'CKR_PIN_INCORRECT (0xA0)' } },
+      ],
+      listErrors: [listError('pinLocked', 'Demo eToken')],
+    },
+    shows: tid('last-failure'),
+    primary: [tid('pin-locked')],
   },
   {
     id: 'choose-store',

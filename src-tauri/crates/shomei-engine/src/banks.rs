@@ -19,6 +19,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 
 use crate::error::{EngineError, Result};
+use crate::failures::Failures;
 use crate::journal::Journal;
 use crate::model::{
     IdentityListing, IssuedCertificate, NotRenewable, PrecheckReport, ProfileView, RenewalOutcome,
@@ -29,6 +30,9 @@ use crate::{Clock, Engine, PollPolicy, PrecheckSink, ProgressSink, RenewalOption
 pub struct Banks {
     engines: Vec<Engine>,
     profiles: Vec<ProfileView>,
+    /// The last failed renewal of each identity (in memory unless
+    /// [`Banks::with_failures`] names the data directory's).
+    failures: Failures,
 }
 
 impl Banks {
@@ -52,11 +56,23 @@ impl Banks {
             return Banks {
                 engines: Vec::new(),
                 profiles,
+                failures: Failures::in_memory(),
             };
         };
         let rest: Vec<Engine> = engines.map(|e| e.sharing_with(&first)).collect();
         let engines = std::iter::once(first).chain(rest).collect();
-        Banks { engines, profiles }
+        Banks {
+            engines,
+            profiles,
+            failures: Failures::in_memory(),
+        }
+    }
+
+    /// Remember failed renewals in `failures` (the app's and the command line's
+    /// data directory), so the list and the tray say them after the window closes.
+    pub fn with_failures(mut self, failures: Failures) -> Self {
+        self.failures = failures;
+        self
     }
 
     /// Whether no renewal is running a call or waiting at consent 2: only then may
@@ -154,6 +170,18 @@ impl Banks {
                 view.renewable_into.clear();
             }
         }
+        // A failure that left a renewal unfinished is said by that renewal.
+        let failures = self.failures.all();
+        for view in &mut merged.identities {
+            let fingerprint = view.fingerprint.to_ascii_lowercase();
+            let unfinished = merged
+                .unfinished
+                .iter()
+                .any(|u| u.fingerprint.eq_ignore_ascii_case(&fingerprint));
+            if !unfinished {
+                view.last_failure = failures.get(&fingerprint).cloned();
+            }
+        }
         merged
     }
 
@@ -203,9 +231,12 @@ impl Banks {
         pin: SecretString,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
-        self.by_identity(fingerprint)?
+        let result = self
+            .by_identity(fingerprint)?
             .start_renewal_with(fingerprint, options, pin, progress)
-            .await
+            .await;
+        self.failures.settle(fingerprint, &result, self.now());
+        result
     }
 
     /// See [`Engine::precheck`]: by the bank of the identity (or of its
@@ -226,9 +257,15 @@ impl Banks {
         renewal_id: &str,
         progress: ProgressSink,
     ) -> Result<RenewalOutcome> {
-        self.by_renewal(renewal_id)?
+        let replaced = self.replaced_by(renewal_id);
+        let result = self
+            .by_renewal(renewal_id)?
             .install_renewal(renewal_id, progress)
-            .await
+            .await;
+        if let Some(fingerprint) = replaced {
+            self.failures.settle(&fingerprint, &result, self.now());
+        }
+        result
     }
 
     pub fn cancel_renewal(&self, renewal_id: &str) -> Result<()> {
@@ -252,8 +289,23 @@ impl Banks {
         confirm_final_try: bool,
         progress: ProgressSink,
     ) -> Result<Resumed> {
-        self.by_renewal(renewal_id)?
+        let replaced = self.replaced_by(renewal_id);
+        let result = self
+            .by_renewal(renewal_id)?
             .resume_renewal(renewal_id, pin, confirm_final_try, progress)
-            .await
+            .await;
+        if let Some(fingerprint) = replaced {
+            self.failures.settle(&fingerprint, &result, self.now());
+        }
+        result
+    }
+
+    /// The identity the renewal `renewal_id` replaces (its failures are that
+    /// identity's), while its record is there to say.
+    fn replaced_by(&self, renewal_id: &str) -> Option<String> {
+        self.engines
+            .iter()
+            .find_map(|e| e.record_bank(renewal_id))
+            .map(|(_, fingerprint)| fingerprint)
     }
 }

@@ -10,6 +10,7 @@ pub mod banks;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod failures;
 pub mod guidance;
 pub mod journal;
 pub mod logging;

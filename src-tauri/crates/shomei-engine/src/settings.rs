@@ -32,22 +32,12 @@ pub struct SettingsError {
 /// The settings in `dir`; the defaults when there is no file yet, or when it
 /// cannot be read or understood (logged).
 pub fn load(dir: &Path) -> Settings {
-    let path = dir.join(FILE_NAME);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Settings::default(),
-        Err(e) => {
-            tracing::warn!(file = %path.display(), error = %e, "settings unreadable; using the defaults");
-            return Settings::default();
-        }
-    };
-    match parse(&text) {
-        Ok(settings) => settings,
-        Err(e) => {
-            tracing::warn!(file = %path.display(), error = %e, "settings invalid; using the defaults");
-            Settings::default()
-        }
-    }
+    crate::atomic_file::load(dir, FILE_NAME, "settings", |bytes| {
+        std::str::from_utf8(bytes)
+            .map_err(|e| e.to_string())
+            .and_then(parse)
+    })
+    .unwrap_or_default()
 }
 
 /// The settings in `text` (settings.toml), checked as [`save`] checks them; the

@@ -2,15 +2,17 @@
 //! [`IdentityListing`]. Pure (no store, no clock: `days_left` is already in the
 //! listing), so the shell only draws it and the tests need no token.
 //!
-//! Urgency, highest first: a renewal stuck or failed (it needs the user, and nothing
-//! else will tell them) > a bank profile that does not load (its bank's certificates
+//! Urgency, highest first: a renewal stuck or stopped half-way (it needs the user,
+//! and nothing else will tell them) > a USB token whose PIN is locked (the bank
+//! cannot be logged in to with it) > a renewal that failed and was rolled back (after
+//! its window closed) > a bank profile that does not load (its bank's certificates
 //! are not even listed) > an expired certificate > a renewal due (fewest days left
 //! first) > all fine. Certificates Shomei will never renew (no bank claims them,
 //! superseded by a newer one, no private key) never raise the state.
 
 use crate::model::{
-    CertStatus, IdentityListing, IdentityView, NotRenewable, ProfileState, UnfinishedRenewal,
-    UnfinishedStage,
+    CertStatus, ErrorCode, IdentityListing, IdentityView, NotRenewable, ProfileState,
+    UnfinishedRenewal, UnfinishedStage,
 };
 use crate::words::{self, Locale};
 
@@ -25,6 +27,11 @@ pub enum TrayLevel {
     Expired,
     /// A bank profile is invalid or unreadable: its bank is not served until fixed.
     ProfileBroken,
+    /// The last renewal of a certificate failed and was rolled back (the bank
+    /// refused, a wrong PIN…), and none has got further since.
+    LastFailed,
+    /// A USB token's PIN is locked: only the bank can unlock it.
+    PinLocked,
     /// A renewal stopped half-way, is stuck at the bank, or left the old identity
     /// behind (archive failed): it needs the user.
     Failed,
@@ -34,8 +41,8 @@ pub enum TrayLevel {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrayState {
     pub level: TrayLevel,
-    /// The certificate's subject name (CN), the renewal's label or the broken
-    /// profile's name; `None` when fine.
+    /// The certificate's subject name (CN), the renewal's label, the broken
+    /// profile's name or the locked token's label; `None` when fine.
     pub subject: Option<String>,
     /// Calendar days left (negative after expiry) for `RenewalDue` and `Expired`.
     pub days_left: Option<i32>,
@@ -67,6 +74,8 @@ impl TrayState {
             TrayLevel::ProfileBroken => {
                 words::text(locale, "tray.profileBroken", &[("name", name)])
             }
+            TrayLevel::LastFailed => words::text(locale, "tray.lastFailed", &[("name", name)]),
+            TrayLevel::PinLocked => words::text(locale, "tray.pinLocked", &[("name", name)]),
             TrayLevel::Failed => words::text(locale, "tray.failed", &[("name", name)]),
         }
     }
@@ -88,6 +97,28 @@ pub fn tray_state(listing: &IdentityListing) -> TrayState {
     if let Some(state) = failed {
         return state;
     }
+    let locked = listing
+        .errors
+        .iter()
+        .find(|e| e.code == ErrorCode::PinLocked)
+        .map(|e| TrayState {
+            level: TrayLevel::PinLocked,
+            subject: e.detail.clone(),
+            days_left: None,
+            renew: None,
+        });
+    if let Some(state) = locked {
+        return state;
+    }
+    let ours = || listing.identities.iter().filter(|i| counts(i));
+    let last_failed = ours()
+        .filter(|i| i.last_failure.is_some())
+        // The latest failure: the one the user saw last.
+        .max_by(|a, b| at_of(a).cmp(at_of(b)))
+        .map(|i| at(TrayLevel::LastFailed, i, renewable(i)));
+    if let Some(state) = last_failed {
+        return state;
+    }
     let broken = listing
         .profiles
         .iter()
@@ -101,7 +132,6 @@ pub fn tray_state(listing: &IdentityListing) -> TrayState {
     if let Some(state) = broken {
         return state;
     }
-    let ours = || listing.identities.iter().filter(|i| counts(i));
     let expired = ours()
         .filter(|i| i.status == CertStatus::Expired)
         // The one that expired last: the likeliest still to be reacquired.
@@ -113,12 +143,17 @@ pub fn tray_state(listing: &IdentityListing) -> TrayState {
     ours()
         .filter(|i| i.status == CertStatus::RenewalOpen)
         .min_by_key(|i| i.days_left)
-        .map(|i| {
-            let renew = (i.not_renewable.is_none() && !i.renewable_into.is_empty())
-                .then(|| i.fingerprint.clone());
-            at(TrayLevel::RenewalDue, i, renew)
-        })
+        .map(|i| at(TrayLevel::RenewalDue, i, renewable(i)))
         .unwrap_or(TrayState::FINE)
+}
+
+/// The identity 更新する renews, when it can be renewed at all.
+fn renewable(i: &IdentityView) -> Option<String> {
+    (i.not_renewable.is_none() && !i.renewable_into.is_empty()).then(|| i.fingerprint.clone())
+}
+
+fn at_of(i: &IdentityView) -> &str {
+    i.last_failure.as_ref().map_or("", |f| f.at.as_str())
 }
 
 fn at(level: TrayLevel, i: &IdentityView, renew: Option<String>) -> TrayState {

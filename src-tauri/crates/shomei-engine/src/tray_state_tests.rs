@@ -28,6 +28,7 @@ fn identity(fp: &str, days_left: i32, status: CertStatus) -> IdentityView {
         bank: bank("a"),
         renewable_into: vec![StorageKind::ThisPc],
         role: None,
+        last_failure: None,
     }
 }
 
@@ -242,6 +243,76 @@ fn a_broken_profile_beats_expired_until_fixed_and_a_failed_renewal_beats_it() {
     assert_eq!(tray_state(&l).level, TrayLevel::ProfileBroken);
     l.unfinished = vec![unfinished(
         "old",
+        UnfinishedStage::Interrupted,
+        "2026-01-01T00:00:00Z",
+    )];
+    assert_eq!(tray_state(&l).level, TrayLevel::Failed);
+}
+
+fn failure(code: ErrorCode, at: &str) -> Option<crate::model::LastFailure> {
+    Some(crate::model::LastFailure {
+        code,
+        at: at.into(),
+        native_code: None,
+    })
+}
+
+#[test]
+fn a_rolled_back_failure_stays_until_resolved_above_a_broken_profile() {
+    use crate::model::{ErrorView, ProfileOrigin, ProfileView};
+    let mut refused = identity("refused", 20, CertStatus::RenewalOpen);
+    refused.last_failure = failure(ErrorCode::BankRejected, "2026-11-02T00:00:00Z");
+    let mut wrong_pin = identity("pin", 25, CertStatus::RenewalOpen);
+    wrong_pin.last_failure = failure(ErrorCode::PinIncorrect, "2026-11-03T00:00:00Z");
+    let due = identity("due", 3, CertStatus::RenewalOpen);
+    let mut l = listing(vec![due, refused, wrong_pin.clone()], vec![]);
+    l.profiles = vec![ProfileView {
+        id: "broken".into(),
+        name: None,
+        path: "/etc/shomei/banks.d/broken.toml".into(),
+        origin: ProfileOrigin::Administrator,
+        state: ProfileState::Invalid,
+        issues: vec![],
+    }];
+    // The latest failure is named, over a renewal due sooner and a broken profile;
+    // 更新する opens its renewal again.
+    let s = tray_state(&l);
+    assert_eq!(s.level, TrayLevel::LastFailed);
+    assert_eq!(s.subject.as_deref(), Some("CN pin"));
+    assert_eq!(s.renew.as_deref(), Some("pin"));
+    assert_eq!(
+        s.tooltip(Locale::Ja),
+        "電子証明書の更新に失敗しました（CN pin）"
+    );
+    assert_eq!(
+        s.tooltip(Locale::En),
+        "A certificate renewal failed (CN pin)"
+    );
+
+    // A certificate Shomei never renews cannot raise it, nor one with nothing remembered.
+    let mut superseded = wrong_pin;
+    superseded.not_renewable = Some(NotRenewable::UnknownIssuer);
+    l.identities = vec![superseded, identity("due", 3, CertStatus::RenewalOpen)];
+    assert_eq!(tray_state(&l).level, TrayLevel::ProfileBroken);
+
+    // A locked PIN (the list reports it with the token's label) beats them all but a
+    // renewal stopped half-way; 更新する then opens the list, not a renewal.
+    l.errors = vec![ErrorView::of(
+        ErrorCode::PinLocked,
+        Some("専用USB 1".into()),
+    )];
+    let s = tray_state(&l);
+    assert_eq!(s.level, TrayLevel::PinLocked);
+    assert_eq!(
+        (s.subject.as_deref(), s.renew.as_deref()),
+        (Some("専用USB 1"), None)
+    );
+    assert_eq!(
+        s.tooltip(Locale::Ja),
+        "専用USBのパスワード（PIN）がロックされています（専用USB 1）"
+    );
+    l.unfinished = vec![unfinished(
+        "due",
         UnfinishedStage::Interrupted,
         "2026-01-01T00:00:00Z",
     )];

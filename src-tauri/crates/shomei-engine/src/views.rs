@@ -70,6 +70,7 @@ pub fn identity_view(
         bank: None,
         renewable_into: Vec::new(),
         role: crate::role::of_subject(&cert.subject_der),
+        last_failure: None,
     }
 }
 

@@ -5,14 +5,10 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use common::fault::{Fault, FaultyToken};
+use common::fault::{faulty_engine, Fault};
 use common::{demo, pin, recorder, token_objects};
 use shomei_engine::model::{ErrorCode, IdentityView, RenewalStep, StepPhase, UnfinishedStage};
-use shomei_engine::{BankProfile, Engine, Journal, StoreSource};
-use shomei_store::pkcs11::Pkcs11Module;
-use shomei_store::Token;
+use shomei_engine::{BankProfile, Engine, Journal};
 use shomei_testca::Behaviour;
 
 /// The one identity is still the old one and the token holds exactly its key.
@@ -63,24 +59,6 @@ async fn expect_failure(
         .map(|e| e.step)
         .collect();
     (err.code(), failed)
-}
-
-fn faulty_engine(
-    profile: &BankProfile,
-    roots: &[rustls_pki_types::CertificateDer<'static>],
-    fault: Fault,
-) -> (Engine, Arc<FaultyToken>) {
-    let module = Pkcs11Module::load(profile.module_path().unwrap()).unwrap();
-    let selector = profile.token.as_ref().unwrap().selector();
-    let inner: Arc<dyn Token> = Arc::new(module.open_token(&selector).unwrap());
-    let faulty = Arc::new(FaultyToken::new(inner, fault));
-    let source_token = faulty.clone();
-    let engine = Engine::new(profile.clone(), roots.to_vec()).with_sources(vec![StoreSource::new(
-        "faulty USB token",
-        false,
-        move || Ok(source_token.clone() as Arc<dyn Token>),
-    )]);
-    (engine, faulty)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

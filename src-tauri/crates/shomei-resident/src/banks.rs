@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use shomei_engine::demo::Demo;
+use shomei_engine::failures::Failures;
 use shomei_engine::model::{ProfileOrigin, ProfileState, ProfileView};
 use shomei_engine::profile::{system_directory, Catalog, Places};
 use shomei_engine::words::{self, Locale};
@@ -90,8 +91,10 @@ pub fn report_problems(catalog: &Catalog) {
 }
 
 /// Every loaded bank of `catalog`, journaled in the user's journal directory.
+/// Failed renewals are remembered in the data directory (`failures.json`).
 pub fn open(catalog: Catalog, demo_dir: Option<&Path>) -> Result<Banks, EngineError> {
-    Banks::open(catalog, &journal_dir(demo_dir))
+    Ok(Banks::open(catalog, &journal_dir(demo_dir))?
+        .with_failures(Failures::open(&data_dir(demo_dir))))
 }
 
 /// The demo's one bank, journaled in the demo's directory.
@@ -107,7 +110,7 @@ pub fn demo(demo: &Demo, dir: &Path) -> Result<Banks, EngineError> {
         state: ProfileState::Loaded,
         issues: Vec::new(),
     };
-    Ok(Banks::of(vec![engine], vec![view]))
+    Ok(Banks::of(vec![engine], vec![view]).with_failures(Failures::open(dir)))
 }
 
 /// Where unfinished renewals are journaled: the demo's own directory, or the
@@ -116,8 +119,9 @@ pub fn journal_dir(demo_dir: Option<&Path>) -> PathBuf {
     data_dir(demo_dir).join("journal")
 }
 
-/// The directory that holds `journal/` and the reminders' memory
-/// (`reminders.json`): the demo's own, or the user's local data directory.
+/// The directory that holds `journal/`, the reminders' memory (`reminders.json`)
+/// and the failed renewals' (`failures.json`): the demo's own, or the user's
+/// local data directory.
 pub fn data_dir(demo_dir: Option<&Path>) -> PathBuf {
     match demo_dir {
         Some(dir) => dir.to_path_buf(),

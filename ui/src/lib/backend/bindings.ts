@@ -121,6 +121,16 @@ into?: StorageKind,
  */
 fewLeft?: boolean, };
 
+export type LastFailure = { code: ErrorCode, 
+/**
+ * When it failed (RFC 3339).
+ */
+at: string, 
+/**
+ * The store's native code, for the helpdesk (as in `ErrorView`).
+ */
+nativeCode: string | null, };
+
 export type ExpiredGuidance = { "kind": "reacquire", until: string, support: SupportContactView | null, } | { "kind": "reissue", support: SupportContactView | null, };
 
 export type IdentityListing = { identities: Array<IdentityView>, 
@@ -171,7 +181,12 @@ renewableInto: Array<StorageKind>,
 /**
  * 管理者 / 利用者, where the subject says so (`role.rs`).
  */
-role: Role | null, };
+role: Role | null, 
+/**
+ * Its last renewal failed and was rolled back (and none has got further since);
+ * `None` too while an unfinished renewal of it is listed, which says more.
+ */
+lastFailure: LastFailure | null, };
 
 export type Role = "administrator" | "user";
 

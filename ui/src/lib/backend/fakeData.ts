@@ -6,6 +6,7 @@ import type {
   ChecklistItem,
   ExpiredGuidance,
   IdentityView,
+  LastFailure,
   Role,
   StorageKind,
   SupportContactView,
@@ -21,6 +22,8 @@ export interface FakeIdentity {
   bank?: { id: string; name: string } | null;
   /** 管理者 / 利用者, as the engine reads it from the subject's OU; default none. */
   role?: Role;
+  /** Its last renewal failed and was rolled back after the window closed; default none. */
+  lastFailure?: LastFailure;
 }
 
 /** The window opens this many days before the expiry date (the profile's default). */
@@ -72,7 +75,7 @@ export function expiredGuidance(days: number, now: Date, graceDays: number, supp
 
 export function identity(
   seed: number,
-  { cn, days, storage, renewableInto, bank, role }: FakeIdentity,
+  { cn, days, storage, renewableInto, bank, role, lastFailure }: FakeIdentity,
   now: Date,
   expired: ExpiredGuidance | null,
   support: SupportContactView | null,
@@ -95,6 +98,7 @@ export function identity(
     bank: bank === null ? null : { ...(bank ?? FAKE_BANK), support, asksPassword },
     renewableInto: bank === null ? [] : (renewableInto ?? [storage]),
     role: role ?? null,
+    lastFailure: lastFailure ?? null,
   };
 }
 

@@ -15,7 +15,7 @@ import ProgressScreen from './ProgressScreen.svelte';
 
 const NOW = new Date('2026-11-24T03:00:00Z');
 const noop = () => {};
-const locked: ErrorView = { code: 'pinLocked', retriesLeft: 0, at: null, detail: 'CKR_PIN_LOCKED' };
+const locked: ErrorView = { code: 'pinLocked', retriesLeft: null, at: null, detail: 'Demo eToken' };
 
 const absent: ErrorView = { code: 'tokenAbsent', retriesLeft: null, at: null, detail: 'C_GetSlotList: no token present' };
 
@@ -40,10 +40,42 @@ describe('screens', () => {
     expect(body).toContain('専用USB');
     expect(body).toContain('このパソコン');
     expect(body).toContain('更新期間中');
+    // A locked PIN is said on its own, with the token's label, not as "could not be read".
+    expect(body).not.toContain('読み込めなかった電子証明書があります');
+    expect(body).toMatch(/data-testid="pin-locked" data-code="pinLocked"><h3>専用USBのパスワード（PIN）がロックされています<\/h3>/);
+    expect(body).toMatch(/<li>Demo eToken<\/li>/);
+    expect(body).toContain('専用USBの電子証明書は使えません。お取引の銀行、または専用USBの管理ソフトのサポート窓口にお問い合わせください。');
+  });
+
+  it('list: a store that could not be read folds Rust\'s detail away', async () => {
+    const broken: ErrorView = { code: 'internal', retriesLeft: null, at: null, detail: 'C_FindObjects: CKR_DEVICE_ERROR' };
+    const { body } = render(ListScreen, { props: { listing: await listing([broken]), onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
     expect(body).toContain('読み込めなかった電子証明書があります');
-    expect(body).toMatch(/<li data-code="pinLocked">\s*専用USBのパスワード（PIN）がロックされています/);
+    expect(body).not.toContain('data-testid="pin-locked"');
     // Rust's detail only folded away, never inline with the message.
-    expect(body).toMatch(/<details class="technical"><summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>CKR_PIN_LOCKED<\/code>/);
+    expect(body).toMatch(/<details class="technical"><summary>技術情報<\/summary>[^<]*(<!--[^>]*-->)*<code>C_FindObjects: CKR_DEVICE_ERROR<\/code>/);
+  });
+
+  it('list: a renewal that failed after the window closed is said on its row until resolved', async () => {
+    const l = await listing([]);
+    const [failed, other] = l.identities;
+    const lastFailure = { code: 'bankRejected' as const, at: '2026-11-20T05:30:00Z', nativeCode: null };
+    const withFailure = { ...l, identities: [{ ...failed!, lastFailure }, other!] };
+    const { body } = render(ListScreen, { props: { listing: withFailure, onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
+    expect(body.match(/data-testid="last-failure"/g)).toHaveLength(1);
+    expect(body).toContain('data-code="bankRejected"');
+    expect(body).toContain('前回の更新（2026年11月20日 14:30）は失敗しました。元の電子証明書はそのまま使えます。 銀行が電子証明書の発行を受け付けませんでした。');
+    // 更新 stays: trying again is how it is resolved.
+    const enabled = (html: string) => html.match(/data-testid="renew-button"(?![^>]*disabled)/g)?.length;
+    const before = render(ListScreen, { props: { listing: l, onRenew: noop, onOpenUnfinished: noop, onReload: noop } }).body;
+    expect(enabled(body)).toBe(enabled(before));
+    expect(enabled(body)).toBeGreaterThan(0);
+    const pin = { code: 'pinIncorrect' as const, at: '2026-11-20T05:30:00Z', nativeCode: 'CKR_PIN_INCORRECT (0xA0)' };
+    const en = render(ListScreen, {
+      props: { listing: { ...l, identities: [{ ...failed!, lastFailure: pin }] }, onRenew: noop, onOpenUnfinished: noop, onReload: noop },
+    }).body;
+    expect(en).toMatch(/<code>CKR_PIN_INCORRECT \(0xA0\)<\/code>/);
+    expect(render(ListScreen, { props: { listing: l, onRenew: noop, onOpenUnfinished: noop, onReload: noop } }).body).not.toContain('last-failure');
   });
 
   it('list: a missing token or token software gets its own words and the preparation text', async () => {

@@ -7,7 +7,8 @@ use ts_rs::TS;
 use super::StorageKind;
 
 /// Codes the UI translates. Add one only when the UI shows it differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+/// Deserialized only from Shomei's own `failures.json` (`crate::failures`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ErrorCode {
     /// The bank's service asks for a user name and password after the client
@@ -115,4 +116,17 @@ impl ErrorView {
             few_left: false,
         }
     }
+}
+
+/// The last renewal of an identity that failed and was rolled back, remembered
+/// after its window closed (`crate::failures`); the list and the tray say it until
+/// a renewal of the identity ends otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LastFailure {
+    pub code: ErrorCode,
+    /// When it failed (RFC 3339).
+    pub at: String,
+    /// The store's native code, for the helpdesk (as in `ErrorView`).
+    pub native_code: Option<String>,
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use banks::{BankRef, ProfileIssueView, ProfileOrigin, ProfileState, ProfileView};
-pub use errors::{ErrorCode, ErrorView};
+pub use errors::{ErrorCode, ErrorView, LastFailure};
 pub use precheck::{CheckState, PinWarning, PrecheckItem, PrecheckKind, PrecheckReport};
 pub use settings::{LanguageChoice, Settings};
 pub use update::{UpdateProblem, UpdateStatus};
@@ -100,6 +100,9 @@ pub struct IdentityView {
     pub renewable_into: Vec<StorageKind>,
     /// 管理者 / 利用者, where the subject says so (`role.rs`).
     pub role: Option<Role>,
+    /// Its last renewal failed and was rolled back (and none has got further since);
+    /// `None` too while an unfinished renewal of it is listed, which says more.
+    pub last_failure: Option<LastFailure>,
 }
 
 /// The internet-banking role a certificate is for.
@@ -364,6 +367,7 @@ pub fn typescript_bindings() -> String {
         ChecklistItem::decl(&cfg),
         ErrorCode::decl(&cfg),
         ErrorView::decl(&cfg),
+        LastFailure::decl(&cfg),
         ExpiredGuidance::decl(&cfg),
         IdentityListing::decl(&cfg),
         IdentityView::decl(&cfg),

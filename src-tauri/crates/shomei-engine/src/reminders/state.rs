@@ -56,22 +56,7 @@ pub struct Fired {
 /// The state in `dir`: a fresh one when there is no file, or when it cannot be
 /// read or understood (logged).
 pub fn load(dir: &Path) -> State {
-    let path = dir.join(FILE_NAME);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return State::default(),
-        Err(e) => {
-            tracing::warn!(file = %path.display(), error = %e, "reminder state unreadable; starting afresh");
-            return State::default();
-        }
-    };
-    match parse(&bytes) {
-        Ok(state) => state,
-        Err(e) => {
-            tracing::warn!(file = %path.display(), error = %e, "reminder state not usable; starting afresh");
-            State::default()
-        }
-    }
+    crate::atomic_file::load(dir, FILE_NAME, "reminder state", parse).unwrap_or_default()
 }
 
 /// The state in `bytes` (reminders.json); why not, when it is corrupt or of

@@ -43,6 +43,7 @@ fn identity(fingerprint: &str, not_after: i64, bank: Option<&str>) -> IdentityVi
         }),
         renewable_into: vec![StorageKind::ThisPc],
         role: None,
+        last_failure: None,
     }
 }
 
@@ -398,4 +399,51 @@ fn logged<T>(f: impl FnOnce() -> T) -> (T, String) {
     let out = tracing::subscriber::with_default(subscriber, f);
     let log = String::from_utf8_lossy(&buffer.0.lock().unwrap()).into_owned();
     (out, log)
+}
+
+/// A notification the desktop could not show (no notification daemon, focus
+/// assist) is only logged; what it said must still be on the tray. So every notice
+/// the scheduler gives comes from a listing that raises the tray.
+#[test]
+fn every_notice_comes_with_a_raised_tray() {
+    use crate::tray_state::{tray_state, TrayLevel};
+    let t0 = midnight_before(10);
+    let mut due = identity("ab", NOT_AFTER, Some("sakura"));
+    due.status = CertStatus::RenewalOpen;
+    due.days_left = 10;
+    let mut expired = identity("ab", NOT_AFTER, Some("sakura"));
+    expired.status = CertStatus::Expired;
+    let mut stuck = listing(Vec::new());
+    stuck.unfinished = vec![renewal("r1", UnfinishedStage::Pending, t0 - DAY, true)];
+    let mut failed = listing(Vec::new());
+    failed.unfinished = vec![renewal("r2", UnfinishedStage::Installing, t0 - DAY, false)];
+    let mut locked = listing(Vec::new());
+    locked.errors = vec![ErrorView::of(ErrorCode::PinLocked, Some("token".into()))];
+    let mut broken = listing(Vec::new());
+    broken.profiles = vec![ProfileView {
+        id: "c".into(),
+        name: None,
+        path: "/etc/c.toml".into(),
+        origin: ProfileOrigin::User,
+        state: ProfileState::Invalid,
+        issues: Vec::new(),
+    }];
+    let cases = [
+        ("due", listing(vec![due]), t0),
+        ("expired", listing(vec![expired]), NOT_AFTER + DAY),
+        ("stuck", stuck, t0),
+        ("failed", failed, t0),
+        ("locked", locked, t0),
+        ("broken", broken, t0),
+    ];
+    for (what, listing, now) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let check = Scheduler::open(dir.path()).due(now, &listing, &points());
+        assert!(!check.notices.is_empty(), "{what}: no notice");
+        assert_ne!(
+            tray_state(&listing).level,
+            TrayLevel::Fine,
+            "{what}: tray fine"
+        );
+    }
 }

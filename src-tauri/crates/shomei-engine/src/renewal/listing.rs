@@ -40,6 +40,14 @@ impl Engine {
                     continue;
                 }
             };
+            // Certificates are read without the PIN, so a locked one would go unseen
+            // until the next renewal: the token's flags say it now.
+            if token.pin_status().is_ok_and(|pin| pin.locked) {
+                listing.errors.push(ErrorView::of(
+                    ErrorCode::PinLocked,
+                    Some(token.label().to_owned()),
+                ));
+            }
             let found = token.list_identities();
             listing.identities.extend(found.identities.iter().map(|i| {
                 let mut view = views::identity_view(

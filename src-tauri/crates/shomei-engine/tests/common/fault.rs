@@ -5,6 +5,8 @@
 use std::sync::{Arc, Mutex};
 
 use secrecy::SecretString;
+use shomei_engine::{BankProfile, Engine, StoreSource};
+use shomei_store::pkcs11::Pkcs11Module;
 use shomei_store::{
     DataObject, Identity, KeyHandle, KeyPresence, KeyProtection, KeySpec, Listing, NewKey,
     PinStatus, SignatureScheme, StorageKind, StoreError, Token,
@@ -195,4 +197,24 @@ impl Token for FaultyToken {
     fn remove_data_object(&self, application: &str, label: &str) -> shomei_store::Result<()> {
         self.inner.remove_data_object(application, label)
     }
+}
+
+/// An engine of the demo bank whose only store is the demo token behind a
+/// [`FaultyToken`] with `fault`.
+pub fn faulty_engine(
+    profile: &BankProfile,
+    roots: &[rustls_pki_types::CertificateDer<'static>],
+    fault: Fault,
+) -> (Engine, Arc<FaultyToken>) {
+    let module = Pkcs11Module::load(profile.module_path().unwrap()).unwrap();
+    let selector = profile.token.as_ref().unwrap().selector();
+    let inner: Arc<dyn Token> = Arc::new(module.open_token(&selector).unwrap());
+    let faulty = Arc::new(FaultyToken::new(inner, fault));
+    let source_token = faulty.clone();
+    let engine = Engine::new(profile.clone(), roots.to_vec()).with_sources(vec![StoreSource::new(
+        "faulty USB token",
+        false,
+        move || Ok(source_token.clone() as Arc<dyn Token>),
+    )]);
+    (engine, faulty)
 }

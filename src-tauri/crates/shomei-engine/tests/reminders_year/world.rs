@@ -78,6 +78,7 @@ pub fn view(c: &Cert, now: i64) -> IdentityView {
         bank: c.bank.clone(),
         renewable_into: vec![c.storage],
         role: None,
+        last_failure: None,
     }
 }
 

@@ -244,6 +244,7 @@ mod tests {
                 }),
                 renewable_into: vec![StorageKind::UsbToken],
                 role: None,
+                last_failure: None,
             }],
             errors: vec![],
             unfinished: vec![],

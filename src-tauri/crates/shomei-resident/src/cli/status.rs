@@ -1,6 +1,8 @@
 //! `status [--json]`: every identity, its expiry date (JST), days left, state and store.
 
-use shomei_engine::model::{CertStatus, IdentityListing, IdentityView, NotRenewable, StorageKind};
+use shomei_engine::model::{
+    CertStatus, ErrorView, IdentityListing, IdentityView, NotRenewable, StorageKind,
+};
 
 use super::profiles;
 use super::session::Session;
@@ -132,6 +134,17 @@ fn identities(out: &mut String, listing: &IdentityListing, ids: &[&IdentityView]
         ];
         out.push('\n');
         for (label, value) in rows {
+            out.push_str(&format!("  {label}: {value}\n"));
+        }
+        if let Some(failure) = &id.last_failure {
+            let label = words::text(lang, "cli.status.lastFailure", &[]);
+            let time = dates::jst_moment(&failure.at, lang);
+            let error = ErrorView::of(failure.code, failure.native_code.clone());
+            let value = format!(
+                "{} {}",
+                words::text(lang, "list.lastFailed", &[("time", &time)]),
+                exit::message(&error, lang)
+            );
             out.push_str(&format!("  {label}: {value}\n"));
         }
         if let Some(unfinished) = listing

@@ -73,9 +73,11 @@ pub fn badge_color(level: TrayLevel) -> Option<[u8; 3]> {
     match level {
         TrayLevel::Fine => None,
         TrayLevel::RenewalDue => Some([0xE0, 0x9A, 0x00]),
-        TrayLevel::Expired | TrayLevel::ProfileBroken | TrayLevel::Failed => {
-            Some([0xD3, 0x2F, 0x2F])
-        }
+        TrayLevel::Expired
+        | TrayLevel::ProfileBroken
+        | TrayLevel::LastFailed
+        | TrayLevel::PinLocked
+        | TrayLevel::Failed => Some([0xD3, 0x2F, 0x2F]),
     }
 }
 

@@ -98,10 +98,26 @@ fn demo_renewal_with_the_pin_from_the_environment() {
         !log.contains("zq-wrong-pin") && !log.contains('\u{1b}'),
         "{log}"
     );
-    assert_eq!(
-        only_identity(&status_json(&demo))["fingerprint"],
-        fp.as_str()
+    // The next process (the tray, `status`) still says it: remembered in the data
+    // directory, with the token's native code, until a renewal gets further.
+    let still = only_identity(&status_json(&demo));
+    assert_eq!(still["fingerprint"], fp.as_str());
+    assert_eq!(still["lastFailure"]["code"], "pinIncorrect", "{still:#}");
+    assert!(
+        still["lastFailure"]["nativeCode"]
+            .as_str()
+            .is_some_and(|c| c.contains("CKR_PIN_INCORRECT")),
+        "{still:#}"
     );
+    let out = shomei(&["--demo-dir", dir, "status"], &[], None);
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("前回の更新: 前回の更新（")
+            && said.contains("）は失敗しました。元の電子証明書はそのまま使えます。 パスワードが正しくありません。"),
+        "{said}"
+    );
+    let remembered = std::fs::read_to_string(demo.join("failures.json")).unwrap();
+    assert!(!remembered.contains("zq-wrong-pin"), "{remembered}");
 
     // A bank that issues at once: --wait changes nothing but is accepted.
     let waiting = [&renew[..], &["--wait", "10m"]].concat();
@@ -122,6 +138,12 @@ fn demo_renewal_with_the_pin_from_the_environment() {
     let days = after["daysLeft"].as_i64().unwrap();
     assert!((360..=366).contains(&days), "{after:#}");
     assert_eq!(after["status"], "valid");
+    assert!(after["lastFailure"].is_null(), "{after:#}");
+    let remembered = std::fs::read_to_string(demo.join("failures.json")).unwrap();
+    assert!(
+        !remembered.contains(fp.as_str()),
+        "renewed, still remembered: {remembered}"
+    );
 
     // The old fingerprint is gone: renewing it again finds nothing.
     let out = shomei(&renew, &[("SHOMEI_TEST_PIN", DEMO_PIN)], None);
