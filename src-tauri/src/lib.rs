@@ -107,10 +107,9 @@ pub fn run() -> i32 {
     let window_only = options.window_only;
     let start_in_tray = options.tray && !window_only;
     let open = options.open.clone();
-    let journal_dir = data_dir.join("journal");
     let mut context = context();
     let update_setup = updates::prepare(context.config_mut());
-    let updates = updates::Updates::new(update_setup, journal_dir, !window_only);
+    let updates = updates::Updates::new(update_setup, data_dir.clone(), !window_only);
     let mut builder = tauri::Builder::default()
         // First: a second launch must hand over its arguments before anything else starts.
         .plugin(

@@ -8,6 +8,7 @@
 use shomei_engine::model::IdentityListing;
 use shomei_engine::settings;
 use shomei_engine::tray_state::{tray_state, TrayLevel, TrayState};
+use shomei_engine::updates;
 use shomei_engine::words::{self, Locale};
 use shomei_resident::tray::icon::picture;
 use tauri::image::Image;
@@ -44,7 +45,8 @@ struct Shown(std::sync::Mutex<TrayState>);
 /// Shows the state of `listing` (`lifecycle::on_listing`: the periodic check's and
 /// the window's own listings).
 pub fn show(app: &AppHandle, listing: &IdentityListing) {
-    let state = tray_state(listing);
+    let failed_update = updates::remembered(app.state::<AppState>().data_dir());
+    let state = tray_state(listing).with_update(failed_update.as_ref());
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
     };

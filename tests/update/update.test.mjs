@@ -20,7 +20,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startXvfb, stop, which } from '../e2e/lib/processes.mjs';
@@ -53,6 +53,13 @@ function assertRefused(result, problem) {
   assert.match(words, /[ぁ-んァ-ン一-龯]/, `Japanese words\n${log}`);
   assert.match(words, / \/ [A-Z][A-Za-z ,'.()]{20,}$/, `English words\n${log}`);
   assert.equal(installedVersion(), N, `N stays installed\n${log}`);
+}
+
+/** The failure the window left for the tray (shomei_engine::updates::remembered), or null. */
+function rememberedFailure() {
+  // A debug build's data directory is shomei-dev (shomei_resident::banks::DIR_NAME).
+  const file = path.join(env.XDG_DATA_HOME, 'shomei-dev/update-failed.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 
 before(async () => {
@@ -144,6 +151,10 @@ describe('installed version N', { concurrency: false }, () => {
     const result = await installed('apply');
     assert.equal(result.statuses[0]?.state, 'available', result.log);
     assertRefused(result, 'badSignature');
+    // The tray (the resident) goes on saying it after this window process has ended.
+    const left = rememberedFailure();
+    assert.equal(left?.problem, 'badSignature', JSON.stringify(left));
+    assert.equal(left?.version, NEXT);
   });
 
   test('refuses an artifact signed with another key', async () => {
@@ -205,8 +216,11 @@ describe('installed version N', { concurrency: false }, () => {
       oldLabel: '株式会社デモ商事', keyLabel: 'shomei-pending-187c5e0a9b3f2d10-0',
     }));
     https.manifest = manifest(NEXT, serve('next.deb', built[NEXT].bytes), built[NEXT].signature);
+    const before = rememberedFailure();
     try {
       assertRefused(await installed('apply'), 'unfinishedRenewal');
+      // Held back by a renewal is said in the window, not left for the tray.
+      assert.deepEqual(rememberedFailure(), before);
     } finally {
       rmSync(record);
     }
@@ -240,6 +254,7 @@ describe('installed version N', { concurrency: false }, () => {
     assert.ok(states.includes('downloading') && states.includes('installing'), result.log);
     assert.equal(result.last.version, NEXT);
     assert.equal(installedVersion(), NEXT, result.log);
+    assert.equal(rememberedFailure(), null, 'installed: the earlier failures are resolved');
 
     const again = await installed('check');
     assert.equal(again.code, 0, again.log);

@@ -43,7 +43,9 @@ pub use hook::{run_test_hook, test_hook};
 /// The updater's state, shared by the timer, the commands and the test hook.
 pub struct Updates {
     setup: Setup,
-    journal_dir: PathBuf,
+    /// The data directory: its `journal/` (an update waits while it holds a
+    /// record) and the remembered failure (`shomei_engine::updates::remembered`).
+    data_dir: PathBuf,
     can_restart: bool,
     status: Mutex<UpdateStatus>,
     pending: Mutex<Option<Update>>,
@@ -55,10 +57,11 @@ pub struct Updates {
 }
 
 impl Updates {
-    /// `journal_dir`: the journal the renewals of this user write (an update waits
-    /// while it holds a record). `can_restart`: this process can start Shomei again
-    /// (it is not the window of a resident, which would live on in its old version).
-    pub fn new(setup: Setup, journal_dir: PathBuf, can_restart: bool) -> Updates {
+    /// `data_dir`: the directory of the journal the renewals of this user write (an
+    /// update waits while it holds a record), where a failure the tray must show is
+    /// remembered. `can_restart`: this process can start Shomei again (it is not the
+    /// window of a resident, which would live on in its old version).
+    pub fn new(setup: Setup, data_dir: PathBuf, can_restart: bool) -> Updates {
         let status = match &setup {
             Setup::Refused(problem, why) => UpdateStatus::Failed {
                 problem: *problem,
@@ -69,7 +72,7 @@ impl Updates {
         };
         Updates {
             setup,
-            journal_dir,
+            data_dir,
             can_restart,
             status: Mutex::new(status),
             pending: Mutex::new(None),
@@ -177,7 +180,7 @@ pub async fn check(app: &AppHandle) -> UpdateStatus {
     if !matches!(status, UpdateStatus::Available { .. }) {
         *lock(&updates.pending) = None;
     }
-    log(&status);
+    conclude(&updates, &status);
     set(app, status)
 }
 
@@ -197,9 +200,12 @@ pub async fn apply(app: &AppHandle, version: &str) -> UpdateStatus {
         );
     };
     let running = !app.state::<AppState>().banks().is_idle();
-    if let Err(problem) = updates::may_apply(RenewalActivity::of(running, &updates.journal_dir)) {
+    if let Err(problem) = updates::may_apply(RenewalActivity::of(
+        running,
+        &updates.data_dir.join("journal"),
+    )) {
         let status = failed(problem, Some(update.version.clone()), None);
-        log(&status);
+        conclude(&updates, &status);
         // Still offered: the window may ask again once the renewal is over.
         return set(app, status);
     }
@@ -272,7 +278,7 @@ pub async fn apply(app: &AppHandle, version: &str) -> UpdateStatus {
             }
         }
     };
-    log(&status);
+    conclude(&updates, &status);
     set(app, status)
 }
 
@@ -314,12 +320,14 @@ fn problem_of(e: &tauri_plugin_updater::Error) -> UpdateProblem {
     }
 }
 
-/// Each outcome to the log: what was offered, installed or refused, and why.
-fn log(status: &UpdateStatus) {
+/// Each outcome to the log (what was offered, installed or refused, and why), and
+/// to the data directory when the tray must go on saying it after the window closes.
+fn conclude(updates: &Updates, status: &UpdateStatus) {
     match status {
         UpdateStatus::Failed { .. } => tracing::warn!(?status, "update"),
         _ => tracing::info!(?status, "update"),
     }
+    updates::remember(&updates.data_dir, status, shomei_engine::views::now_unix());
 }
 
 /// Looks at start and then every [`CHECK_EVERY`] while Shomei runs.

@@ -7,13 +7,14 @@
 //! cannot be logged in to with it) > a renewal that failed and was rolled back (after
 //! its window closed) > a bank profile that does not load (its bank's certificates
 //! are not even listed) > an expired certificate > a renewal due (fewest days left
-//! first) > all fine. Certificates Shomei will never renew (no bank claims them,
+//! first) > Shomei's own update failed ([`TrayState::with_update`]) > all fine. Certificates Shomei will never renew (no bank claims them,
 //! superseded by a newer one, no private key) never raise the state.
 
 use crate::model::{
     CertStatus, ErrorCode, IdentityListing, IdentityView, NotRenewable, ProfileState,
     UnfinishedRenewal, UnfinishedStage,
 };
+use crate::updates::UpdateFailure;
 use crate::words::{self, Locale};
 
 /// How urgent the tray is; ordered, so `max` is the most urgent.
@@ -21,6 +22,9 @@ use crate::words::{self, Locale};
 pub enum TrayLevel {
     /// Every certificate is valid and no renewal needs the user.
     Fine,
+    /// Nothing about certificates, but Shomei's own update failed in a way the
+    /// user must see (`updates::remembered`).
+    UpdateFailed,
     /// A certificate is in its renewal window.
     RenewalDue,
     /// A certificate of a bank has expired.
@@ -65,6 +69,7 @@ impl TrayState {
         let days = self.days_left.unwrap_or(0);
         match self.level {
             TrayLevel::Fine => words::text(locale, "tray.fine", &[]),
+            TrayLevel::UpdateFailed => words::text(locale, "tray.updateFailed", &[]),
             TrayLevel::RenewalDue => words::text(
                 locale,
                 "tray.due",
@@ -77,6 +82,20 @@ impl TrayState {
             TrayLevel::LastFailed => words::text(locale, "tray.lastFailed", &[("name", name)]),
             TrayLevel::PinLocked => words::text(locale, "tray.pinLocked", &[("name", name)]),
             TrayLevel::Failed => words::text(locale, "tray.failed", &[("name", name)]),
+        }
+    }
+}
+
+impl TrayState {
+    /// This state, or the failed update when nothing about certificates is
+    /// urgent: a certificate always comes first.
+    pub fn with_update(self, failure: Option<&UpdateFailure>) -> TrayState {
+        match (self.level, failure) {
+            (TrayLevel::Fine, Some(_)) => TrayState {
+                level: TrayLevel::UpdateFailed,
+                ..TrayState::FINE
+            },
+            _ => self,
         }
     }
 }

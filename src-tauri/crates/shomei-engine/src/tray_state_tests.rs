@@ -318,3 +318,36 @@ fn a_rolled_back_failure_stays_until_resolved_above_a_broken_profile() {
     )];
     assert_eq!(tray_state(&l).level, TrayLevel::Failed);
 }
+
+#[test]
+fn a_failed_update_shows_only_when_no_certificate_needs_the_user() {
+    use crate::model::UpdateProblem;
+    let failure = crate::updates::UpdateFailure {
+        problem: UpdateProblem::BadSignature,
+        version: Some("0.2.0".into()),
+        at: 1,
+    };
+    let fine = tray_state(&listing(
+        vec![identity("a", 200, CertStatus::Valid)],
+        vec![],
+    ));
+    assert_eq!(fine.clone().with_update(None), TrayState::FINE);
+    let s = fine.with_update(Some(&failure));
+    assert_eq!(
+        (s.level, s.renew.as_deref()),
+        (TrayLevel::UpdateFailed, None)
+    );
+    assert_eq!(
+        s.tooltip(Locale::Ja),
+        "Shomei を更新できませんでした。画面を開いて確認してください"
+    );
+    assert_eq!(
+        s.tooltip(Locale::En),
+        "Shomei was not updated. Open the window to see why"
+    );
+    let due = tray_state(&listing(
+        vec![identity("a", 5, CertStatus::RenewalOpen)],
+        vec![],
+    ));
+    assert_eq!(due.with_update(Some(&failure)).level, TrayLevel::RenewalDue);
+}

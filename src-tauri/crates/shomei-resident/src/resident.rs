@@ -50,6 +50,7 @@ mod linux {
     use shomei_engine::demo::{self, Demo};
     use shomei_engine::model::Settings;
     use shomei_engine::tray_state::tray_state;
+    use shomei_engine::updates;
     use shomei_engine::words::{self, Locale};
     use shomei_engine::{settings, Banks};
 
@@ -137,10 +138,14 @@ mod linux {
         let refresh = {
             let current = current.clone();
             let tray = tray.clone();
+            // A window process that failed to update remembers it there.
+            let data_dir = data_dir.clone();
             move || {
                 if let Some(tray) = &tray {
                     let (banks, _) = current.get();
-                    tray.show(tray_state(&banks.list()), current.locale());
+                    let failed_update = updates::remembered(&data_dir);
+                    let state = tray_state(&banks.list()).with_update(failed_update.as_ref());
+                    tray.show(state, current.locale());
                 }
             }
         };

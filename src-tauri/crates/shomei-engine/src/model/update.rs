@@ -54,8 +54,9 @@ pub enum UpdateStatus {
 }
 
 /// Why an update was not applied. Each is worded in both languages
-/// (`update.problem.*` in ui/locales).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+/// (`update.problem.*` in ui/locales). Deserialized only from Shomei's own
+/// `update-failed.json` (`crate::updates::remembered`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum UpdateProblem {
     /// The update server could not be reached (or did not answer a manifest).

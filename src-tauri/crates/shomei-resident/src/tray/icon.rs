@@ -72,7 +72,7 @@ fn decode(png_bytes: &[u8]) -> Result<Picture, String> {
 pub fn badge_color(level: TrayLevel) -> Option<[u8; 3]> {
     match level {
         TrayLevel::Fine => None,
-        TrayLevel::RenewalDue => Some([0xE0, 0x9A, 0x00]),
+        TrayLevel::UpdateFailed | TrayLevel::RenewalDue => Some([0xE0, 0x9A, 0x00]),
         TrayLevel::Expired
         | TrayLevel::ProfileBroken
         | TrayLevel::LastFailed

@@ -7,8 +7,15 @@
 //! renewal between its steps must be carried on by the same version that began
 //! it); that every update endpoint is https.
 //! Must never: let an update through while a renewal could be cut in half.
+//!
+//! `remembered`: the last failure the user must see, for the tray after the window
+//! has closed.
+
+mod remembered;
 
 use std::path::Path;
+
+pub use remembered::{remember, remembered, UpdateFailure, FILE_NAME as FAILURE_FILE};
 
 use crate::journal::Journal;
 use crate::model::UpdateProblem;
