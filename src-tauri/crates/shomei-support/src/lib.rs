@@ -5,8 +5,8 @@
 //! It holds the recent logs (each read capped at [`LOG_CAP`]), the versions and
 //! the OS, the bank profiles (files without proxy passwords, and their state),
 //! the identities' public details (what `shomei status --json` shows), the
-//! journal's public records, the reminders' memory, the settings and the last
-//! errors; `README.txt` and `manifest.json` list every part and whether it could
+//! journal's public records, the reminders' memory, the renewal and update failures
+//! remembered for the tray, the settings and the last errors; `README.txt` and `manifest.json` list every part and whether it could
 //! be collected. A part that cannot be collected (or panics) becomes
 //! `<part>.error.txt` and never stops the others.
 //!
@@ -38,7 +38,8 @@ pub use redact::Redactor;
 pub struct Request<'a> {
     /// Which program made the bundle and its version (`shomei 0.1.0 (command line)`).
     pub app: String,
-    /// The data folder: `journal/`, `logs/`, `reminders.json`.
+    /// The data folder: `journal/`, `logs/`, `reminders.json`, `failures.json`,
+    /// `update-failed.json`.
     pub data_dir: PathBuf,
     /// The log folder when it is not `<data_dir>/logs` (the one the process logs to).
     pub log_dir: Option<PathBuf>,

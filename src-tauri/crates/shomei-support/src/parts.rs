@@ -6,7 +6,7 @@ use std::path::Path;
 
 use shomei_engine::journal::Record;
 use shomei_engine::model::{IdentityListing, ProfileState};
-use shomei_engine::profile;
+use shomei_engine::{failures, profile, reminders, updates};
 
 use crate::logs::{self, Log};
 use crate::{redact, Files, Request, Summary};
@@ -62,7 +62,18 @@ pub fn all<'a>(request: &'a Request<'a>, shared: &'a Shared) -> Vec<(&'static st
         ),
         ("profiles", Box::new(move || profiles(request))),
         ("journal", Box::new(move || journal(request))),
-        ("reminders", Box::new(move || reminders(request))),
+        (
+            "reminders",
+            Box::new(move || state_file(request, reminders::state::FILE_NAME)),
+        ),
+        (
+            "failures",
+            Box::new(move || state_file(request, failures::FILE_NAME)),
+        ),
+        (
+            "update",
+            Box::new(move || state_file(request, updates::FAILURE_FILE)),
+        ),
         (
             "settings",
             Box::new(move || match &request.settings {
@@ -235,13 +246,14 @@ fn journal(request: &Request) -> Result<Files, String> {
 }
 
 /// The reminders' memory (what was announced, the failures seen).
-fn reminders(request: &Request) -> Result<Files, String> {
-    let path = request.data_dir.join("reminders.json");
+/// A JSON state file of the data folder (`name`), re-encoded; nothing when absent.
+fn state_file(request: &Request, name: &str) -> Result<Files, String> {
+    let path = request.data_dir.join(name);
     match std::fs::read(&path) {
         Ok(bytes) => {
             let value: serde_json::Value =
                 serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(vec![json(request, "reminders.json", &value)?])
+            Ok(vec![json(request, name, &value)?])
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(e) => Err(request.redactor.text(&format!("{}: {e}", path.display()))),

@@ -1,5 +1,6 @@
 //! The support bundle of a real demo (SoftHSM token, EST test CA over TLS) after a
-//! wrong PIN and a renewal waiting at consent 2, with a second bank profile that
+//! wrong PIN and a renewal waiting at consent 2 (and the failures remembered for the
+//! tray), with a second bank profile that
 //! names a proxy with a password, all under a home folder named after the user:
 //! the zip is opened and read, for what is in it and what must never be.
 //! Then a data folder whose journal cannot be read: that part is an error entry,
@@ -11,9 +12,11 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
+use shomei_engine::failures::Failures;
 use shomei_engine::logging::{self, Config};
-use shomei_engine::model::Settings;
+use shomei_engine::model::{Settings, UpdateProblem, UpdateStatus};
 use shomei_engine::profile::Catalog;
+use shomei_engine::updates;
 use shomei_engine::{demo, Banks, Engine, Journal};
 use shomei_support::{Redactor, Request};
 
@@ -83,6 +86,24 @@ async fn the_bundle_holds_what_a_helpdesk_needs_and_no_secret() {
     views.extend(Catalog::single(&proxied).profiles);
     let banks = Banks::of(vec![engine], views);
 
+    // What the window leaves for the tray: a renewal that failed (as the wrong PIN
+    // above would through the app's `Banks`) and an update refused for its signature.
+    let wrong_pin = shomei_engine::EngineError::Store(shomei_store::StoreError::PinIncorrect {
+        retries_left: None,
+        few_left: false,
+        native: None,
+    });
+    Failures::open(&data).settle(&old, &Err::<(), _>(wrong_pin), 1_800_000_000);
+    updates::remember(
+        &data,
+        &UpdateStatus::Failed {
+            problem: UpdateProblem::BadSignature,
+            version: Some("9.9.9".into()),
+            detail: None,
+        },
+        1_800_000_000,
+    );
+
     let out = tmp.path().join("bundle.zip");
     let summary = shomei_support::write(
         &out,
@@ -147,6 +168,9 @@ async fn the_bundle_holds_what_a_helpdesk_needs_and_no_secret() {
         "proxy = \"http://<redacted>@proxy.example:3128\"",
     );
     has("profiles/demo.toml", "label = \"Shomei Demo USB\"");
+    has("failures.json", "\"pinIncorrect\"");
+    has("failures.json", &old.to_ascii_lowercase());
+    has("update-failed.json", "\"badSignature\"");
     has("profiles.json", "~/.config/shomei/banks/proxied.toml");
     has("README.txt", "ok    logs");
     has("manifest.json", "\"part\": \"journal\"");

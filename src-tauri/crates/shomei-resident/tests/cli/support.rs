@@ -60,6 +60,14 @@ fn support_bundle_of_the_demo() {
         "{log}"
     );
     assert!(files["status.json"].contains(&fp));
+    // The failed renewal the tray goes on showing, in the list and in its own file.
+    assert!(
+        files["status.json"].contains("\"pinIncorrect\"")
+            && files["failures.json"].contains("\"pinIncorrect\""),
+        "{}\n{}",
+        files["status.json"],
+        files["failures.json"]
+    );
     assert!(files["system.txt"].contains("app: shomei (command line)"));
     assert!(files["profiles/demo.toml"].contains("Shomei Demo USB"));
     assert!(
