@@ -64,7 +64,7 @@ describe('screens', () => {
     const { body } = render(ListScreen, { props: { listing: withFailure, onRenew: noop, onOpenUnfinished: noop, onReload: noop } });
     expect(body.match(/data-testid="last-failure"/g)).toHaveLength(1);
     expect(body).toContain('data-code="bankRejected"');
-    expect(body).toContain('前回の更新（2026年11月20日 14:30）は失敗しました。元の電子証明書はそのまま使えます。 銀行が電子証明書の発行を受け付けませんでした。');
+    expect(body).toContain('前回の更新（2026年11月20日 14:30）は失敗しました。元の電子証明書は変更されていません。 銀行が電子証明書の発行を受け付けませんでした。');
     // 更新 stays: trying again is how it is resolved.
     const enabled = (html: string) => html.match(/data-testid="renew-button"(?![^>]*disabled)/g)?.length;
     const before = render(ListScreen, { props: { listing: l, onRenew: noop, onOpenUnfinished: noop, onReload: noop } }).body;

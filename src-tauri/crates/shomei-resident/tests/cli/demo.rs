@@ -113,7 +113,7 @@ fn demo_renewal_with_the_pin_from_the_environment() {
     let said = text(&out.stdout);
     assert!(
         said.contains("前回の更新: 前回の更新（")
-            && said.contains("）は失敗しました。元の電子証明書はそのまま使えます。 パスワードが正しくありません。"),
+            && said.contains("）は失敗しました。元の電子証明書は変更されていません。 パスワードが正しくありません。"),
         "{said}"
     );
     let remembered = std::fs::read_to_string(demo.join("failures.json")).unwrap();
