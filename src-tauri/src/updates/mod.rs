@@ -136,6 +136,8 @@ pub async fn check(app: &AppHandle) -> UpdateStatus {
     }
     if !app.state::<AppState>().settings().update_checks {
         *lock(&updates.pending) = None;
+        // Turned off: a failure remembered for the tray is moot.
+        conclude(app, &UpdateStatus::Off);
         return set(app, UpdateStatus::Off);
     }
     let _work = updates.work.lock().await;
@@ -180,7 +182,7 @@ pub async fn check(app: &AppHandle) -> UpdateStatus {
     if !matches!(status, UpdateStatus::Available { .. }) {
         *lock(&updates.pending) = None;
     }
-    conclude(&updates, &status);
+    conclude(app, &status);
     set(app, status)
 }
 
@@ -205,7 +207,7 @@ pub async fn apply(app: &AppHandle, version: &str) -> UpdateStatus {
         &updates.data_dir.join("journal"),
     )) {
         let status = failed(problem, Some(update.version.clone()), None);
-        conclude(&updates, &status);
+        conclude(app, &status);
         // Still offered: the window may ask again once the renewal is over.
         return set(app, status);
     }
@@ -278,7 +280,7 @@ pub async fn apply(app: &AppHandle, version: &str) -> UpdateStatus {
             }
         }
     };
-    conclude(&updates, &status);
+    conclude(app, &status);
     set(app, status)
 }
 
@@ -322,12 +324,18 @@ fn problem_of(e: &tauri_plugin_updater::Error) -> UpdateProblem {
 
 /// Each outcome to the log (what was offered, installed or refused, and why), and
 /// to the data directory when the tray must go on saying it after the window closes.
-fn conclude(updates: &Updates, status: &UpdateStatus) {
+fn conclude(app: &AppHandle, status: &UpdateStatus) {
     match status {
         UpdateStatus::Failed { .. } => tracing::warn!(?status, "update"),
         _ => tracing::info!(?status, "update"),
     }
+    let updates = app.state::<Updates>();
+    let before = updates::remembered(&updates.data_dir);
     updates::remember(&updates.data_dir, status, shomei_engine::views::now_unix());
+    // This process's own tray (without a resident) shows it now, not at its next look.
+    if updates::remembered(&updates.data_dir) != before {
+        crate::lifecycle::check_now(app);
+    }
 }
 
 /// Looks at start and then every [`CHECK_EVERY`] while Shomei runs.

@@ -1,35 +1,38 @@
 //! Small state files replaced in one step (temp file, fsync, rename, fsync of the
 //! directory): a crash leaves either the old file or the new one, never half of
 //! one; and read back so that a missing, unreadable or broken one only starts
-//! afresh. Used by the settings, the reminders' memory and the remembered failures;
-//! the journal has its own writer (unique temp names per writer, crash points).
+//! afresh. Used by the reminders' memory and the remembered failures (and the
+//! settings are read through it); the journal has its own writer (unique temp
+//! names per writer, crash points).
 
 use std::fmt::Display;
 use std::io::Write;
 use std::path::Path;
 
-/// `dir/name` as `parse` reads it; `None` when there is no such file, or when it
-/// cannot be read or parsed (logged as `what`): the caller starts afresh.
+/// `dir/name` as `parse` reads it. `Ok(None)` when there is no such file, or when
+/// it cannot be parsed (logged: the caller starts afresh and may replace it);
+/// `Err` when it cannot be read (logged: a caller must not overwrite what it could
+/// not read).
 pub(crate) fn load<T, E: Display>(
     dir: &Path,
     name: &str,
     what: &str,
     parse: impl FnOnce(&[u8]) -> Result<T, E>,
-) -> Option<T> {
+) -> std::io::Result<Option<T>> {
     let path = dir.join(name);
     let bytes = match std::fs::read(&path) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             tracing::warn!(file = %path.display(), error = %e, what, "state file unreadable; starting afresh");
-            return None;
+            return Err(e);
         }
     };
-    parse(&bytes)
+    Ok(parse(&bytes)
         .map_err(|e| {
             tracing::warn!(file = %path.display(), error = %e, what, "state file not usable; starting afresh");
         })
-        .ok()
+        .ok())
 }
 
 /// Writes `bytes` to `dir/name` (the directory is created if needed), replacing

@@ -170,15 +170,16 @@ impl Banks {
                 view.renewable_into.clear();
             }
         }
-        // A failure that left a renewal unfinished is said by that renewal.
-        let failures = self.failures.all();
+        // A failure that left a renewal needing the user is said by that renewal; one
+        // beside a request kept at the bank (the answer may still come) is said too.
+        let failures = self.failures.all(self.now());
         for view in &mut merged.identities {
             let fingerprint = view.fingerprint.to_ascii_lowercase();
-            let unfinished = merged
+            let said = merged
                 .unfinished
                 .iter()
-                .any(|u| u.fingerprint.eq_ignore_ascii_case(&fingerprint));
-            if !unfinished {
+                .any(|u| u.fingerprint.eq_ignore_ascii_case(&fingerprint) && u.needs_user());
+            if !said {
                 view.last_failure = failures.get(&fingerprint).cloned();
             }
         }
@@ -231,11 +232,15 @@ impl Banks {
         pin: SecretString,
         progress: ProgressSink,
     ) -> Result<IssuedCertificate> {
-        let result = self
-            .by_identity(fingerprint)?
+        let engine = self.by_identity(fingerprint)?;
+        // Renewing the new identity of an install cut short finishes that renewal:
+        // its outcome is the replaced identity's.
+        let replaced = engine.finishing_install_of(fingerprint);
+        let result = engine
             .start_renewal_with(fingerprint, options, pin, progress)
             .await;
-        self.failures.settle(fingerprint, &result, self.now());
+        let settled = replaced.as_deref().unwrap_or(fingerprint);
+        self.failures.settle(settled, &result, self.now());
         result
     }
 
@@ -278,8 +283,15 @@ impl Banks {
         pin: SecretString,
         confirm_final_try: bool,
     ) -> Result<()> {
-        self.by_renewal(renewal_id)?
-            .discard_renewal(renewal_id, pin, confirm_final_try)
+        let replaced = self.replaced_by(renewal_id);
+        let result =
+            self.by_renewal(renewal_id)?
+                .discard_renewal(renewal_id, pin, confirm_final_try);
+        // Discarded: what failed while carrying it on is over with it.
+        if let (Some(fingerprint), Ok(())) = (replaced, &result) {
+            self.failures.forget(&fingerprint, self.now());
+        }
+        result
     }
 
     pub async fn resume_renewal(
@@ -294,7 +306,9 @@ impl Banks {
             .by_renewal(renewal_id)?
             .resume_renewal(renewal_id, pin, confirm_final_try, progress)
             .await;
-        if let Some(fingerprint) = replaced {
+        // Undone: nothing got further, and nothing failed.
+        let undone = matches!(result, Ok(Resumed::RolledBack));
+        if let Some(fingerprint) = replaced.filter(|_| !undone) {
             self.failures.settle(&fingerprint, &result, self.now());
         }
         result

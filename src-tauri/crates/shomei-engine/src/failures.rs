@@ -58,6 +58,8 @@ pub fn effect<T>(result: &Result<T, EngineError>) -> Effect {
         ErrorCode::StillPending | ErrorCode::IssuedNotYetValid | ErrorCode::AlreadyRenewed => {
             Effect::Clear
         }
+        // Refused before anything was tried: the token or its software not there
+        // (the manual's preparation), a store the bank does not offer, and the rest.
         ErrorCode::Cancelled
         | ErrorCode::RenewalInProgress
         | ErrorCode::InvalidRequest
@@ -68,13 +70,15 @@ pub fn effect<T>(result: &Result<T, EngineError>) -> Effect {
         | ErrorCode::NoBankProfile
         | ErrorCode::DemoNeedsSoftHsm
         | ErrorCode::NotSaved
-        | ErrorCode::NotFound
-        | ErrorCode::RenewalUnknown => Effect::Keep,
-        ErrorCode::BankAuthRequired
-        | ErrorCode::BankRequirementUnsupported
         | ErrorCode::StoreNotOffered
         | ErrorCode::TokenAbsent
         | ErrorCode::ModuleMissing
+        | ErrorCode::RenewalUnknown => Effect::Keep,
+        // NotFound too: mid-renewal it is a key or certificate the store lost (read
+        // back, signing); for an identity that is not there, no row shows it.
+        ErrorCode::BankAuthRequired
+        | ErrorCode::BankRequirementUnsupported
+        | ErrorCode::NotFound
         | ErrorCode::TokenRemoved
         | ErrorCode::PinIncorrect
         | ErrorCode::PinLocked
@@ -140,9 +144,22 @@ impl Failures {
                 native_code: result.as_ref().err().and_then(|e| e.view().native_code),
             }),
         };
+        self.change(fingerprint, change, now);
+    }
+
+    /// Forgets the failure of `fingerprint` (its renewal was discarded).
+    pub fn forget(&self, fingerprint: &str, now: i64) {
+        self.change(fingerprint, None, now);
+    }
+
+    fn change(&self, fingerprint: &str, change: Option<Entry>, now: i64) {
         let fingerprint = fingerprint.to_ascii_lowercase();
         let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
-        let mut state = self.current(&memory);
+        // A file that exists but cannot be read is not overwritten: it holds the
+        // other identities' failures.
+        let Ok(mut state) = self.current(&memory) else {
+            return;
+        };
         let before = state.clone();
         match change {
             Some(entry) => {
@@ -153,7 +170,7 @@ impl Failures {
                 state.identities.remove(&fingerprint);
             }
         }
-        state.identities.retain(|_, e| now - e.at < FORGET_AFTER);
+        state.identities.retain(|_, e| fresh(e, now));
         if state == before {
             return;
         }
@@ -170,12 +187,14 @@ impl Failures {
         *memory = state;
     }
 
-    /// Every remembered failure, by fingerprint (lower case).
-    pub fn all(&self) -> BTreeMap<String, LastFailure> {
+    /// Every failure remembered at `now`, by fingerprint (lower case).
+    pub fn all(&self, now: i64) -> BTreeMap<String, LastFailure> {
         let memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
         self.current(&memory)
+            .unwrap_or_default()
             .identities
             .into_iter()
+            .filter(|(_, e)| fresh(e, now))
             .map(|(fingerprint, e)| {
                 let view = LastFailure {
                     code: e.code,
@@ -187,14 +206,22 @@ impl Failures {
             .collect()
     }
 
-    /// The state now: the file's (a missing, unreadable or corrupt one is empty,
-    /// logged), or memory's.
-    fn current(&self, memory: &State) -> State {
+    /// The state now: the file's (a missing or corrupt one is empty, logged), or
+    /// memory's; `Err` when the file is there but cannot be read (logged).
+    fn current(&self, memory: &State) -> std::io::Result<State> {
         let Some(dir) = &self.dir else {
-            return memory.clone();
+            return Ok(memory.clone());
         };
-        crate::atomic_file::load(dir, FILE_NAME, "remembered failures", parse).unwrap_or_default()
+        Ok(
+            crate::atomic_file::load(dir, FILE_NAME, "remembered failures", parse)?
+                .unwrap_or_default(),
+        )
     }
+}
+
+/// Not yet forgotten at `now` (a hand-edited time cannot overflow it).
+fn fresh(entry: &Entry, now: i64) -> bool {
+    now.saturating_sub(entry.at) < FORGET_AFTER
 }
 
 fn parse(bytes: &[u8]) -> Result<State, String> {

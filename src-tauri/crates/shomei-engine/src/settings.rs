@@ -37,6 +37,8 @@ pub fn load(dir: &Path) -> Settings {
             .map_err(|e| e.to_string())
             .and_then(parse)
     })
+    .ok()
+    .flatten()
     .unwrap_or_default()
 }
 

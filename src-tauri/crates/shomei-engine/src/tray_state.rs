@@ -7,12 +7,13 @@
 //! cannot be logged in to with it) > a renewal that failed and was rolled back (after
 //! its window closed) > a bank profile that does not load (its bank's certificates
 //! are not even listed) > an expired certificate > a renewal due (fewest days left
-//! first) > Shomei's own update failed ([`TrayState::with_update`]) > all fine. Certificates Shomei will never renew (no bank claims them,
-//! superseded by a newer one, no private key) never raise the state.
+//! first) > Shomei's own update failed ([`TrayState::with_update`]) > all fine.
+//! Certificates Shomei will never renew (no bank claims them, superseded by a newer
+//! one, no private key) never raise the state; an expired certificate's failed
+//! renewal is said by "expired".
 
 use crate::model::{
     CertStatus, ErrorCode, IdentityListing, IdentityView, NotRenewable, ProfileState,
-    UnfinishedRenewal, UnfinishedStage,
 };
 use crate::updates::UpdateFailure;
 use crate::words::{self, Locale};
@@ -105,7 +106,7 @@ pub fn tray_state(listing: &IdentityListing) -> TrayState {
     let failed = listing
         .unfinished
         .iter()
-        .filter(|u| needs_user(u))
+        .filter(|u| u.needs_user())
         .min_by(|a, b| a.started_at.cmp(&b.started_at))
         .map(|u| TrayState {
             level: TrayLevel::Failed,
@@ -130,8 +131,9 @@ pub fn tray_state(listing: &IdentityListing) -> TrayState {
         return state;
     }
     let ours = || listing.identities.iter().filter(|i| counts(i));
+    // An expired certificate's failure is said by "expired" (再取得 is at the bank).
     let last_failed = ours()
-        .filter(|i| i.last_failure.is_some())
+        .filter(|i| i.last_failure.is_some() && i.status == CertStatus::RenewalOpen)
         // The latest failure: the one the user saw last.
         .max_by(|a, b| at_of(a).cmp(at_of(b)))
         .map(|i| at(TrayLevel::LastFailed, i, renewable(i)));
@@ -192,15 +194,6 @@ fn counts(i: &IdentityView) -> bool {
             i.not_renewable,
             Some(NotRenewable::Superseded { .. } | NotRenewable::UnknownIssuer)
         )
-}
-
-/// An unfinished renewal the user must act on. Waiting at the bank (not yet past the
-/// profile's limit) or for the issued certificate's start date is not a failure.
-fn needs_user(u: &UnfinishedRenewal) -> bool {
-    match u.stage {
-        UnfinishedStage::Pending => u.stuck,
-        _ => u.stopped_halfway(),
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{BankRef, StorageKind};
+use crate::model::{BankRef, StorageKind, UnfinishedRenewal, UnfinishedStage};
 
 fn bank(id: &str) -> Option<BankRef> {
     Some(BankRef {
@@ -350,4 +350,13 @@ fn a_failed_update_shows_only_when_no_certificate_needs_the_user() {
         vec![],
     ));
     assert_eq!(due.with_update(Some(&failure)).level, TrayLevel::RenewalDue);
+}
+
+#[test]
+fn an_expired_certificates_failure_is_said_by_expired() {
+    let mut expired = identity("old", -1, CertStatus::Expired);
+    expired.last_failure = failure(ErrorCode::BankUnreachable, "2026-11-02T00:00:00Z");
+    let s = tray_state(&listing(vec![expired], vec![]));
+    // 再取得 is at the bank: 更新する has nothing to open.
+    assert_eq!((s.level, s.renew), (TrayLevel::Expired, None));
 }

@@ -15,6 +15,7 @@ use shomei_engine::failures::{Failures, FILE_NAME};
 use shomei_engine::model::ErrorCode;
 use shomei_engine::tray_state::{tray_state, TrayLevel};
 use shomei_engine::{Banks, Engine};
+use shomei_testca::Behaviour;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rolled_back_failure_is_said_until_a_renewal_gets_further() {
@@ -85,6 +86,27 @@ async fn a_rolled_back_failure_is_said_until_a_renewal_gets_further() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::PinIncorrect);
     assert_eq!(tray_state(&open().list()).level, TrayLevel::LastFailed);
+
+    // The bank fails after the request was sent (503): the request is kept, since
+    // its answer may still come, and waiting at the bank is no failure by itself;
+    // so the list and the tray still say this one.
+    demo.server.set_behaviour(Behaviour::Fail { status: 503 });
+    let err = tray
+        .start_renewal(&old.fingerprint, Default::default(), pin(), recorder().0)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::BankRejected);
+    demo.server.set_behaviour(Behaviour::Normal);
+    let listing = open().list();
+    assert_eq!(listing.unfinished.len(), 1, "the request is kept");
+    assert_eq!(
+        listing.identities[0].last_failure.as_ref().map(|f| f.code),
+        Some(ErrorCode::BankRejected)
+    );
+    assert_eq!(tray_state(&listing).level, TrayLevel::LastFailed);
+
+    // Carried on and issued, then installed: the new identity has nothing, and the
+    // file forgets the old one.
     let issued = tray
         .start_renewal(&old.fingerprint, Default::default(), pin(), recorder().0)
         .await

@@ -280,6 +280,15 @@ impl UnfinishedRenewal {
             UnfinishedStage::Pending | UnfinishedStage::NotYetValid => false,
         }
     }
+
+    /// The user must act on it (the tray's "failed"): stopped half-way, or waiting
+    /// at the bank past the profile's limit. Waiting within it is not a failure.
+    pub fn needs_user(&self) -> bool {
+        match self.stage {
+            UnfinishedStage::Pending => self.stuck,
+            _ => self.stopped_halfway(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

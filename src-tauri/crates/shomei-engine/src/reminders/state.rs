@@ -56,7 +56,10 @@ pub struct Fired {
 /// The state in `dir`: a fresh one when there is no file, or when it cannot be
 /// read or understood (logged).
 pub fn load(dir: &Path) -> State {
-    crate::atomic_file::load(dir, FILE_NAME, "reminder state", parse).unwrap_or_default()
+    crate::atomic_file::load(dir, FILE_NAME, "reminder state", parse)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// The state in `bytes` (reminders.json); why not, when it is corrupt or of

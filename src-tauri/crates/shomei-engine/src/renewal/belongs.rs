@@ -29,6 +29,23 @@ impl Engine {
         record.bank.is_empty() || record.bank == self.bank.id
     }
 
+    /// When `fingerprint` is the new identity of a renewal of this bank cut short
+    /// while installing (renewing it finishes that renewal, see `check.rs`): the
+    /// identity that renewal replaces. From this computer's journal.
+    pub(crate) fn finishing_install_of(&self, fingerprint: &str) -> Option<String> {
+        let (records, _) = self.journal.load();
+        records
+            .into_iter()
+            .find(|r| {
+                r.stage == crate::journal::Stage::Installing
+                    && self.owns(r)
+                    && r.new_fingerprint
+                        .as_deref()
+                        .is_some_and(|new| new.eq_ignore_ascii_case(fingerprint))
+            })
+            .map(|r| r.old_fingerprint)
+    }
+
     /// Whether this engine holds the renewal `renewal_id` for consent 2.
     pub(crate) fn holds(&self, renewal_id: &str) -> bool {
         self.awaiting

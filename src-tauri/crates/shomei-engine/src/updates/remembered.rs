@@ -1,7 +1,7 @@
 //! The last update that failed in a way the user must see, remembered in the data
 //! directory (`update-failed.json`) by the window process that tried it, so the
 //! tray (the resident, on Linux) still says it after the window has closed, until
-//! a check finds Shomei up to date or an update is installed.
+//! a check finds Shomei up to date, an update is installed, or checks are turned off.
 //!
 //! Only what needs the user is remembered: a download refused for its signature,
 //! version or transport, a downgrade offered, an install that failed. An update
@@ -42,10 +42,12 @@ enum Effect {
 fn effect(status: &UpdateStatus) -> Effect {
     use UpdateProblem as P;
     match status {
-        UpdateStatus::UpToDate { .. } | UpdateStatus::Installed { .. } => Effect::Clear,
+        // Up to date, installed, or checks turned off: nothing is left to resolve.
+        UpdateStatus::UpToDate { .. } | UpdateStatus::Installed { .. } | UpdateStatus::Off => {
+            Effect::Clear
+        }
         // Offered again, or on its way: the failure stands until it is installed.
-        UpdateStatus::Off
-        | UpdateStatus::Available { .. }
+        UpdateStatus::Available { .. }
         | UpdateStatus::Downloading { .. }
         | UpdateStatus::Installing { .. } => Effect::Keep,
         UpdateStatus::Failed { problem, .. } => match problem {
@@ -99,6 +101,8 @@ pub fn remembered(data_dir: &Path) -> Option<UpdateFailure> {
     crate::atomic_file::load(data_dir, FILE_NAME, "update failure", |bytes| {
         serde_json::from_slice::<UpdateFailure>(bytes)
     })
+    .ok()
+    .flatten()
 }
 
 #[cfg(test)]
@@ -135,7 +139,7 @@ mod tests {
             version: "0.2.0".into(),
             notes: None,
         };
-        for status in [available, failed(UpdateProblem::Network), UpdateStatus::Off] {
+        for status in [available, failed(UpdateProblem::Network)] {
             remember(dir.path(), &status, 6);
             assert_eq!(remembered(dir.path()), Some(expected.clone()), "{status:?}");
         }
@@ -161,6 +165,10 @@ mod tests {
             },
             10,
         );
+        assert_eq!(remembered(dir.path()), None);
+        // Checks turned off: an old failure is moot.
+        remember(dir.path(), &failed(UpdateProblem::InstallFailed), 10);
+        remember(dir.path(), &UpdateStatus::Off, 10);
         assert_eq!(remembered(dir.path()), None);
         // Clearing what is not there is no error; a broken file is none.
         remember(

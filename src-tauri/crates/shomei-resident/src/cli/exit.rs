@@ -115,6 +115,16 @@ fn worded(code: ErrorCode, lang: Lang) -> String {
     }
 }
 
+/// The first error of the list that says something could not be read: what a
+/// command's exit code reports. A locked PIN is printed, but every certificate
+/// was read, so it does not decide the exit code.
+pub fn read_error(listing: &shomei_engine::model::IdentityListing) -> Option<&ErrorView> {
+    listing
+        .errors
+        .iter()
+        .find(|e| e.code != ErrorCode::PinLocked)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +229,20 @@ mod tests {
         assert!(message(&view, Lang::En).contains("after 2026-12-06 14:05 JST"));
         view.code = ErrorCode::IssuedNotYetValid;
         assert!(message(&view, Lang::Ja).contains("パソコンの時計"));
+    }
+
+    #[test]
+    fn a_locked_pin_is_said_but_does_not_decide_the_exit_code() {
+        let listing = |errors| shomei_engine::model::IdentityListing {
+            identities: Vec::new(),
+            errors,
+            unfinished: Vec::new(),
+            profiles: Vec::new(),
+        };
+        let locked = ErrorView::of(ErrorCode::PinLocked, Some("USB".into()));
+        let unread = ErrorView::of(ErrorCode::Internal, Some("C_FindObjects".into()));
+        assert_eq!(read_error(&listing(vec![locked.clone()])), None);
+        let both = listing(vec![locked, unread]);
+        assert_eq!(read_error(&both).map(|e| e.code), Some(ErrorCode::Internal));
     }
 }

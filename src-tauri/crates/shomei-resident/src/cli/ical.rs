@@ -55,10 +55,7 @@ pub fn run(session: &Session, out: Option<&Path>, lang: Lang) -> i32 {
             )
         );
     }
-    listing
-        .errors
-        .first()
-        .map_or(exit::OK, |e| exit::for_error(e.code))
+    exit::read_error(&listing).map_or(exit::OK, |e| exit::for_error(e.code))
 }
 
 /// The whole VCALENDAR, in `lang`'s words. `window_days`: for a bank's id, the days

@@ -66,7 +66,7 @@ pub fn run(
             words::text(lang, "cli.renew.askCarryOn", &[("name", &u.label)]),
         ),
         (None, None) => {
-            let error = listing.errors.first().cloned().unwrap_or(ErrorView::of(
+            let error = exit::read_error(&listing).cloned().unwrap_or(ErrorView::of(
                 ErrorCode::NotFound,
                 Some(args.identity.clone()),
             ));

@@ -33,7 +33,7 @@ pub fn run(session: &Session, json: bool, lang: Lang) -> i32 {
     if let Err(code) = printed {
         return code;
     }
-    match listing.errors.first() {
+    match exit::read_error(&listing) {
         Some(e) => exit::for_error(e.code),
         None if profiles::any_broken(&listing.profiles) => exit::PROFILE,
         None => exit::OK,
