@@ -1,8 +1,8 @@
 //! Small state files replaced in one step (temp file, fsync, rename, fsync of the
 //! directory): a crash leaves either the old file or the new one, never half of
 //! one; and read back so that a missing, unreadable or broken one only starts
-//! afresh. Used by the reminders' memory and the remembered failures (and the
-//! settings are read through it); the journal has its own writer (unique temp
+//! afresh. Used by the settings, the reminders' memory, the remembered failures
+//! and the copies of bank profiles; the journal has its own writer (unique temp
 //! names per writer, crash points).
 
 use std::fmt::Display;
@@ -35,17 +35,16 @@ pub(crate) fn load<T, E: Display>(
         .ok())
 }
 
-/// Writes `bytes` to `dir/name` (the directory is created if needed), replacing
-/// the old file in one step.
-pub(crate) fn replace(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` to `path` (its directory is created if needed), replacing the
+/// old file in one step: a temporary file beside it, fsynced, renamed over it, and
+/// the directory fsynced.
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
-    file.persist(dir.join(name)).map_err(|e| e.error)?;
+    file.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
     Ok(())
 }

@@ -178,7 +178,7 @@ impl Failures {
         if let Some(dir) = &self.dir {
             let saved = serde_json::to_vec_pretty(&state)
                 .map_err(std::io::Error::other)
-                .and_then(|bytes| crate::atomic_file::replace(dir, FILE_NAME, &bytes));
+                .and_then(|bytes| crate::atomic_file::replace(&dir.join(FILE_NAME), &bytes));
             if let Err(e) = saved {
                 // The error was on screen; only its memory for the tray is lost.
                 tracing::warn!(dir = %dir.display(), error = %e, "cannot remember the renewal failure");

@@ -7,7 +7,6 @@
 //! atomically), or stop the app over a broken one (the defaults are used and the
 //! problem is logged; the next save writes a good file).
 
-use std::io::Write;
 use std::path::Path;
 
 pub use crate::model::{LanguageChoice, Settings};
@@ -60,12 +59,7 @@ pub fn to_text(settings: &Settings) -> Result<String, String> {
 pub fn save(dir: &Path, settings: Settings) -> Result<Settings, SaveError> {
     let settings = check(settings).map_err(SaveError::Invalid)?;
     let text = to_text(&settings).map_err(|e| SaveError::Io(std::io::Error::other(e)))?;
-    std::fs::create_dir_all(dir).map_err(SaveError::Io)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(SaveError::Io)?;
-    file.write_all(text.as_bytes()).map_err(SaveError::Io)?;
-    file.as_file().sync_all().map_err(SaveError::Io)?;
-    file.persist(dir.join(FILE_NAME))
-        .map_err(|e| SaveError::Io(e.error))?;
+    crate::atomic_file::replace(&dir.join(FILE_NAME), text.as_bytes()).map_err(SaveError::Io)?;
     Ok(settings)
 }
 

@@ -12,11 +12,11 @@
 //! file, touch an administrator's profile, or leave half a copy (each file is
 //! replaced in one step, CA files before the profile that names them).
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use super::catalog::{id_of, whole_file};
 use super::Catalog;
+use crate::atomic_file;
 use crate::model::{ProfileOrigin, ProfileState, ProfileView};
 
 /// A bank profile is a few kilobytes; a file larger than this is not read.
@@ -134,12 +134,12 @@ pub fn add(
                     format!("Another bank profile's CA file has the same name ({}); it is not overwritten.", to.display()),
                 ));
             }
-            _ => replace(to, &bytes).map_err(io)?,
+            _ => atomic_file::replace(to, &bytes).map_err(io)?,
         }
     }
     if !same_file(source, &target) {
         let text = std::fs::read(source).map_err(io)?;
-        replace(&target, &text).map_err(io)?;
+        atomic_file::replace(&target, &text).map_err(io)?;
     }
     let mut copied = Catalog::single(&target);
     let mut view = copied
@@ -172,15 +172,4 @@ pub fn remove(id: &str, user_dir: &Path) -> std::io::Result<PathBuf> {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
-}
-
-/// Writes `bytes` to `path` in one step (a temporary file beside it, renamed).
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -80,5 +80,5 @@ pub fn to_bytes(state: &State) -> std::io::Result<Vec<u8>> {
 /// Writes `state` to `dir` (created if needed), replacing the old file in one
 /// step: a crash leaves either the old file or the new one, never half of one.
 pub fn save(dir: &Path, state: &State) -> std::io::Result<()> {
-    crate::atomic_file::replace(dir, FILE_NAME, &to_bytes(state)?)
+    crate::atomic_file::replace(&dir.join(FILE_NAME), &to_bytes(state)?)
 }

@@ -87,7 +87,7 @@ pub fn remember(data_dir: &Path, status: &UpdateStatus, now: i64) {
             };
             serde_json::to_vec_pretty(&failure)
                 .map_err(std::io::Error::other)
-                .and_then(|bytes| crate::atomic_file::replace(data_dir, FILE_NAME, &bytes))
+                .and_then(|bytes| crate::atomic_file::replace(&data_dir.join(FILE_NAME), &bytes))
         }
     };
     if let Err(e) = written {
